@@ -1,0 +1,194 @@
+//! Errors from building an extractor and loading gazetteer and rule files.
+//!
+//! Extraction itself never fails: only building and loading do.
+
+use std::fmt;
+
+/// Where in a file (or string) an error was found. Lines and columns count
+/// from 1; the column counts `char`s, not bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file name, or a name given to a string source.
+    pub path: Option<String>,
+    /// The 1-based line.
+    pub line: usize,
+    /// The 1-based column in `char`s.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "{}:{}:{}", p, self.line, self.column),
+            None => write!(f, "line {}, column {}", self.line, self.column),
+        }
+    }
+}
+
+/// The kinds of error recon reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Reading a file failed.
+    Io(String),
+    /// The input is not valid UTF-8; `offset` is the first bad byte.
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// An alias (or canonical name) is empty.
+    EmptyAlias,
+    /// A TSV header names a column recon does not know.
+    UnknownColumn(String),
+    /// A TSV header lacks a required column.
+    MissingColumn(String),
+    /// A TSV header names the same column twice.
+    DuplicateColumn(String),
+    /// A TSV data line has the wrong number of fields.
+    FieldCount {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields on the line.
+        found: usize,
+    },
+    /// A backslash escape other than `\t`, `\n`, `\\` or `\|`.
+    BadEscape(String),
+    /// Two entries share a stable id.
+    DuplicateId(String),
+    /// A required field is empty.
+    EmptyField(String),
+    /// A field's value is not allowed (e.g. an unknown `case` mode).
+    InvalidValue {
+        /// The field.
+        field: String,
+        /// The value found.
+        value: String,
+    },
+    /// A JSON Lines record could not be read.
+    Json(String),
+    /// A rule file could not be parsed or compiled.
+    Rule(String),
+    /// A configured limit was exceeded.
+    Limit(String),
+    /// Building the matching automaton failed.
+    Build(String),
+    /// Several errors from one source; the valid parts were still loaded.
+    Many(Vec<Error>),
+}
+
+/// An error from building or loading, with its location where it has one.
+///
+/// `Display` gives `path:line:column: message`.
+///
+/// # Examples
+///
+/// ```
+/// use recon::{ErrorKind, GazetteerBuilder};
+///
+/// let mut gaz = GazetteerBuilder::new();
+/// let tsv = "canonical\tlabel\taliases\nSu-35\tWEAPON_SYSTEM\tSu-35S||Flanker-E\n";
+/// let err = gaz.add_tsv_str(tsv, Some("weapons.tsv")).unwrap_err();
+/// assert_eq!(err.to_string(), "weapons.tsv:2:27: empty alias");
+/// assert!(matches!(err.kind(), ErrorKind::EmptyAlias));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    location: Option<Location>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind) -> Error {
+        Error { kind, location: None }
+    }
+
+    pub(crate) fn at(kind: ErrorKind, path: Option<&str>, line: usize, column: usize) -> Error {
+        Error { kind, location: Some(Location { path: path.map(str::to_owned), line, column }) }
+    }
+
+    pub(crate) fn many(mut errors: Vec<Error>) -> Error {
+        if errors.len() == 1 {
+            errors.pop().expect("one error")
+        } else {
+            Error::new(ErrorKind::Many(errors))
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Where it went wrong, when the error comes from a file or string
+    /// source.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    /// The errors inside: several for [`ErrorKind::Many`], else this one.
+    pub fn errors(&self) -> &[Error] {
+        match &self.kind {
+            ErrorKind::Many(v) => v,
+            _ => std::slice::from_ref(self),
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Io(m) => write!(f, "{m}"),
+            ErrorKind::NotUtf8 { offset } => {
+                write!(f, "invalid UTF-8 at byte offset {offset}")
+            }
+            ErrorKind::EmptyAlias => write!(f, "empty alias"),
+            ErrorKind::UnknownColumn(c) => write!(
+                f,
+                "unknown column {c:?} (known: canonical, label, aliases, id, case, meta.KEY)"
+            ),
+            ErrorKind::MissingColumn(c) => write!(f, "missing required column {c:?}"),
+            ErrorKind::DuplicateColumn(c) => write!(f, "column {c:?} appears twice"),
+            ErrorKind::FieldCount { expected, found } => {
+                write!(f, "expected {expected} tab-separated fields, found {found}")
+            }
+            ErrorKind::BadEscape(e) => {
+                write!(f, "bad escape {e:?} (allowed: \\t, \\n, \\\\, \\|)")
+            }
+            ErrorKind::DuplicateId(id) => write!(f, "duplicate id {id:?}"),
+            ErrorKind::EmptyField(name) => write!(f, "empty {name}"),
+            ErrorKind::InvalidValue { field, value } => {
+                write!(f, "invalid {field} {value:?}")
+            }
+            ErrorKind::Json(m) => write!(f, "invalid JSON record: {m}"),
+            ErrorKind::Rule(m) => write!(f, "{m}"),
+            ErrorKind::Limit(m) => write!(f, "limit exceeded: {m}"),
+            ErrorKind::Build(m) => write!(f, "cannot build matcher: {m}"),
+            ErrorKind::Many(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(loc) => write!(f, "{}: {}", loc, self.kind),
+            None => write!(f, "{}", self.kind),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The 1-based `char` column of byte offset `byte` in `line`.
+pub(crate) fn column_of(line: &str, byte: usize) -> usize {
+    let byte = byte.min(line.len());
+    line.char_indices().take_while(|&(i, _)| i < byte).count() + 1
+}

@@ -1,0 +1,857 @@
+//! The tokenizer: words, numbers, designators, abbreviations and punctuation
+//! with UTF-8 byte offsets, and the sentences they form.
+//!
+//! Tokenizing is two passes over the text:
+//!
+//! 1. **Pieces.** The text is cut into whitespace, runs of letters and
+//!    digits, and single other characters. ASCII text is cut by a byte loop;
+//!    a stretch that holds non-ASCII characters is cut by
+//!    `unicode-segmentation` (UAX #29 word bounds), so CJK ideographs become
+//!    one piece each and emoji sequences stay whole.
+//! 2. **Tokens.** Pieces are joined where news text needs them joined:
+//!    designators (`Su-35`, `S-400`, `DF-21D`, `F/A-18`, `MiG-29s`),
+//!    abbreviations and initials with their period (`Gen.`, `U.S.`, `Q.`),
+//!    numbers with separators (`18,000`, `1.2`), and words with an inner
+//!    apostrophe (`O'Brien`); a possessive `'s` or `’s` becomes a token of
+//!    its own.
+//!
+//! Whitespace is not a token: it is the gap between tokens, and each token
+//! records whether whitespace, a line break or a blank line comes before it.
+
+use crate::span::Span;
+use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// What kind of text a token holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Letters (any script), possibly with an inner apostrophe: `Paris`,
+    /// `O'Brien`, `北京`.
+    Word,
+    /// Digits, possibly with inner `,`, `.` or `-` between digits: `26`,
+    /// `18,000`, `1.2`, `2015-11-17`.
+    Number,
+    /// Letters and digits together, possibly joined by `-` or `/`:
+    /// `Su-35`, `S-400`, `F-16V`, `M142`, `F/A-18`.
+    Designator,
+    /// A word with its period: `Gen.`, `Lt.`, `U.S.`, `Sept.`, `Q.`.
+    Abbreviation,
+    /// A possessive ending: `'s` or `’s`.
+    Possessive,
+    /// Punctuation: `.`, `,`, `"`, `(`, `-`, `’` ...
+    Punct,
+    /// Anything else: symbols, currency signs, emoji.
+    Symbol,
+}
+
+/// One token: its byte span in the text, its kind and the whitespace before
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offsets of the token in the text.
+    pub span: Span,
+    /// What the token holds.
+    pub kind: TokenKind,
+    /// Whitespace before the token: 0 none, 1 spaces, 2 a line break,
+    /// 3 a blank line (a paragraph break).
+    gap: u8,
+}
+
+impl Token {
+    /// The token's text.
+    #[inline]
+    pub fn as_str<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.span]
+    }
+
+    /// True when whitespace separates this token from the one before.
+    #[inline]
+    pub fn space_before(&self) -> bool {
+        self.gap >= 1
+    }
+
+    /// True when a line break comes before this token.
+    #[inline]
+    pub fn newline_before(&self) -> bool {
+        self.gap >= 2
+    }
+
+    /// True when a blank line (a paragraph break) comes before this token.
+    #[inline]
+    pub fn paragraph_before(&self) -> bool {
+        self.gap >= 3
+    }
+
+    /// True for words, numbers, designators and abbreviations.
+    #[inline]
+    pub fn is_wordlike(&self) -> bool {
+        matches!(
+            self.kind,
+            TokenKind::Word | TokenKind::Number | TokenKind::Designator | TokenKind::Abbreviation
+        )
+    }
+}
+
+/// A sentence: its byte span and the range of its tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    /// From the first byte of its first token to the last byte of its last.
+    pub span: Span,
+    /// Indexes into the token list.
+    pub tokens: Range<usize>,
+}
+
+/// Abbreviations that keep their period (compared in lower case).
+/// Titles and ranks first: a sentence never ends after one of them.
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "adm", "brig", "capt", "cdr", "cdre", "cmdr", "col", "cpl", "dr", "gen", "gov", "hon", "lt",
+    "maj", "messrs", "mr", "mrs", "ms", "mt", "pfc", "pres", "prof", "pte", "pvt", "rep", "rev",
+    "sen", "sgt", "spc", "sr", "jr", "st", "ft", "supt", "insp", "amb", "cpt", "ltc", "vadm",
+    "radm", "lcdr", "wo", "ens", "fr", "sec", "sens", "reps", "gens", "no", "nos", "vol", "art",
+];
+/// Other abbreviations: months, companies, Latin. A sentence may end after
+/// one of these when the next word starts a sentence.
+const OTHER_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc",
+    "corp", "ltd", "co", "bros", "plc", "llc", "vs", "etc", "approx", "est", "dept", "univ",
+    "assn", "ave", "blvd", "rd", "fig", "mon", "tue", "tues", "wed", "thu", "thur", "thurs",
+    "fri", "sat", "sun", "cf", "al", "govt", "intl", "natl",
+];
+
+fn is_listed(word: &str, list: &[&str]) -> bool {
+    word.len() <= 7 && list.iter().any(|a| a.eq_ignore_ascii_case(word))
+}
+
+/// True when `word` (without its period) is a title or rank abbreviation
+/// after which a sentence never ends ("Gen.", "Lt.", "Dr.").
+pub(crate) fn is_title_abbreviation(word: &str) -> bool {
+    is_listed(word, TITLE_ABBREVIATIONS)
+}
+
+fn is_known_abbreviation(word: &str) -> bool {
+    is_listed(word, TITLE_ABBREVIATIONS) || is_listed(word, OTHER_ABBREVIATIONS)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PieceKind {
+    Space,
+    Alnum,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    start: usize,
+    end: usize,
+    kind: PieceKind,
+    /// For `Space`: 1 spaces, 2 one line break, 3 a blank line.
+    /// For `Alnum`: bit 0 has a letter, bit 1 has a digit.
+    info: u8,
+}
+
+const HAS_ALPHA: u8 = 1;
+const HAS_DIGIT: u8 = 2;
+
+/// Cuts `text` into pieces, calling `emit` for each in order.
+fn pieces(text: &str, mut emit: impl FnMut(Piece)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            let start = i;
+            let mut newlines = 0u32;
+            while i < n && bytes[i].is_ascii_whitespace() {
+                newlines += u32::from(bytes[i] == b'\n');
+                i += 1;
+            }
+            // Unicode spaces right after ASCII ones join the same gap.
+            let (end, extra) = unicode_space_run(text, i);
+            i = end;
+            newlines += extra;
+            emit(Piece { start, end: i, kind: PieceKind::Space, info: gap_level(newlines) });
+        } else if b.is_ascii_alphanumeric() {
+            let start = i;
+            let mut info = 0;
+            while i < n && bytes[i].is_ascii_alphanumeric() {
+                info |= if bytes[i].is_ascii_digit() { HAS_DIGIT } else { HAS_ALPHA };
+                i += 1;
+            }
+            if i < n && bytes[i] >= 0x80 {
+                // A word that goes on in non-ASCII letters ("Sébastien"):
+                // hand the whole stretch to the Unicode path.
+                i = unicode_stretch(text, start, &mut emit);
+            } else {
+                emit(Piece { start, end: i, kind: PieceKind::Alnum, info });
+            }
+        } else if b < 0x80 {
+            emit(Piece { start: i, end: i + 1, kind: PieceKind::Other, info: 0 });
+            i += 1;
+        } else {
+            i = unicode_stretch(text, i, &mut emit);
+        }
+    }
+}
+
+fn gap_level(newlines: u32) -> u8 {
+    match newlines {
+        0 => 1,
+        1 => 2,
+        _ => 3,
+    }
+}
+
+/// Consumes Unicode whitespace from `i`; returns the new position and the
+/// line breaks seen (U+2028/U+2029 count as breaks).
+fn unicode_space_run(text: &str, mut i: usize) -> (usize, u32) {
+    let mut newlines = 0;
+    while let Some(c) = text[i..].chars().next() {
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() {
+                newlines += u32::from(c == '\n');
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if !c.is_whitespace() && !is_invisible(c) {
+            break;
+        }
+        if c == '\u{2028}' || c == '\u{2029}' || c == '\u{85}' {
+            newlines += 1;
+        }
+        i += c.len_utf8();
+    }
+    (i, newlines)
+}
+
+/// Zero-width and direction marks: treated as whitespace-like gaps that
+/// separate nothing visible.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{2060}')
+}
+
+/// Cuts the stretch from `start` up to the next ASCII whitespace with
+/// unicode-segmentation; returns where the stretch ends.
+fn unicode_stretch(text: &str, start: usize, emit: &mut impl FnMut(Piece)) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = start;
+    while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
+        end += 1;
+    }
+    // `end` is at ASCII whitespace or the end: a char boundary.
+    let stretch = &text[start..end];
+    let mut pending_space: Option<(usize, usize, u32)> = None;
+    for (off, seg) in stretch.split_word_bound_indices() {
+        let seg_start = start + off;
+        let mut chars = seg.char_indices().peekable();
+        while let Some((ci, c)) = chars.next() {
+            let at = seg_start + ci;
+            if c.is_whitespace() || is_invisible(c) {
+                let nl = u32::from(matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}'));
+                let stop = at + c.len_utf8();
+                pending_space = Some(match pending_space {
+                    Some((s, _, n)) => (s, stop, n + nl),
+                    None => (at, stop, nl),
+                });
+                continue;
+            }
+            if let Some((s, e, n)) = pending_space.take() {
+                emit(Piece { start: s, end: e, kind: PieceKind::Space, info: gap_level(n) });
+            }
+            if is_word_char(c) {
+                let mut info = if c.is_numeric() { HAS_DIGIT } else { HAS_ALPHA };
+                let mut stop = at + c.len_utf8();
+                // Ideographs stand alone, as UAX #29 leaves them.
+                if !is_ideograph(c) {
+                    while let Some(&(nj, nc)) = chars.peek() {
+                        if !is_word_char(nc) || is_ideograph(nc) {
+                            break;
+                        }
+                        info |= if nc.is_numeric() { HAS_DIGIT } else { HAS_ALPHA };
+                        stop = seg_start + nj + nc.len_utf8();
+                        chars.next();
+                    }
+                }
+                emit(Piece { start: at, end: stop, kind: PieceKind::Alnum, info });
+            } else {
+                // An emoji ZWJ sequence or a flag is one grapheme: keep the
+                // rest of a symbol-only segment together.
+                let mut stop = at + c.len_utf8();
+                if !c.is_ascii() && !is_punct_char(c) {
+                    while let Some(&(nj, nc)) = chars.peek() {
+                        if is_word_char(nc) || nc.is_whitespace() || is_punct_char(nc) {
+                            break;
+                        }
+                        stop = seg_start + nj + nc.len_utf8();
+                        chars.next();
+                    }
+                }
+                emit(Piece { start: at, end: stop, kind: PieceKind::Other, info: 0 });
+            }
+        }
+    }
+    if let Some((s, e, n)) = pending_space {
+        emit(Piece { start: s, end: e, kind: PieceKind::Space, info: gap_level(n) });
+    }
+    end
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || is_mark(c)
+    }
+}
+
+/// Combining marks (accents written as separate code points) stay inside
+/// the word they follow.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{0483}'..='\u{0489}' | '\u{0591}'..='\u{05C7}'
+        | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}'
+        | '\u{0900}'..='\u{0903}' | '\u{093A}'..='\u{094F}' | '\u{0951}'..='\u{0957}'
+        | '\u{0962}'..='\u{0963}' | '\u{0981}'..='\u{0983}' | '\u{09BC}'..='\u{09D7}'
+        | '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'
+        | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
+}
+
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+fn is_punct_char(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '\u{3000}'..='\u{303F}'
+            | '\u{00A1}' | '\u{00A7}' | '\u{00AB}' | '\u{00B6}' | '\u{00B7}' | '\u{00BB}'
+            | '\u{00BF}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' | '\u{060C}' | '\u{061B}'
+            | '\u{061F}' | '\u{06D4}')
+}
+
+fn is_apostrophe(s: &str) -> bool {
+    s == "'" || s == "\u{2019}"
+}
+
+/// The tokenizer. It holds no state; one value serves any number of texts
+/// and threads.
+///
+/// # Examples
+///
+/// ```
+/// use recon::tokenize::{TokenKind, Tokenizer};
+///
+/// let text = "Gen. Li's Su-35s flew over the U.S.-supplied base.";
+/// let tokens = Tokenizer::new().tokenize(text);
+/// let words: Vec<&str> = tokens.iter().map(|t| t.as_str(text)).collect();
+/// assert_eq!(
+///     words,
+///     ["Gen.", "Li", "'s", "Su-35s", "flew", "over", "the", "U.S.", "-", "supplied", "base", "."]
+/// );
+/// assert_eq!(tokens[3].kind, TokenKind::Designator);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tokenizer {
+    _private: (),
+}
+
+impl Tokenizer {
+    /// Makes a tokenizer.
+    pub fn new() -> Tokenizer {
+        Tokenizer { _private: () }
+    }
+
+    /// Tokenizes `text`.
+    pub fn tokenize(&self, text: &str) -> Vec<Token> {
+        let mut out = Vec::with_capacity(text.len() / 5 + 1);
+        self.tokenize_into(text, &mut out);
+        out
+    }
+
+    /// Tokenizes `text` into `out`, which is cleared first, so a caller can
+    /// reuse one buffer for many texts.
+    pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+        out.clear();
+        let mut m = Merger { text, out, gap: 0, window: [None; 6], len: 0 };
+        pieces(text, |p| m.push(p));
+        m.finish();
+    }
+
+    /// Splits tokenized text into sentences. `tokens` must come from
+    /// [`Tokenizer::tokenize`] on the same `text`.
+    ///
+    /// A sentence ends at `.`, `!`, `?` or `…` (taking closing quotes and
+    /// brackets with it) when the next token can start a sentence; never
+    /// after a title abbreviation ("Gen.") or an initial ("Q."); after
+    /// other abbreviations ("U.S.", "Inc.") only when a sentence-starting
+    /// word follows. A blank line always ends a sentence; a single line
+    /// break ends one after a headline-like line with no final punctuation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use recon::tokenize::Tokenizer;
+    ///
+    /// let text = "Lt. Gen. Smith visited St. Petersburg. He left on Sept. 3.";
+    /// let tk = Tokenizer::new();
+    /// let tokens = tk.tokenize(text);
+    /// let sentences: Vec<&str> = tk
+    ///     .sentences(text, &tokens)
+    ///     .iter()
+    ///     .map(|s| &text[s.span])
+    ///     .collect();
+    /// assert_eq!(sentences, ["Lt. Gen. Smith visited St. Petersburg.", "He left on Sept. 3."]);
+    /// ```
+    pub fn sentences(&self, text: &str, tokens: &[Token]) -> Vec<Sentence> {
+        let mut out = Vec::new();
+        self.sentences_into(text, tokens, &mut out);
+        out
+    }
+
+    /// Like [`Tokenizer::sentences`], writing into `out` (cleared first).
+    pub fn sentences_into(&self, text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
+        out.clear();
+        let mut start = 0;
+        let mut i = 0;
+        while i < tokens.len() {
+            let mut end = i + 1; // exclusive end of the sentence if we cut here
+            let cut = match ends_sentence(text, tokens, i) {
+                Cut::No => false,
+                Cut::After => {
+                    // Closing quotes and brackets belong to this sentence.
+                    while end < tokens.len() && !tokens[end].space_before() && is_closer(text, &tokens[end])
+                    {
+                        end += 1;
+                    }
+                    if end < tokens.len() && tokens[end].space_before() && is_closer(text, &tokens[end])
+                    {
+                        // `... ready. " He` : a lone closing quote after a space.
+                        let s = tokens[end].as_str(text);
+                        if s == "\u{201D}" || s == "\u{2019}" || s == ")" {
+                            end += 1;
+                        }
+                    }
+                    end >= tokens.len() || can_start_sentence(text, &tokens[end])
+                }
+            };
+            let para = end < tokens.len() && tokens[end].paragraph_before();
+            let headline = !cut && !para && end < tokens.len() && is_headline_break(text, tokens, i);
+            if cut || para || headline || end >= tokens.len() {
+                push_sentence(tokens, start..end, out);
+                start = end;
+            }
+            i = end;
+        }
+        if start < tokens.len() {
+            push_sentence(tokens, start..tokens.len(), out);
+        }
+    }
+}
+
+fn push_sentence(tokens: &[Token], range: Range<usize>, out: &mut Vec<Sentence>) {
+    if range.is_empty() {
+        return;
+    }
+    let span = Span::new(tokens[range.start].span.start, tokens[range.end - 1].span.end);
+    out.push(Sentence { span, tokens: range });
+}
+
+enum Cut {
+    No,
+    After,
+}
+
+fn ends_sentence(text: &str, tokens: &[Token], i: usize) -> Cut {
+    let t = &tokens[i];
+    let s = t.as_str(text);
+    match t.kind {
+        TokenKind::Punct => {
+            if matches!(s, "." | "!" | "?" | "\u{2026}" | "\u{3002}" | "\u{FF01}" | "\u{FF1F}") {
+                // "..." inside a sentence: only the last dot may cut.
+                if s == "." && tokens.get(i + 1).is_some_and(|n| !n.space_before() && n.as_str(text) == ".") {
+                    return Cut::No;
+                }
+                Cut::After
+            } else {
+                Cut::No
+            }
+        }
+        TokenKind::Abbreviation => {
+            let word = s.trim_end_matches('.');
+            let Some(next) = tokens.get(i + 1) else { return Cut::After };
+            if is_title_abbreviation(word) || is_initial(word) {
+                return Cut::No;
+            }
+            // "U.S." / "Inc." / "Sept.": cut only before a word that
+            // usually starts a sentence.
+            if next.space_before() && starts_sentence_word(next.as_str(text)) {
+                Cut::After
+            } else {
+                Cut::No
+            }
+        }
+        _ => Cut::No,
+    }
+}
+
+/// A single capital letter: a middle initial such as "Q.".
+fn is_initial(word: &str) -> bool {
+    let mut cs = word.chars();
+    matches!((cs.next(), cs.next()), (Some(c), None) if c.is_uppercase())
+}
+
+/// Function words that start sentences and rarely follow "U.S." or "Inc."
+/// inside one.
+fn starts_sentence_word(w: &str) -> bool {
+    const STARTERS: &[&str] = &[
+        "The", "A", "An", "It", "He", "She", "They", "We", "I", "In", "On", "At", "But", "And",
+        "This", "That", "These", "Those", "There", "His", "Her", "Its", "Their", "Our", "As",
+        "After", "Before", "When", "While", "If", "However", "Meanwhile", "Earlier", "Later",
+        "According", "Officials", "Some", "Many", "Both", "Last", "Next", "Since", "Under",
+        "For", "From", "With", "By", "Despite", "Although",
+    ];
+    STARTERS.contains(&w)
+}
+
+fn is_closer(text: &str, t: &Token) -> bool {
+    matches!(t.kind, TokenKind::Punct)
+        && matches!(t.as_str(text), "\"" | "'" | "\u{201D}" | "\u{2019}" | ")" | "]" | "}" | "\u{BB}")
+}
+
+fn can_start_sentence(text: &str, t: &Token) -> bool {
+    let s = t.as_str(text);
+    let Some(c) = s.chars().next() else { return false };
+    if c.is_uppercase() || c.is_numeric() {
+        return true;
+    }
+    if matches!(c, '"' | '\u{201C}' | '\'' | '\u{2018}' | '(' | '[' | '\u{AB}' | '-' | '\u{2014}' | '\u{2013}' | '*' | '\u{2022}')
+    {
+        return true;
+    }
+    // Scripts without case (CJK, Arabic, ...) can start a sentence.
+    c.is_alphabetic() && !c.is_lowercase()
+}
+
+/// A single line break after a line that looks like a headline or a list
+/// item: no final punctuation, not ending in a connector.
+fn is_headline_break(text: &str, tokens: &[Token], i: usize) -> bool {
+    let next = &tokens[i + 1];
+    if !next.newline_before() || !can_start_sentence(text, next) {
+        return false;
+    }
+    let t = &tokens[i];
+    let s = t.as_str(text);
+    if t.kind == TokenKind::Punct {
+        return !matches!(s, "," | ";" | ":" | "(" | "-" | "\u{2013}" | "\u{2014}" | "/" | "&");
+    }
+    const CONNECTORS: &[&str] = &[
+        "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "for", "by", "with",
+        "from", "said", "told", "as", "that", "his", "her", "its", "their",
+    ];
+    !CONNECTORS.iter().any(|c| c.eq_ignore_ascii_case(s))
+}
+
+/// Joins pieces into tokens. It keeps a small window of pending pieces so
+/// that patterns such as `Su - 35`, `U . S .`, `Israel ' s` can be joined
+/// before they are emitted.
+struct Merger<'a> {
+    text: &'a str,
+    out: &'a mut Vec<Token>,
+    /// Gap level before the next piece.
+    gap: u8,
+    window: [Option<(Piece, u8)>; 6],
+    len: usize,
+}
+
+impl Merger<'_> {
+    fn push(&mut self, p: Piece) {
+        if p.kind == PieceKind::Space {
+            self.gap = self.gap.max(p.info);
+            // Whitespace ends every pending pattern.
+            self.flush();
+            return;
+        }
+        let gap = std::mem::take(&mut self.gap);
+        if self.len == self.window.len() {
+            self.flush();
+        }
+        self.window[self.len] = Some((p, gap));
+        self.len += 1;
+        // Alnum pieces can extend patterns; other pieces may complete them.
+        if p.kind == PieceKind::Other && !self.may_continue(p) {
+            self.flush();
+        }
+    }
+
+    /// True when an `Other` piece can be inside a designator, abbreviation,
+    /// number or possessive that is still being read.
+    fn may_continue(&self, p: Piece) -> bool {
+        let s = &self.text[p.start..p.end];
+        matches!(s, "-" | "/" | "." | "," | "'" | "\u{2019}") && self.len > 1
+    }
+
+    fn finish(&mut self) {
+        self.flush();
+    }
+
+    fn piece(&self, k: usize) -> Option<(Piece, u8)> {
+        if k < self.len {
+            self.window[k]
+        } else {
+            None
+        }
+    }
+
+    /// Emits every pending piece, joining those that form one token.
+    fn flush(&mut self) {
+        let mut k = 0;
+        while k < self.len {
+            let (p, gap) = self.window[k].expect("piece in window");
+            let used = match p.kind {
+                PieceKind::Alnum => self.emit_alnum(k, p, gap),
+                _ => {
+                    self.emit(p.start, p.end, other_kind(&self.text[p.start..p.end]), gap);
+                    1
+                }
+            };
+            k += used;
+        }
+        self.len = 0;
+    }
+
+    /// Emits the token starting with the Alnum piece at `k`; returns how
+    /// many pieces it used.
+    fn emit_alnum(&mut self, k: usize, p: Piece, gap: u8) -> usize {
+        let text = self.text;
+        let s = |q: &Piece| &text[q.start..q.end];
+
+        // Possessive: word ' s  (then not followed by a letter: the window
+        // is flushed at whitespace or other punctuation).
+        if let (Some((ap, _)), Some((sp, _))) = (self.piece(k + 1), self.piece(k + 2)) {
+            if is_apostrophe(s(&ap)) && sp.kind == PieceKind::Alnum {
+                let after_is_alnum = self.piece(k + 3).is_some_and(|(q, _)| q.kind == PieceKind::Alnum);
+                if s(&sp).eq_ignore_ascii_case("s") && !after_is_alnum {
+                    self.emit(p.start, p.end, alnum_kind(p.info), gap);
+                    self.emit(ap.start, sp.end, TokenKind::Possessive, 0);
+                    return 3;
+                }
+                if p.info == HAS_ALPHA && sp.info == HAS_ALPHA && !after_is_alnum {
+                    // O'Brien, Qa'ida, don't; then perhaps a possessive.
+                    self.emit(p.start, sp.end, TokenKind::Word, gap);
+                    if let (Some((a2, _)), Some((s2, _))) = (self.piece(k + 3), self.piece(k + 4)) {
+                        let more = self.piece(k + 5).is_some_and(|(q, _)| q.kind == PieceKind::Alnum);
+                        if is_apostrophe(s(&a2)) && s(&s2).eq_ignore_ascii_case("s") && !more {
+                            self.emit(a2.start, s2.end, TokenKind::Possessive, 0);
+                            return 5;
+                        }
+                    }
+                    return 3;
+                }
+            }
+        }
+
+        // Abbreviations and initials: U.S., Gen., Q., a.m.
+        if let Some((dot, _)) = self.piece(k + 1) {
+            if s(&dot) == "." && p.info == HAS_ALPHA {
+                // A chain of single letters with periods: U.S., U.K., D.C.
+                let mut j = k;
+                let mut end = dot.end;
+                while s(&self.window[j].expect("piece").0).chars().count() == 1 {
+                    match (self.piece(j + 2), self.piece(j + 3)) {
+                        (Some((l, _)), Some((d, _)))
+                            if l.kind == PieceKind::Alnum
+                                && l.info == HAS_ALPHA
+                                && s(&l).chars().count() == 1
+                                && s(&d) == "." =>
+                        {
+                            end = d.end;
+                            j += 2;
+                        }
+                        _ => break,
+                    }
+                }
+                let single = s(&p).chars().count() == 1;
+                let is_upper = s(&p).chars().next().is_some_and(char::is_uppercase);
+                if j > k || (single && is_upper) || is_known_abbreviation(s(&p)) {
+                    self.emit(p.start, end, TokenKind::Abbreviation, gap);
+                    return j - k + 2;
+                }
+            }
+        }
+
+        // Numbers with separators: 18,000  1.2  2015-11-17 (digits only).
+        if p.info == HAS_DIGIT {
+            let mut j = k;
+            let mut end = p.end;
+            while let (Some((sep, _)), Some((d, _))) = (self.piece(j + 1), self.piece(j + 2)) {
+                let sep_s = s(&sep);
+                if d.kind == PieceKind::Alnum && d.info == HAS_DIGIT && matches!(sep_s, "," | "." | "-")
+                {
+                    // "1,2" vs a list "1, 2": no whitespace inside the window.
+                    end = d.end;
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            if j > k {
+                // A number followed by "-F16"? Let the designator rule see
+                // nothing more: numbers are done.
+                self.emit(p.start, end, TokenKind::Number, gap);
+                return j - k + 1;
+            }
+        }
+
+        // Designators: parts joined by '-' or '/' where a digit is present
+        // and no part is a long lower-case word ("10-year" stays apart).
+        let mut j = k;
+        let mut end = p.end;
+        let mut info = p.info;
+        while let (Some((sep, _)), Some((q, _))) = (self.piece(j + 1), self.piece(j + 2)) {
+            let sep_s = s(&sep);
+            if q.kind != PieceKind::Alnum || !matches!(sep_s, "-" | "/") {
+                break;
+            }
+            let left = &text[self.window[j].expect("piece").0.start..self.window[j].expect("piece").0.end];
+            let right = s(&q);
+            let joins = if sep_s == "/" {
+                // F/A-18: single letters around the slash.
+                left.len() == 1 && right.len() == 1 && q.info == HAS_ALPHA && p.info == HAS_ALPHA
+            } else {
+                let digit = (info | q.info) & HAS_DIGIT != 0
+                    || self.piece(j + 3).is_some_and(|(h, _)| s(&h) == "-")
+                        && self.piece(j + 4).is_some_and(|(d, _)| d.info & HAS_DIGIT != 0 && d.kind == PieceKind::Alnum);
+                digit && !is_plain_lower_word(right) && !is_plain_lower_word(left)
+            };
+            if !joins {
+                break;
+            }
+            info |= q.info;
+            end = q.end;
+            j += 2;
+        }
+        if j > k {
+            self.emit(p.start, end, alnum_kind(info), gap);
+            return j - k + 1;
+        }
+
+        self.emit(p.start, p.end, alnum_kind(p.info), gap);
+        1
+    }
+
+    fn emit(&mut self, start: usize, end: usize, kind: TokenKind, gap: u8) {
+        self.out.push(Token { span: Span::new(start, end), kind, gap });
+    }
+}
+
+/// A lower-case word of four or more letters: "year", "range", "based".
+fn is_plain_lower_word(s: &str) -> bool {
+    s.len() >= 4 && s.chars().all(|c| c.is_lowercase())
+}
+
+fn alnum_kind(info: u8) -> TokenKind {
+    match info {
+        HAS_DIGIT => TokenKind::Number,
+        i if i & HAS_DIGIT != 0 => TokenKind::Designator,
+        _ => TokenKind::Word,
+    }
+}
+
+fn other_kind(s: &str) -> TokenKind {
+    match s.chars().next() {
+        Some(c) if is_punct_char(c) => TokenKind::Punct,
+        _ => TokenKind::Symbol,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<&str> {
+        Tokenizer::new().tokenize(text).iter().map(|t| t.as_str(text)).collect()
+    }
+
+    fn sents(text: &str) -> Vec<&str> {
+        let tk = Tokenizer::new();
+        let tokens = tk.tokenize(text);
+        tk.sentences(text, &tokens).iter().map(|s| &text[s.span]).collect()
+    }
+
+    #[test]
+    fn designators_stay_whole() {
+        for d in ["Su-35", "S-400", "F-16V", "DF-21D", "M142", "Tu-22M3", "MiG-29", "F/A-18", "AIM-120C-7", "Buk-M2", "2S19", "Kh-101"] {
+            assert_eq!(toks(d), [d], "{d}");
+        }
+        assert_eq!(toks("Type 055"), ["Type", "055"]);
+        assert_eq!(toks("Type-055"), ["Type-055"]);
+        assert_eq!(toks("a 10-year deal"), ["a", "10", "-", "year", "deal"]);
+        assert_eq!(toks("Virginia-class"), ["Virginia", "-", "class"]);
+        assert_eq!(toks("Beijing-based"), ["Beijing", "-", "based"]);
+    }
+
+    #[test]
+    fn abbreviations_and_initials() {
+        assert_eq!(toks("Gen. Charles Q. Brown Jr., chief"), ["Gen.", "Charles", "Q.", "Brown", "Jr.", ",", "chief"]);
+        assert_eq!(toks("U.S.-supplied"), ["U.S.", "-", "supplied"]);
+        assert_eq!(toks("the U.K. and St. Petersburg"), ["the", "U.K.", "and", "St.", "Petersburg"]);
+        assert_eq!(toks("on Sept. 27, 2024"), ["on", "Sept.", "27", ",", "2024"]);
+        assert_eq!(toks("end. Next"), ["end", ".", "Next"]);
+    }
+
+    #[test]
+    fn possessives_split() {
+        assert_eq!(toks("Israel's Rafael"), ["Israel", "'s", "Rafael"]);
+        assert_eq!(toks("Israel\u{2019}s Rafael"), ["Israel", "\u{2019}s", "Rafael"]);
+        assert_eq!(toks("O'Brien's"), ["O'Brien", "'s"]);
+        assert_eq!(toks("forces' base"), ["forces", "'", "base"]);
+        let text = "Israel’s";
+        let t = Tokenizer::new().tokenize(text);
+        assert_eq!(t[1].kind, TokenKind::Possessive);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(toks("18,000 km and 1.2 billion"), ["18,000", "km", "and", "1.2", "billion"]);
+        assert_eq!(toks("2015-11-17"), ["2015-11-17"]);
+        assert_eq!(toks("$400 million"), ["$", "400", "million"]);
+        assert_eq!(toks("1, 2"), ["1", ",", "2"]);
+    }
+
+    #[test]
+    fn unicode_offsets() {
+        let text = "Sébastien Lecornu 在北京 met 🇫🇷 officials 👩‍🚀 résumé";
+        let tokens = Tokenizer::new().tokenize(text);
+        for t in &tokens {
+            assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
+        }
+        let words: Vec<&str> = tokens.iter().map(|t| t.as_str(text)).collect();
+        assert_eq!(words, ["Sébastien", "Lecornu", "在", "北", "京", "met", "🇫🇷", "officials", "👩‍🚀", "résumé"]);
+    }
+
+    #[test]
+    fn nbsp_and_marks_are_gaps() {
+        let text = "Gen.\u{a0}Votel\u{200e} said";
+        assert_eq!(toks(text), ["Gen.", "Votel", "said"]);
+    }
+
+    #[test]
+    fn sentence_splitting() {
+        assert_eq!(sents("He met Gen. Li. They talked."), ["He met Gen. Li.", "They talked."]);
+        assert_eq!(
+            sents("\"The paratroopers are ready,\" Brown told the AP. \"We go.\" He left."),
+            ["\"The paratroopers are ready,\" Brown told the AP.", "\"We go.\"", "He left."]
+        );
+        assert_eq!(sents("Russia deploys new missiles\nMoscow said on Monday it had."), ["Russia deploys new missiles", "Moscow said on Monday it had."]);
+        assert_eq!(sents("First paragraph without stop\n\nsecond one."), ["First paragraph without stop", "second one."]);
+        assert_eq!(sents("The attack ended.The army left."), ["The attack ended.", "The army left."]);
+        assert_eq!(sents("It was sold to the U.S. The deal closed."), ["It was sold to the U.S.", "The deal closed."]);
+        assert_eq!(sents("U.S. Central Command said so."), ["U.S. Central Command said so."]);
+        assert_eq!(sents("said the\nminister of defence."), ["said the\nminister of defence."]);
+        assert!(sents("").is_empty());
+    }
+}
