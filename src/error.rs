@@ -88,7 +88,7 @@ pub enum ErrorKind {
 /// let mut gaz = GazetteerBuilder::new();
 /// let tsv = "canonical\tlabel\taliases\nSu-35\tWEAPON_SYSTEM\tSu-35S||Flanker-E\n";
 /// let err = gaz.add_tsv_str(tsv, Some("weapons.tsv")).unwrap_err();
-/// assert_eq!(err.to_string(), "weapons.tsv:2:27: empty alias");
+/// assert_eq!(err.to_string(), "weapons.tsv:2:28: empty alias");
 /// assert!(matches!(err.kind(), ErrorKind::EmptyAlias));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]

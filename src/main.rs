@@ -1,1 +1,339 @@
-fn main(){}
+//! `recon`: the command line over the library. See `recon --help`.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use recon::{Document, Extractor};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "recon",
+    version,
+    about = "Extract entities and relations from defence and security news"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract entities (and relations) from documents.
+    Extract(ExtractArgs),
+}
+
+#[derive(Parser)]
+struct ExtractArgs {
+    /// How to read the input: `text` (each FILE is one document, id = its
+    /// path) or `jsonl` (one {"id", "text"} object a line).
+    #[arg(long, value_enum, default_value = "text")]
+    input: InputFormat,
+    /// How to write the results.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    output: OutputFormat,
+    /// A gazetteer file to add (TSV, or JSON Lines if it ends in .jsonl).
+    #[arg(long = "gazetteer", value_name = "FILE")]
+    gazetteers: Vec<PathBuf>,
+    /// Leave out the embedded default gazetteer.
+    #[arg(long)]
+    no_default_gazetteer: bool,
+    /// Replace bytes that are not UTF-8 with U+FFFD instead of failing.
+    #[arg(long)]
+    lossy: bool,
+    /// Input files; none or `-` reads standard input.
+    files: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum InputFormat {
+    Text,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum OutputFormat {
+    Jsonl,
+    Json,
+    Pretty,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Extract(args) => match run_extract(&args) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("recon: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+/// One unit of input: a document, or a record that could not be read.
+enum Item {
+    Doc { id: serde_json::Value, text: String },
+    Failed { id: serde_json::Value, error: String },
+}
+
+/// Writes results as they come, flushing after each document in jsonl
+/// mode so that a consumer sees them at once.
+struct Sink<W: Write> {
+    out: W,
+    format: OutputFormat,
+    color: bool,
+    json_items: Vec<serde_json::Value>,
+}
+
+impl<W: Write> Sink<W> {
+    fn doc(&mut self, id: &serde_json::Value, doc: &Document<'_>) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Jsonl | OutputFormat::Json => {
+                let mut v = serde_json::to_value(doc).map_err(io::Error::other)?;
+                v["id"] = id.clone();
+                if self.format == OutputFormat::Json {
+                    self.json_items.push(v);
+                    return Ok(());
+                }
+                serde_json::to_writer(&mut self.out, &v).map_err(io::Error::other)?;
+                self.out.write_all(b"\n")?;
+                self.out.flush()
+            }
+            OutputFormat::Pretty => {
+                let mut d = doc.clone();
+                d.set_id(match id {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+                recon::output::write_pretty(&d, &mut self.out, self.color)?;
+                writeln!(self.out)?;
+                self.out.flush()
+            }
+        }
+    }
+
+    fn failed(&mut self, id: &serde_json::Value, error: &str) -> io::Result<()> {
+        eprintln!("recon: {}: {error}", display_id(id));
+        let v = serde_json::json!({ "id": id, "error": error });
+        match self.format {
+            OutputFormat::Jsonl => {
+                serde_json::to_writer(&mut self.out, &v).map_err(io::Error::other)?;
+                self.out.write_all(b"\n")?;
+                self.out.flush()
+            }
+            OutputFormat::Json => {
+                self.json_items.push(v);
+                Ok(())
+            }
+            OutputFormat::Pretty => {
+                writeln!(self.out, "== {} ==\nerror: {error}\n", display_id(id))?;
+                self.out.flush()
+            }
+        }
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        if self.format == OutputFormat::Json {
+            serde_json::to_writer_pretty(&mut self.out, &self.json_items)
+                .map_err(io::Error::other)?;
+            self.out.write_all(b"\n")?;
+        }
+        self.out.flush()
+    }
+}
+
+fn display_id(id: &serde_json::Value) -> String {
+    match id {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
+    let ex = if args.gazetteers.is_empty() && !args.no_default_gazetteer {
+        Extractor::new()
+    } else {
+        let mut b = Extractor::builder();
+        b.default_gazetteer(!args.no_default_gazetteer);
+        for g in &args.gazetteers {
+            b.gazetteer_path(g);
+        }
+        match b.build() {
+            Ok(ex) => ex,
+            Err(e) => {
+                eprintln!("recon: cannot build the extractor:\n{e}");
+                return Ok(false);
+            }
+        }
+    };
+    let stdout = io::stdout();
+    let color = args.output == OutputFormat::Pretty && stdout.is_terminal();
+    let mut sink = Sink {
+        out: io::BufWriter::new(stdout.lock()),
+        format: args.output,
+        color,
+        json_items: Vec::new(),
+    };
+    let mut ok = true;
+    let files: Vec<PathBuf> =
+        if args.files.is_empty() { vec![PathBuf::from("-")] } else { args.files.clone() };
+    let mut handle = |item: Item, sink: &mut Sink<_>| -> io::Result<()> {
+        match item {
+            Item::Doc { id, text } => {
+                let doc = ex.extract(&text);
+                sink.doc(&id, &doc)
+            }
+            Item::Failed { id, error } => {
+                ok = false;
+                sink.failed(&id, &error)
+            }
+        }
+    };
+    for path in &files {
+        let name =
+            if path.as_os_str() == "-" { "stdin".to_owned() } else { path.display().to_string() };
+        match args.input {
+            InputFormat::Text => {
+                let item = match read_all(path) {
+                    Ok(bytes) => match decode(bytes, args.lossy) {
+                        Ok(text) => Item::Doc { id: name.clone().into(), text },
+                        Err(offset) => Item::Failed {
+                            id: name.clone().into(),
+                            error: format!("{name}: invalid UTF-8 at byte offset {offset} (use --lossy to replace bad bytes)"),
+                        },
+                    },
+                    Err(e) => Item::Failed { id: name.clone().into(), error: format!("{name}: {e}") },
+                };
+                handle(item, &mut sink)?;
+            }
+            InputFormat::Jsonl => {
+                let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+                    Box::new(io::BufReader::new(io::stdin()))
+                } else {
+                    match std::fs::File::open(path) {
+                        Ok(f) => Box::new(io::BufReader::new(f)),
+                        Err(e) => {
+                            handle(
+                                Item::Failed {
+                                    id: serde_json::Value::Null,
+                                    error: format!("{name}: {e}"),
+                                },
+                                &mut sink,
+                            )?;
+                            continue;
+                        }
+                    }
+                };
+                let mut offset = 0usize;
+                for (n, line) in split_lines(reader).enumerate() {
+                    let line = match line {
+                        Ok(l) => l,
+                        Err(e) => {
+                            handle(
+                                Item::Failed {
+                                    id: serde_json::Value::Null,
+                                    error: format!("{name}: {e}"),
+                                },
+                                &mut sink,
+                            )?;
+                            break;
+                        }
+                    };
+                    let start = offset;
+                    offset += line.len() + 1;
+                    let item = jsonl_item(&line, &name, n + 1, start, args.lossy);
+                    if let Some(item) = item {
+                        handle(item, &mut sink)?;
+                    }
+                }
+            }
+        }
+    }
+    sink.finish()?;
+    Ok(ok)
+}
+
+/// Lines as bytes (without the newline), so that a line that is not UTF-8
+/// can be reported with its offset.
+fn split_lines<R: BufRead>(mut r: R) -> impl Iterator<Item = io::Result<Vec<u8>>> {
+    std::iter::from_fn(move || {
+        let mut buf = Vec::new();
+        match r.read_until(b'\n', &mut buf) {
+            Ok(0) => None,
+            Ok(_) => {
+                if buf.last() == Some(&b'\n') {
+                    buf.pop();
+                }
+                if buf.last() == Some(&b'\r') {
+                    buf.pop();
+                }
+                Some(Ok(buf))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    })
+}
+
+fn jsonl_item(
+    line: &[u8],
+    name: &str,
+    lineno: usize,
+    line_offset: usize,
+    lossy: bool,
+) -> Option<Item> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let text = match decode(line.to_vec(), lossy) {
+        Ok(t) => t,
+        Err(off) => {
+            return Some(Item::Failed {
+                id: serde_json::Value::Null,
+                error: format!(
+                    "{name}:{lineno}: invalid UTF-8 at byte offset {}",
+                    line_offset + off
+                ),
+            })
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            return Some(Item::Failed {
+                id: serde_json::Value::Null,
+                error: format!("{name}:{lineno}: not JSON: {e}"),
+            })
+        }
+    };
+    let id = value.get("id").cloned().unwrap_or(serde_json::Value::Null);
+    match value.get("text") {
+        Some(serde_json::Value::String(s)) => Some(Item::Doc { id, text: s.clone() }),
+        Some(_) => {
+            Some(Item::Failed { id, error: format!("{name}:{lineno}: \"text\" is not a string") })
+        }
+        None => Some(Item::Failed { id, error: format!("{name}:{lineno}: no \"text\" field") }),
+    }
+}
+
+fn read_all(path: &PathBuf) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        io::stdin().read_to_end(&mut bytes)?;
+    } else {
+        std::fs::File::open(path)?.read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
+}
+
+/// Decodes UTF-8; on failure returns the offset of the first bad byte,
+/// unless `lossy`.
+fn decode(bytes: Vec<u8>, lossy: bool) -> Result<String, usize> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) if lossy => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => Err(e.utf8_error().valid_up_to()),
+    }
+}

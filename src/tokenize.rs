@@ -114,8 +114,8 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
 const OTHER_ABBREVIATIONS: &[&str] = &[
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc",
     "corp", "ltd", "co", "bros", "plc", "llc", "vs", "etc", "approx", "est", "dept", "univ",
-    "assn", "ave", "blvd", "rd", "fig", "mon", "tue", "tues", "wed", "thu", "thur", "thurs",
-    "fri", "sat", "sun", "cf", "al", "govt", "intl", "natl",
+    "assn", "ave", "blvd", "rd", "fig", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri",
+    "sat", "sun", "cf", "al", "govt", "intl", "natl",
 ];
 
 fn is_listed(word: &str, list: &[&str]) -> bool {
@@ -423,11 +423,15 @@ impl Tokenizer {
                 Cut::No => false,
                 Cut::After => {
                     // Closing quotes and brackets belong to this sentence.
-                    while end < tokens.len() && !tokens[end].space_before() && is_closer(text, &tokens[end])
+                    while end < tokens.len()
+                        && !tokens[end].space_before()
+                        && is_closer(text, &tokens[end])
                     {
                         end += 1;
                     }
-                    if end < tokens.len() && tokens[end].space_before() && is_closer(text, &tokens[end])
+                    if end < tokens.len()
+                        && tokens[end].space_before()
+                        && is_closer(text, &tokens[end])
                     {
                         // `... ready. " He` : a lone closing quote after a space.
                         let s = tokens[end].as_str(text);
@@ -439,7 +443,8 @@ impl Tokenizer {
                 }
             };
             let para = end < tokens.len() && tokens[end].paragraph_before();
-            let headline = !cut && !para && end < tokens.len() && is_headline_break(text, tokens, i);
+            let headline =
+                !cut && !para && end < tokens.len() && is_headline_break(text, tokens, i);
             if cut || para || headline || end >= tokens.len() {
                 push_sentence(tokens, start..end, out);
                 start = end;
@@ -472,7 +477,9 @@ fn ends_sentence(text: &str, tokens: &[Token], i: usize) -> Cut {
         TokenKind::Punct => {
             if matches!(s, "." | "!" | "?" | "\u{2026}" | "\u{3002}" | "\u{FF01}" | "\u{FF1F}") {
                 // "..." inside a sentence: only the last dot may cut.
-                if s == "." && tokens.get(i + 1).is_some_and(|n| !n.space_before() && n.as_str(text) == ".") {
+                if s == "."
+                    && tokens.get(i + 1).is_some_and(|n| !n.space_before() && n.as_str(text) == ".")
+                {
                     return Cut::No;
                 }
                 Cut::After
@@ -508,18 +515,65 @@ fn is_initial(word: &str) -> bool {
 /// inside one.
 fn starts_sentence_word(w: &str) -> bool {
     const STARTERS: &[&str] = &[
-        "The", "A", "An", "It", "He", "She", "They", "We", "I", "In", "On", "At", "But", "And",
-        "This", "That", "These", "Those", "There", "His", "Her", "Its", "Their", "Our", "As",
-        "After", "Before", "When", "While", "If", "However", "Meanwhile", "Earlier", "Later",
-        "According", "Officials", "Some", "Many", "Both", "Last", "Next", "Since", "Under",
-        "For", "From", "With", "By", "Despite", "Although",
+        "The",
+        "A",
+        "An",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "His",
+        "Her",
+        "Its",
+        "Their",
+        "Our",
+        "As",
+        "After",
+        "Before",
+        "When",
+        "While",
+        "If",
+        "However",
+        "Meanwhile",
+        "Earlier",
+        "Later",
+        "According",
+        "Officials",
+        "Some",
+        "Many",
+        "Both",
+        "Last",
+        "Next",
+        "Since",
+        "Under",
+        "For",
+        "From",
+        "With",
+        "By",
+        "Despite",
+        "Although",
     ];
     STARTERS.contains(&w)
 }
 
 fn is_closer(text: &str, t: &Token) -> bool {
     matches!(t.kind, TokenKind::Punct)
-        && matches!(t.as_str(text), "\"" | "'" | "\u{201D}" | "\u{2019}" | ")" | "]" | "}" | "\u{BB}")
+        && matches!(
+            t.as_str(text),
+            "\"" | "'" | "\u{201D}" | "\u{2019}" | ")" | "]" | "}" | "\u{BB}"
+        )
 }
 
 fn can_start_sentence(text: &str, t: &Token) -> bool {
@@ -528,8 +582,20 @@ fn can_start_sentence(text: &str, t: &Token) -> bool {
     if c.is_uppercase() || c.is_numeric() {
         return true;
     }
-    if matches!(c, '"' | '\u{201C}' | '\'' | '\u{2018}' | '(' | '[' | '\u{AB}' | '-' | '\u{2014}' | '\u{2013}' | '*' | '\u{2022}')
-    {
+    if matches!(
+        c,
+        '"' | '\u{201C}'
+            | '\''
+            | '\u{2018}'
+            | '('
+            | '['
+            | '\u{AB}'
+            | '-'
+            | '\u{2014}'
+            | '\u{2013}'
+            | '*'
+            | '\u{2022}'
+    ) {
         return true;
     }
     // Scripts without case (CJK, Arabic, ...) can start a sentence.
@@ -549,8 +615,8 @@ fn is_headline_break(text: &str, tokens: &[Token], i: usize) -> bool {
         return !matches!(s, "," | ";" | ":" | "(" | "-" | "\u{2013}" | "\u{2014}" | "/" | "&");
     }
     const CONNECTORS: &[&str] = &[
-        "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "for", "by", "with",
-        "from", "said", "told", "as", "that", "his", "her", "its", "their",
+        "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "for", "by", "with", "from",
+        "said", "told", "as", "that", "his", "her", "its", "their",
     ];
     !CONNECTORS.iter().any(|c| c.eq_ignore_ascii_case(s))
 }
@@ -633,7 +699,8 @@ impl Merger<'_> {
         // is flushed at whitespace or other punctuation).
         if let (Some((ap, _)), Some((sp, _))) = (self.piece(k + 1), self.piece(k + 2)) {
             if is_apostrophe(s(&ap)) && sp.kind == PieceKind::Alnum {
-                let after_is_alnum = self.piece(k + 3).is_some_and(|(q, _)| q.kind == PieceKind::Alnum);
+                let after_is_alnum =
+                    self.piece(k + 3).is_some_and(|(q, _)| q.kind == PieceKind::Alnum);
                 if s(&sp).eq_ignore_ascii_case("s") && !after_is_alnum {
                     self.emit(p.start, p.end, alnum_kind(p.info), gap);
                     self.emit(ap.start, sp.end, TokenKind::Possessive, 0);
@@ -643,7 +710,8 @@ impl Merger<'_> {
                     // O'Brien, Qa'ida, don't; then perhaps a possessive.
                     self.emit(p.start, sp.end, TokenKind::Word, gap);
                     if let (Some((a2, _)), Some((s2, _))) = (self.piece(k + 3), self.piece(k + 4)) {
-                        let more = self.piece(k + 5).is_some_and(|(q, _)| q.kind == PieceKind::Alnum);
+                        let more =
+                            self.piece(k + 5).is_some_and(|(q, _)| q.kind == PieceKind::Alnum);
                         if is_apostrophe(s(&a2)) && s(&s2).eq_ignore_ascii_case("s") && !more {
                             self.emit(a2.start, s2.end, TokenKind::Possessive, 0);
                             return 5;
@@ -689,7 +757,9 @@ impl Merger<'_> {
             let mut end = p.end;
             while let (Some((sep, _)), Some((d, _))) = (self.piece(j + 1), self.piece(j + 2)) {
                 let sep_s = s(&sep);
-                if d.kind == PieceKind::Alnum && d.info == HAS_DIGIT && matches!(sep_s, "," | "." | "-")
+                if d.kind == PieceKind::Alnum
+                    && d.info == HAS_DIGIT
+                    && matches!(sep_s, "," | "." | "-")
                 {
                     // "1,2" vs a list "1, 2": no whitespace inside the window.
                     end = d.end;
@@ -716,7 +786,8 @@ impl Merger<'_> {
             if q.kind != PieceKind::Alnum || !matches!(sep_s, "-" | "/") {
                 break;
             }
-            let left = &text[self.window[j].expect("piece").0.start..self.window[j].expect("piece").0.end];
+            let left =
+                &text[self.window[j].expect("piece").0.start..self.window[j].expect("piece").0.end];
             let right = s(&q);
             let joins = if sep_s == "/" {
                 // F/A-18: single letters around the slash.
@@ -724,7 +795,9 @@ impl Merger<'_> {
             } else {
                 let digit = (info | q.info) & HAS_DIGIT != 0
                     || self.piece(j + 3).is_some_and(|(h, _)| s(&h) == "-")
-                        && self.piece(j + 4).is_some_and(|(d, _)| d.info & HAS_DIGIT != 0 && d.kind == PieceKind::Alnum);
+                        && self.piece(j + 4).is_some_and(|(d, _)| {
+                            d.info & HAS_DIGIT != 0 && d.kind == PieceKind::Alnum
+                        });
                 digit && !is_plain_lower_word(right) && !is_plain_lower_word(left)
             };
             if !joins {
@@ -784,7 +857,20 @@ mod tests {
 
     #[test]
     fn designators_stay_whole() {
-        for d in ["Su-35", "S-400", "F-16V", "DF-21D", "M142", "Tu-22M3", "MiG-29", "F/A-18", "AIM-120C-7", "Buk-M2", "2S19", "Kh-101"] {
+        for d in [
+            "Su-35",
+            "S-400",
+            "F-16V",
+            "DF-21D",
+            "M142",
+            "Tu-22M3",
+            "MiG-29",
+            "F/A-18",
+            "AIM-120C-7",
+            "Buk-M2",
+            "2S19",
+            "Kh-101",
+        ] {
             assert_eq!(toks(d), [d], "{d}");
         }
         assert_eq!(toks("Type 055"), ["Type", "055"]);
@@ -796,9 +882,15 @@ mod tests {
 
     #[test]
     fn abbreviations_and_initials() {
-        assert_eq!(toks("Gen. Charles Q. Brown Jr., chief"), ["Gen.", "Charles", "Q.", "Brown", "Jr.", ",", "chief"]);
+        assert_eq!(
+            toks("Gen. Charles Q. Brown Jr., chief"),
+            ["Gen.", "Charles", "Q.", "Brown", "Jr.", ",", "chief"]
+        );
         assert_eq!(toks("U.S.-supplied"), ["U.S.", "-", "supplied"]);
-        assert_eq!(toks("the U.K. and St. Petersburg"), ["the", "U.K.", "and", "St.", "Petersburg"]);
+        assert_eq!(
+            toks("the U.K. and St. Petersburg"),
+            ["the", "U.K.", "and", "St.", "Petersburg"]
+        );
         assert_eq!(toks("on Sept. 27, 2024"), ["on", "Sept.", "27", ",", "2024"]);
         assert_eq!(toks("end. Next"), ["end", ".", "Next"]);
     }
@@ -830,7 +922,10 @@ mod tests {
             assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
         }
         let words: Vec<&str> = tokens.iter().map(|t| t.as_str(text)).collect();
-        assert_eq!(words, ["Sébastien", "Lecornu", "在", "北", "京", "met", "🇫🇷", "officials", "👩‍🚀", "résumé"]);
+        assert_eq!(
+            words,
+            ["Sébastien", "Lecornu", "在", "北", "京", "met", "🇫🇷", "officials", "👩‍🚀", "résumé"]
+        );
     }
 
     #[test]
@@ -846,10 +941,22 @@ mod tests {
             sents("\"The paratroopers are ready,\" Brown told the AP. \"We go.\" He left."),
             ["\"The paratroopers are ready,\" Brown told the AP.", "\"We go.\"", "He left."]
         );
-        assert_eq!(sents("Russia deploys new missiles\nMoscow said on Monday it had."), ["Russia deploys new missiles", "Moscow said on Monday it had."]);
-        assert_eq!(sents("First paragraph without stop\n\nsecond one."), ["First paragraph without stop", "second one."]);
-        assert_eq!(sents("The attack ended.The army left."), ["The attack ended.", "The army left."]);
-        assert_eq!(sents("It was sold to the U.S. The deal closed."), ["It was sold to the U.S.", "The deal closed."]);
+        assert_eq!(
+            sents("Russia deploys new missiles\nMoscow said on Monday it had."),
+            ["Russia deploys new missiles", "Moscow said on Monday it had."]
+        );
+        assert_eq!(
+            sents("First paragraph without stop\n\nsecond one."),
+            ["First paragraph without stop", "second one."]
+        );
+        assert_eq!(
+            sents("The attack ended.The army left."),
+            ["The attack ended.", "The army left."]
+        );
+        assert_eq!(
+            sents("It was sold to the U.S. The deal closed."),
+            ["It was sold to the U.S.", "The deal closed."]
+        );
         assert_eq!(sents("U.S. Central Command said so."), ["U.S. Central Command said so."]);
         assert_eq!(sents("said the\nminister of defence."), ["said the\nminister of defence."]);
         assert!(sents("").is_empty());

@@ -27,7 +27,11 @@ pub(crate) struct Key {
 }
 
 /// The keys and the case rule of one alias.
-pub(crate) fn alias_keys(tk: &Tokenizer, alias: &str, mode: CaseMode) -> Result<(Vec<Key>, CaseRule), Error> {
+pub(crate) fn alias_keys(
+    tk: &Tokenizer,
+    alias: &str,
+    mode: CaseMode,
+) -> Result<(Vec<Key>, CaseRule), Error> {
     let tokens = tk.tokenize(alias);
     if tokens.is_empty() {
         return Err(Error::new(ErrorKind::EmptyAlias));
@@ -74,7 +78,10 @@ pub(crate) fn alias_keys(tk: &Tokenizer, alias: &str, mode: CaseMode) -> Result<
     // "Type 055" is also written "Type-055" / "Type055": join a word and the
     // number after it.
     for i in 0..kinds.len().saturating_sub(1) {
-        if kinds[i] == TokenKind::Word && kinds[i + 1] == TokenKind::Number && seqs.len() < MAX_VARIANTS {
+        if kinds[i] == TokenKind::Word
+            && kinds[i + 1] == TokenKind::Number
+            && seqs.len() < MAX_VARIANTS
+        {
             let mut s: Vec<String> = slots.iter().map(|a| a[0].clone()).collect();
             let joined = format!("{}{}", s[i], s[i + 1]);
             s.splice(i..i + 2, [joined]);
@@ -160,7 +167,12 @@ mod tests {
     use super::*;
 
     fn keys(alias: &str) -> Vec<String> {
-        alias_keys(&Tokenizer::new(), alias, CaseMode::Auto).unwrap().0.into_iter().map(|k| k.text).collect()
+        alias_keys(&Tokenizer::new(), alias, CaseMode::Auto)
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|k| k.text)
+            .collect()
     }
 
     #[test]

@@ -165,7 +165,8 @@ fn parse_row(
     for (field, column) in fields.iter().zip(columns) {
         let start = offset;
         offset += field.len() + 1;
-        let parts = unescape(field, *column == Column::Aliases).map_err(|(k, b)| at(k, start + b))?;
+        let parts =
+            unescape(field, *column == Column::Aliases).map_err(|(k, b)| at(k, start + b))?;
         match column {
             Column::Aliases => {
                 if field.is_empty() {
@@ -301,7 +302,11 @@ pub(crate) fn parse_jsonl(
     errors
 }
 
-fn parse_json_line(line: &str, path: Option<&str>, lineno: usize) -> Result<(Entry, Origin), Error> {
+fn parse_json_line(
+    line: &str,
+    path: Option<&str>,
+    lineno: usize,
+) -> Result<(Entry, Origin), Error> {
     let je: JsonEntry = serde_json::from_str(line).map_err(|e| {
         // serde_json counts columns in bytes from 1; report chars.
         let col = column_of(line, e.column().saturating_sub(1));
@@ -317,7 +322,12 @@ fn parse_json_line(line: &str, path: Option<&str>, lineno: usize) -> Result<(Ent
         ));
     }
     if je.label.trim().is_empty() {
-        return Err(Error::at(ErrorKind::EmptyField("label".into()), path, lineno, col_of("\"label\"")));
+        return Err(Error::at(
+            ErrorKind::EmptyField("label".into()),
+            path,
+            lineno,
+            col_of("\"label\""),
+        ));
     }
     let case = match &je.case {
         None => CaseMode::Auto,

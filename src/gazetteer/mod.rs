@@ -106,7 +106,12 @@ impl GazetteerBuilder {
         self.add_at(entry, None, None)
     }
 
-    fn add_at(&mut self, entry: Entry, path: Option<&str>, origin: Option<Origin>) -> Result<EntryId, Error> {
+    fn add_at(
+        &mut self,
+        entry: Entry,
+        path: Option<&str>,
+        origin: Option<Origin>,
+    ) -> Result<EntryId, Error> {
         let locate = |kind: ErrorKind, col: usize| match origin {
             Some(o) => Error::at(kind, path, o.line, col),
             None => Error::new(kind),
@@ -126,7 +131,10 @@ impl GazetteerBuilder {
         }
         if let Some(id) = entry.stable_id() {
             if self.ids.contains_key(id) {
-                return Err(locate(ErrorKind::DuplicateId(id.to_owned()), origin.map_or(1, |o| o.id_column)));
+                return Err(locate(
+                    ErrorKind::DuplicateId(id.to_owned()),
+                    origin.map_or(1, |o| o.id_column),
+                ));
             }
             self.ids.insert(id.to_owned(), index);
         }
@@ -166,7 +174,11 @@ impl GazetteerBuilder {
     ///
     /// I/O errors, text that is not UTF-8, and the errors of
     /// [`GazetteerBuilder::add_tsv_str`].
-    pub fn add_tsv_reader<R: Read>(&mut self, reader: R, name: Option<&str>) -> Result<usize, Error> {
+    pub fn add_tsv_reader<R: Read>(
+        &mut self,
+        reader: R,
+        name: Option<&str>,
+    ) -> Result<usize, Error> {
         let text = read_utf8(reader, name)?;
         self.add_tsv_str(&text, name)
     }
@@ -176,7 +188,11 @@ impl GazetteerBuilder {
     /// # Errors
     ///
     /// As [`GazetteerBuilder::add_tsv_reader`].
-    pub fn add_jsonl_reader<R: Read>(&mut self, reader: R, name: Option<&str>) -> Result<usize, Error> {
+    pub fn add_jsonl_reader<R: Read>(
+        &mut self,
+        reader: R,
+        name: Option<&str>,
+    ) -> Result<usize, Error> {
         let text = read_utf8(reader, name)?;
         self.add_jsonl_str(&text, name)
     }
@@ -215,7 +231,8 @@ impl GazetteerBuilder {
         let mut compiled = Vec::with_capacity(self.entries.len());
         let mut alias_count = 0;
         for (i, entry) in self.entries.iter().enumerate() {
-            let label = labels.entry(entry.label()).or_insert_with(|| Arc::from(entry.label())).clone();
+            let label =
+                labels.entry(entry.label()).or_insert_with(|| Arc::from(entry.label())).clone();
             compiled.push(CompiledEntry {
                 entry: Arc::new(entry.clone()),
                 canonical: Arc::from(entry.canonical()),
@@ -280,7 +297,8 @@ fn read_utf8<R: Read>(mut reader: R, name: Option<&str>) -> Result<String, Error
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = e.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let line_start =
+            e.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
         let col = String::from_utf8_lossy(&e.as_bytes()[line_start..offset]).chars().count() + 1;
         Error::at(ErrorKind::NotUtf8 { offset }, name, line, col)
     })
@@ -376,7 +394,8 @@ impl Gazetteer {
     /// (the entries themselves not counted).
     pub fn memory_usage(&self) -> usize {
         let ac = self.inner.ac.as_ref().map_or(0, AhoCorasick::memory_usage);
-        let cands: usize = self.inner.cands.iter().map(|c| c.len() * std::mem::size_of::<Cand>() + 16).sum();
+        let cands: usize =
+            self.inner.cands.iter().map(|c| c.len() * std::mem::size_of::<Cand>() + 16).sum();
         ac + cands
     }
 
@@ -452,7 +471,13 @@ impl Gazetteer {
     }
 
     /// Applies the case rules and the documented choice among candidates.
-    fn choose(&self, text: &str, tokens: &[Token], range: Range<usize>, key: usize) -> Option<(Span, EntryId, Vec<EntryId>)> {
+    fn choose(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        range: Range<usize>,
+        key: usize,
+    ) -> Option<(Span, EntryId, Vec<EntryId>)> {
         let start = tokens[range.start].span.start;
         let full_end = tokens[range.end - 1].span.end;
         let mut best: Option<(Cand, bool, Span)> = None;
@@ -478,7 +503,8 @@ impl Gazetteer {
                 None => true,
                 Some((b, b_exact, _)) => {
                     let bp = self.inner.entries[b.entry as usize].priority;
-                    (exact, e.priority, std::cmp::Reverse(c.entry)) > (*b_exact, bp, std::cmp::Reverse(b.entry))
+                    (exact, e.priority, std::cmp::Reverse(c.entry))
+                        > (*b_exact, bp, std::cmp::Reverse(b.entry))
                 }
             };
             if better {
@@ -540,7 +566,10 @@ mod tests {
         ]);
         assert_eq!(found(&g, "the US told us"), t(&[("US", "United States")]));
         assert_eq!(found(&g, "a patriotic patriot bought a Patriot"), t(&[("Patriot", "Patriot")]));
-        assert_eq!(found(&g, "CHINA buys china from China"), t(&[("CHINA", "China"), ("China", "China")]));
+        assert_eq!(
+            found(&g, "CHINA buys china from China"),
+            t(&[("CHINA", "China"), ("China", "China")])
+        );
         assert_eq!(found(&g, "the USS Carney"), t(&[]));
         assert_eq!(found(&g, "the united states"), t(&[("united states", "United States")]));
     }
@@ -550,7 +579,10 @@ mod tests {
         let g = gaz(vec![Entry::new("Hamas", "ORGANIZATION").case(CaseMode::Insensitive)]);
         assert_eq!(found(&g, "HAMAS and hamas"), t(&[("HAMAS", "Hamas"), ("hamas", "Hamas")]));
         let g = gaz(vec![Entry::new("South China Sea", "LOCATION").case(CaseMode::Sensitive)]);
-        assert_eq!(found(&g, "south china sea, South China Sea"), t(&[("South China Sea", "South China Sea")]));
+        assert_eq!(
+            found(&g, "south china sea, South China Sea"),
+            t(&[("South China Sea", "South China Sea")])
+        );
     }
 
     #[test]
@@ -566,7 +598,10 @@ mod tests {
         let text = "Su-35, SU-35, Su 35, Su35, S400, S-400s, F-16s, Rafales, Type-055, Israel's and Israel’s; not Su-355 or F-161";
         assert_eq!(
             found(&g, text).into_iter().map(|p| p.0).collect::<Vec<_>>(),
-            ["Su-35", "SU-35", "Su 35", "Su35", "S400", "S-400", "F-16", "Rafale", "Type-055", "Israel", "Israel"]
+            [
+                "Su-35", "SU-35", "Su 35", "Su35", "S400", "S-400", "F-16", "Rafale", "Type-055",
+                "Israel", "Israel"
+            ]
         );
     }
 

@@ -1,0 +1,316 @@
+//! The document model: entities, relations and their evidence, serialised
+//! to the output contract (`OUTPUT.md` in the repository).
+
+use crate::gazetteer::Entry;
+use crate::span::Span;
+use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// Where an entity came from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// A gazetteer entry.
+    Gazetteer,
+    /// A contextual rule, by name.
+    Rule(Arc<str>),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Gazetteer => f.write_str("gazetteer"),
+            Source::Rule(name) => write!(f, "rule:{name}"),
+        }
+    }
+}
+
+/// One mention of an entity in a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    pub(crate) span: Span,
+    pub(crate) label: Arc<str>,
+    pub(crate) canonical: Arc<str>,
+    pub(crate) source: Source,
+    pub(crate) entry: Option<Arc<Entry>>,
+    pub(crate) alternatives: Vec<Arc<Entry>>,
+}
+
+impl Entity {
+    /// An entity over `span` of a text with a label and canonical name,
+    /// found by the named rule.
+    pub fn from_rule(span: Span, label: &str, canonical: &str, rule: &str) -> Entity {
+        Entity {
+            span,
+            label: Arc::from(label),
+            canonical: Arc::from(canonical),
+            source: Source::Rule(Arc::from(rule)),
+            entry: None,
+            alternatives: Vec::new(),
+        }
+    }
+
+    /// Byte offsets of the mention in the document text.
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    /// The mention's text, a slice of the document text.
+    pub fn text<'t>(&self, doc: &Document<'t>) -> &'t str {
+        &doc.text[self.span]
+    }
+
+    /// The label (`PERSON`, `LOCATION`, ...).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The canonical name: the gazetteer entry's, or for a rule entity the
+    /// fullest name the document gives it.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+
+    /// Where the entity came from.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// The gazetteer entry, for gazetteer entities.
+    pub fn entry(&self) -> Option<&Entry> {
+        self.entry.as_deref()
+    }
+
+    /// The stable id of the gazetteer entry, if it has one.
+    pub fn id(&self) -> Option<&str> {
+        self.entry.as_ref().and_then(|e| e.stable_id())
+    }
+
+    /// Other gazetteer entries the same alias belongs to (see the
+    /// gazetteer's rule for choosing among them).
+    pub fn alternatives(&self) -> &[Arc<Entry>] {
+        &self.alternatives
+    }
+}
+
+/// How a relation is claimed in the text. Where several cues apply, the
+/// weaker claim wins: negated > speculated > reported > planned > asserted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Modality {
+    /// Stated as fact.
+    #[default]
+    Asserted,
+    /// Announced for the future ("will buy").
+    Planned,
+    /// Attributed to a source ("according to", "reports that").
+    Reported,
+    /// Uncertain ("reportedly", "may", "speculation that").
+    Speculated,
+    /// Denied ("has no plans to", "will not", "denied").
+    Negated,
+}
+
+/// A relation between two entities of a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation {
+    pub(crate) label: Arc<str>,
+    pub(crate) head: usize,
+    pub(crate) tail: usize,
+    pub(crate) modality: Modality,
+    pub(crate) attributes: BTreeMap<String, String>,
+    pub(crate) evidence: Span,
+    pub(crate) rule: Arc<str>,
+}
+
+impl Relation {
+    /// The label (`HOLDS_POSITION`, `ACQUIRES`, ...).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    /// Index of the head entity in [`Document::entities`].
+    pub fn head(&self) -> usize {
+        self.head
+    }
+    /// Index of the tail entity in [`Document::entities`].
+    pub fn tail(&self) -> usize {
+        self.tail
+    }
+    /// How the relation is claimed.
+    pub fn modality(&self) -> Modality {
+        self.modality
+    }
+    /// Attributes such as `role` or `quantity`.
+    pub fn attributes(&self) -> &BTreeMap<String, String> {
+        &self.attributes
+    }
+    /// The byte span of the text the relation was read from.
+    pub fn evidence(&self) -> Span {
+        self.evidence
+    }
+    /// The name of the rule that produced it.
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+}
+
+/// The result of extraction: the entities and relations of one text.
+///
+/// It borrows the text, so that every span can be shown as the text it
+/// covers, and serialises to the output contract with serde.
+///
+/// # Examples
+///
+/// ```
+/// let ex = recon::Extractor::new();
+/// let doc = ex.extract("Poland ordered K2 tanks from South Korea.");
+/// let json = serde_json::to_value(&doc)?;
+/// assert_eq!(json["entities"][0]["text"], "Poland");
+/// assert_eq!(json["entities"][0]["label"], "LOCATION");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document<'t> {
+    pub(crate) id: Option<String>,
+    pub(crate) text: &'t str,
+    pub(crate) entities: Vec<Entity>,
+    pub(crate) relations: Vec<Relation>,
+}
+
+impl<'t> Document<'t> {
+    /// An empty document over `text`.
+    pub fn new(text: &'t str) -> Document<'t> {
+        Document { id: None, text, entities: Vec::new(), relations: Vec::new() }
+    }
+
+    /// The document id, if one was set.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// Sets the document id (written as `"id"` in JSON).
+    pub fn set_id(&mut self, id: impl Into<String>) {
+        self.id = Some(id.into());
+    }
+
+    /// The text the document was extracted from.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// The entities, sorted by position, not overlapping.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The relations.
+    pub fn relations(&self) -> &[Relation] {
+        &self.relations
+    }
+
+    /// The entities with a given label.
+    pub fn entities_with_label<'d>(
+        &'d self,
+        label: &'d str,
+    ) -> impl Iterator<Item = &'d Entity> + 'd {
+        self.entities.iter().filter(move |e| e.label() == label)
+    }
+
+    /// The text of an entity.
+    pub fn entity_text(&self, entity: &Entity) -> &'t str {
+        &self.text[entity.span]
+    }
+
+    pub(crate) fn clear(&mut self, text: &'t str) {
+        self.id = None;
+        self.text = text;
+        self.entities.clear();
+        self.relations.clear();
+    }
+}
+
+struct EntityJson<'a> {
+    e: &'a Entity,
+    text: &'a str,
+}
+
+impl Serialize for EntityJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let e = self.e;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("start", &e.span.start)?;
+        m.serialize_entry("end", &e.span.end)?;
+        m.serialize_entry("text", &self.text[e.span])?;
+        m.serialize_entry("label", &*e.label)?;
+        m.serialize_entry("canonical", &*e.canonical)?;
+        m.serialize_entry("source", &e.source.to_string())?;
+        if let Some(entry) = &e.entry {
+            if let Some(id) = entry.stable_id() {
+                m.serialize_entry("id", id)?;
+            }
+            if !entry.metadata().is_empty() {
+                let meta: BTreeMap<&str, &str> =
+                    entry.metadata().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                m.serialize_entry("meta", &meta)?;
+            }
+        }
+        if !e.alternatives.is_empty() {
+            let alts: Vec<Alternative<'_>> =
+                e.alternatives.iter().map(|a| Alternative(a)).collect();
+            m.serialize_entry("alternatives", &alts)?;
+        }
+        m.end()
+    }
+}
+
+struct Alternative<'a>(&'a Entry);
+
+impl Serialize for Alternative<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("canonical", self.0.canonical())?;
+        m.serialize_entry("label", self.0.label())?;
+        if let Some(id) = self.0.stable_id() {
+            m.serialize_entry("id", id)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Relation {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Relation", 7)?;
+        st.serialize_field("label", &*self.label)?;
+        st.serialize_field("head", &self.head)?;
+        st.serialize_field("tail", &self.tail)?;
+        st.serialize_field("modality", &self.modality)?;
+        st.serialize_field("attributes", &self.attributes)?;
+        st.serialize_field("evidence", &self.evidence)?;
+        st.serialize_field("rule", &*self.rule)?;
+        st.end()
+    }
+}
+
+struct Entities<'a>(&'a [Entity], &'a str);
+
+impl Serialize for Entities<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for e in self.0 {
+            seq.serialize_element(&EntityJson { e, text: self.1 })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Document", 3)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("entities", &Entities(&self.entities, self.text))?;
+        st.serialize_field("relations", &self.relations)?;
+        st.end()
+    }
+}

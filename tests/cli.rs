@@ -1,0 +1,118 @@
+//! The `recon` binary, driven as a user would.
+#![cfg(feature = "cli")]
+
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn recon(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_recon"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run recon");
+    // The process may exit before reading its input (a bad gazetteer).
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+fn lines(out: &Output) -> Vec<Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn text_from_stdin_is_one_document() {
+    let out = recon(&["extract"], b"Poland bought K2 tanks from South Korea.");
+    assert!(out.status.success());
+    let docs = lines(&out);
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["id"], "stdin");
+    let texts: Vec<&str> = docs[0]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert!(texts.contains(&"Poland") && texts.contains(&"South Korea"), "{texts:?}");
+}
+
+#[test]
+fn jsonl_one_line_out_per_line_in_with_errors_in_place() {
+    let input = b"{\"id\": \"a\", \"text\": \"Russia\"}\nnot json\n{\"id\": 7}\n{\"id\": \"c\", \"text\": 5}\n{\"id\": \"d\", \"text\": \"Japan\"}\n";
+    let out = recon(&["extract", "--input", "jsonl"], input);
+    assert_eq!(out.status.code(), Some(1), "a bad line makes the run fail at the end");
+    let docs = lines(&out);
+    assert_eq!(docs.len(), 5);
+    assert_eq!(docs[0]["id"], "a");
+    assert_eq!(docs[0]["entities"][0]["text"], "Russia");
+    assert!(docs[1]["id"].is_null() && docs[1]["error"].as_str().unwrap().contains("not JSON"));
+    assert_eq!(docs[2]["id"], 7);
+    assert!(docs[2]["error"].as_str().unwrap().contains("no \"text\""));
+    assert!(docs[3]["error"].as_str().unwrap().contains("not a string"));
+    assert_eq!(docs[4]["entities"][0]["canonical"], "Japan");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("stdin:2: not JSON"), "{stderr}");
+}
+
+#[test]
+fn files_missing_and_not_utf8() {
+    let dir = std::env::temp_dir().join(format!("recon-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.txt");
+    std::fs::write(&good, "Ukraine").unwrap();
+    let bad = dir.join("bad.txt");
+    std::fs::write(&bad, b"Iran\xff").unwrap();
+    let missing = dir.join("missing.txt");
+    let args =
+        ["extract", bad.to_str().unwrap(), missing.to_str().unwrap(), good.to_str().unwrap()];
+    let out = recon(&args, b"");
+    assert_eq!(out.status.code(), Some(1));
+    let docs = lines(&out);
+    assert_eq!(docs.len(), 3);
+    assert!(docs[0]["error"].as_str().unwrap().contains("invalid UTF-8 at byte offset 4"));
+    assert!(docs[1]["error"].as_str().unwrap().contains("missing.txt"));
+    assert_eq!(docs[2]["entities"][0]["text"], "Ukraine");
+    // --lossy reads the bad file with a replacement character.
+    let out = recon(&["extract", "--lossy", bad.to_str().unwrap()], b"");
+    assert!(out.status.success());
+    assert_eq!(lines(&out)[0]["entities"][0]["text"], "Iran");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn user_gazetteer_and_no_defaults() {
+    let dir = std::env::temp_dir().join(format!("recon-cli-gaz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gaz = dir.join("g.tsv");
+    std::fs::write(&gaz, "canonical\tlabel\nOperation Spiderweb\tOPERATION\n").unwrap();
+    let args = ["extract", "--no-default-gazetteer", "--gazetteer", gaz.to_str().unwrap()];
+    let out = recon(&args, b"Russia called Operation Spiderweb a terrorist act.");
+    assert!(out.status.success());
+    let ents = lines(&out)[0]["entities"].as_array().unwrap().clone();
+    assert_eq!(ents.len(), 1);
+    assert_eq!(ents[0]["label"], "OPERATION");
+    // A broken gazetteer stops the run with its location.
+    std::fs::write(&gaz, "canonical\tlabel\tcolour\n").unwrap();
+    let out = recon(&["extract", "--gazetteer", gaz.to_str().unwrap()], b"x");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("g.tsv:1:17: unknown column \"colour\""), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn json_and_pretty_outputs() {
+    let out = recon(&["extract", "--output", "json"], b"Sweden joined NATO.");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let out = recon(&["extract", "--output", "pretty"], b"Sweden joined NATO.");
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("[Sweden]{LOCATION} joined [NATO]{ORGANIZATION}."), "{s}");
+    assert!(s.contains("canonical"));
+}

@@ -1,0 +1,61 @@
+//! The output contract: JSON shape, and byte offsets that slice the input
+//! to each entity's text, on every document of the committed corpus.
+
+use recon::Extractor;
+use serde_json::Value;
+
+#[test]
+fn json_shape_matches_the_contract() {
+    let ex = Extractor::new();
+    let text = "Indian Defence Minister Rajnath Singh arrived in Paris.";
+    let mut doc = ex.extract(text);
+    doc.set_id("doc-7");
+    let v: Value = serde_json::to_value(&doc).unwrap();
+    assert_eq!(v["id"], "doc-7");
+    assert!(v["relations"].as_array().unwrap().is_empty());
+    let ents = v["entities"].as_array().unwrap();
+    assert!(!ents.is_empty());
+    for e in ents {
+        for field in ["start", "end", "text", "label", "canonical", "source"] {
+            assert!(e.get(field).is_some(), "{field} missing in {e}");
+        }
+        let (s, t) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+        assert_eq!(&text[s..t], e["text"].as_str().unwrap());
+    }
+    let indian = ents.iter().find(|e| e["text"] == "Indian").expect("Indian");
+    assert_eq!(indian["label"], "NATIONALITY");
+    assert_eq!(indian["canonical"], "India");
+    assert_eq!(indian["source"], "gazetteer");
+    assert_eq!(indian["start"], 0);
+    assert_eq!(indian["end"], 6);
+}
+
+#[test]
+fn id_is_null_when_unset() {
+    let doc = Extractor::new().extract("");
+    let v: Value = serde_json::to_value(&doc).unwrap();
+    assert_eq!(v, serde_json::json!({"id": null, "entities": [], "relations": []}));
+}
+
+#[test]
+fn offsets_slice_the_text_on_the_whole_corpus() {
+    let ex = Extractor::new();
+    let mut total = 0;
+    for (name, text) in crate::corpus() {
+        let doc = ex.extract(&text);
+        let v: Value = serde_json::to_value(&doc).unwrap();
+        let mut last_end = 0;
+        for e in v["entities"].as_array().unwrap() {
+            let (s, t) =
+                (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+            assert!(text.is_char_boundary(s) && text.is_char_boundary(t), "{name}: {e}");
+            assert_eq!(&text[s..t], e["text"].as_str().unwrap(), "{name}");
+            assert!(s >= last_end, "{name}: entities sorted and apart");
+            last_end = t;
+            total += 1;
+        }
+        // Same input, same output.
+        assert_eq!(ex.extract(&text), doc, "{name}");
+    }
+    assert!(total > 40, "the corpus yields entities ({total})");
+}

@@ -1,0 +1,76 @@
+//! The embedded default model: it builds, it is big enough, and it finds
+//! what defence news names.
+
+use recon::Extractor;
+use std::collections::HashMap;
+
+fn found(text: &str) -> Vec<(String, String, String)> {
+    let doc = Extractor::new().extract(text);
+    doc.entities()
+        .iter()
+        .map(|e| (e.text(&doc).to_owned(), e.label().to_owned(), e.canonical().to_owned()))
+        .collect()
+}
+
+fn has(text: &str, mention: &str, label: &str, canonical: &str) -> bool {
+    found(text).iter().any(|(m, l, c)| m == mention && l == label && c == canonical)
+}
+
+#[test]
+fn default_model_builds_and_has_the_promised_size() {
+    let ex = Extractor::builder().build().expect("defaults build without errors");
+    let mut by_label: HashMap<&str, usize> = HashMap::new();
+    for e in ex.gazetteer().entries() {
+        *by_label.entry(e.label()).or_default() += 1;
+    }
+    assert!(by_label["LOCATION"] >= 400, "{by_label:?}");
+    assert!(by_label["NATIONALITY"] >= 150, "{by_label:?}");
+    assert!(by_label["WEAPON_SYSTEM"] >= 300, "{by_label:?}");
+    assert!(by_label["MILITARY_UNIT"] >= 150, "{by_label:?}");
+    assert!(by_label["ORGANIZATION"] >= 250, "{by_label:?}");
+    assert!(ex.gazetteer().aliases_len() > 3000);
+}
+
+#[test]
+fn countries_demonyms_and_capitals() {
+    assert!(has("Indian troops", "Indian", "NATIONALITY", "India"));
+    assert!(has("the French navy", "French", "NATIONALITY", "France"));
+    assert!(has("a U.S.-supplied HIMARS", "U.S.", "LOCATION", "United States"));
+    assert!(has("The US said", "US", "LOCATION", "United States"));
+    assert!(!found("they told us").iter().any(|(m, ..)| m == "us"));
+    assert!(has("talks in Warsaw", "Warsaw", "LOCATION", "Warsaw"));
+    assert!(has("Greece's purchase", "Greece", "LOCATION", "Greece"));
+    assert!(has("drills near Taiwan", "Taiwan", "LOCATION", "Taiwan"));
+    assert!(has("in the South China Sea", "South China Sea", "LOCATION", "South China Sea"));
+}
+
+#[test]
+fn forces_weapons_and_organisations() {
+    let text = "The PLA Rocket Force deployed DF-26 missiles while the Eastern Theater Command flew J-20s.";
+    assert!(
+        has(text, "PLA Rocket Force", "MILITARY_UNIT", "PLA Rocket Force"),
+        "{:?}",
+        found(text)
+    );
+    assert!(found(text).iter().any(|(m, l, _)| m == "DF-26" && l == "WEAPON_SYSTEM"));
+    assert!(found(text).iter().any(|(m, l, _)| m == "J-20" && l == "WEAPON_SYSTEM"));
+    assert!(found(text)
+        .iter()
+        .any(|(m, l, _)| m == "Eastern Theater Command" && l == "MILITARY_UNIT"));
+    let text = "Lockheed Martin will build F-16 Block 70 jets; Reuters and TASS reported it.";
+    assert!(found(text).iter().any(|(m, l, _)| m == "Lockheed Martin" && l == "ORGANIZATION"));
+    assert!(found(text).iter().any(|(m, l, _)| m == "Reuters" && l == "ORGANIZATION"));
+    assert!(found(text).iter().any(|(m, l, _)| m == "TASS" && l == "ORGANIZATION"));
+    assert!(found(text).iter().any(|(m, l, _)| m.starts_with("F-16") && l == "WEAPON_SYSTEM"));
+    // Spelling variants of one designator give one canonical name.
+    let canon: Vec<String> =
+        found("Su-35 SU-35 Su 35 Su35").into_iter().map(|(_, _, c)| c).collect();
+    assert_eq!(canon.len(), 4);
+    assert!(canon.windows(2).all(|w| w[0] == w[1]), "{canon:?}");
+    assert!(found("the Su-355 prototype").is_empty());
+    // A patriot is not a Patriot.
+    assert!(found("a patriotic patriot").is_empty());
+    assert!(found("Patriot batteries")
+        .iter()
+        .any(|(m, l, _)| m == "Patriot" && l == "WEAPON_SYSTEM"));
+}
