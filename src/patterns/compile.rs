@@ -1,0 +1,556 @@
+//! Compiling parsed rules: lexicons into tries, patterns into programs for
+//! the backtracking matcher, and each rule's triggers for the index.
+
+use super::index::{Index, Trig};
+use super::lexicon::{normal_form, Lexicon, Trie, Vocab};
+use super::limits::{MAX_INSTRUCTIONS, MAX_MATCH_TOKENS};
+use super::shape::Shape;
+use super::syntax::{LexDef, LexEntry, Node, NodeKind, PErr, RuleDef, Source};
+use crate::error::{Error, ErrorKind};
+use crate::tokenize::Tokenizer;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// A single-token test, from `&`, `!` and what they combine.
+#[derive(Clone, Debug)]
+pub(crate) enum Test {
+    Shape(u16),
+    Word(u32),
+    Exact(Box<str>),
+    /// The token is a one-token entry of the lexicon.
+    Lex(u32),
+    Not(Box<Test>),
+    And(Box<[Test]>),
+    Or(Box<[Test]>),
+}
+
+/// One instruction of a pattern program.
+#[derive(Clone, Debug)]
+pub(crate) enum Inst {
+    /// One token with this lower-case id.
+    Word(u32),
+    /// One token written exactly so.
+    Exact(Box<str>),
+    /// Any one token.
+    Any,
+    /// One token passing the test.
+    Test(Test),
+    /// The longest entry of the lexicon.
+    Lex(u32),
+    /// An entity with one of these label ids, starting here.
+    Ent(Box<[u16]>),
+    /// Try the first target, then the second.
+    Split(u32, u32),
+    Jmp(u32),
+    /// Record the position in a capture slot.
+    Save(u32),
+    /// Sentence start.
+    Start,
+    /// Sentence end.
+    End,
+    Match,
+}
+
+/// What the first token of a match must be, checked before a start
+/// position is tried at all.
+#[derive(Clone, Debug)]
+pub(crate) enum First {
+    /// Nothing cheap to check.
+    Any,
+    Word(u32),
+    Exact(Box<str>),
+    Test(Test),
+    /// The first token of an entry of the lexicon.
+    Lex(u32),
+    Ent(Box<[u16]>),
+    /// Only the sentence start.
+    Start,
+}
+
+impl First {
+    /// The check the program's first instruction (after captures) allows.
+    fn of(insts: &[Inst]) -> First {
+        let pc = insts.iter().take_while(|i| matches!(i, Inst::Save(_))).count();
+        match insts.get(pc) {
+            Some(Inst::Word(id)) => First::Word(*id),
+            Some(Inst::Exact(s)) => First::Exact(s.clone()),
+            Some(Inst::Test(t)) => First::Test(t.clone()),
+            Some(Inst::Lex(l)) => First::Lex(*l),
+            Some(Inst::Ent(v)) => First::Ent(v.clone()),
+            Some(Inst::Start) => First::Start,
+            _ => First::Any,
+        }
+    }
+}
+
+/// A compiled pattern.
+#[derive(Clone, Debug)]
+pub(crate) struct Program {
+    /// The check for a start position.
+    pub first: First,
+    pub insts: Vec<Inst>,
+    /// Capture names; capture `k` uses slots `2k` and `2k + 1`.
+    pub captures: Arc<[Arc<str>]>,
+    /// At least one of these must be in a sentence for the rule to match;
+    /// `None` when the rule must be tried on every sentence.
+    pub triggers: Option<Vec<Trig>>,
+}
+
+/// Everything the matcher needs.
+#[derive(Clone, Debug)]
+pub(crate) struct Compiled {
+    pub vocab: Vocab,
+    pub lexicons: Vec<Lexicon>,
+    pub labels: HashMap<Box<str>, u16>,
+    pub programs: Vec<Program>,
+    pub index: Index,
+}
+
+/// Compiles all lexicons and rules; every error found is returned.
+pub(crate) fn compile(
+    sources: &[Source],
+    lexdefs: &[LexDef],
+    rules: &[RuleDef],
+    supplied: &HashMap<String, Vec<String>>,
+    known_labels: Option<&HashSet<String>>,
+) -> Result<Compiled, Error> {
+    let mut errors = Vec::new();
+    let err = |e: PErr, source: usize| match sources.get(source) {
+        Some(src) => src.error(e.kind, e.at),
+        None => Error::new(e.kind),
+    };
+    let tokenizer = Tokenizer::new();
+    let mut vocab = Vocab::default();
+
+    // Lexicons.
+    let mut lexicons = Vec::with_capacity(lexdefs.len());
+    let mut lex_ids: HashMap<&str, u32> = HashMap::new();
+    for def in lexdefs {
+        let mut trie = Trie::default();
+        let mut first_lower = Vec::new();
+        let mut add = |entry: &str, vocab: &mut Vocab| -> bool {
+            let toks = tokenizer.tokenize(entry);
+            if toks.is_empty() || toks.len() > MAX_MATCH_TOKENS {
+                return false;
+            }
+            let ids: Vec<u32> = toks
+                .iter()
+                .map(|t| {
+                    if def.exact {
+                        vocab.intern_exact(t.as_str(entry))
+                    } else {
+                        vocab.intern_lower(&normal_form(entry, t))
+                    }
+                })
+                .collect();
+            first_lower.push(vocab.intern_lower(&normal_form(entry, &toks[0])));
+            trie.insert(&ids);
+            true
+        };
+        for entry in &def.entries {
+            match entry {
+                LexEntry::Text(t, at) => {
+                    if !add(t, &mut vocab) {
+                        let msg = format!(
+                            "lexicon entry {t:?} has no tokens or more than {MAX_MATCH_TOKENS}"
+                        );
+                        errors.push(err(PErr { kind: ErrorKind::Rule(msg), at: *at }, def.source));
+                    }
+                }
+                LexEntry::Supplied(name, at) => match supplied.get(name) {
+                    Some(list) => {
+                        for e in list {
+                            add(e, &mut vocab);
+                        }
+                    }
+                    None => {
+                        let msg = format!(
+                            "unknown supplied lexicon `@{name}` (give it with RuleSetBuilder::lexicon)"
+                        );
+                        errors.push(err(PErr { kind: ErrorKind::Rule(msg), at: *at }, def.source));
+                    }
+                },
+            }
+        }
+        first_lower.sort_unstable();
+        first_lower.dedup();
+        lex_ids.insert(&def.name, lexicons.len() as u32);
+        lexicons.push(Lexicon { exact: def.exact, trie, first_lower });
+    }
+
+    // Rules.
+    let mut labels: HashMap<Box<str>, u16> = HashMap::new();
+    let produced: HashSet<&str> = rules
+        .iter()
+        .filter(|r| r.kind == super::RuleKind::Entity)
+        .map(|r| r.label.as_str())
+        .collect();
+    let mut programs = Vec::with_capacity(rules.len());
+    for rule in rules {
+        let mut em = Emitter {
+            insts: Vec::new(),
+            captures: Vec::new(),
+            vocab: &mut vocab,
+            lexicons: &lexicons,
+            lex_ids: &lex_ids,
+            labels: &mut labels,
+            known_labels,
+            produced: &produced,
+            tokenizer,
+        };
+        match em.program(&rule.pattern) {
+            Ok(p) => programs.push(p),
+            Err(e) => errors.push(err(e, rule.source)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::many(errors));
+    }
+    let index = Index::build(&programs, vocab.lower_len(), labels.len());
+    Ok(Compiled { vocab, lexicons, labels, programs, index })
+}
+
+struct Emitter<'a> {
+    insts: Vec<Inst>,
+    captures: Vec<String>,
+    vocab: &'a mut Vocab,
+    lexicons: &'a [Lexicon],
+    lex_ids: &'a HashMap<&'a str, u32>,
+    labels: &'a mut HashMap<Box<str>, u16>,
+    known_labels: Option<&'a HashSet<String>>,
+    produced: &'a HashSet<&'a str>,
+    tokenizer: Tokenizer,
+}
+
+fn rule_err<T>(msg: impl Into<String>, at: usize) -> Result<T, PErr> {
+    Err(PErr { kind: ErrorKind::Rule(msg.into()), at })
+}
+
+impl Emitter<'_> {
+    fn program(&mut self, pattern: &Node) -> Result<Program, PErr> {
+        let size = self.size(pattern)?;
+        if size + 1 > MAX_INSTRUCTIONS {
+            return Err(too_big(size + 1, pattern.at));
+        }
+        self.emit(pattern)?;
+        self.insts.push(Inst::Match);
+        let triggers = self.triggers(pattern).map(|(t, _)| t);
+        let captures: Vec<Arc<str>> = self.captures.iter().map(|c| Arc::from(c.as_str())).collect();
+        let insts = std::mem::take(&mut self.insts);
+        Ok(Program { first: First::of(&insts), insts, captures: captures.into(), triggers })
+    }
+
+    /// Tokens of a literal, as (lower-case form, text as written).
+    fn literal_tokens(&self, text: &str, at: usize) -> Result<Vec<(String, String)>, PErr> {
+        let toks = self.tokenizer.tokenize(text);
+        if toks.is_empty() {
+            return rule_err(format!("literal {text:?} has no tokens"), at);
+        }
+        Ok(toks.iter().map(|t| (normal_form(text, t), t.as_str(text).to_owned())).collect())
+    }
+
+    fn lex_id(&self, name: &str, at: usize) -> Result<u32, PErr> {
+        match self.lex_ids.get(name) {
+            Some(&id) => Ok(id),
+            None => rule_err(format!("unknown lexicon `<{name}>`"), at),
+        }
+    }
+
+    fn label_id(&mut self, label: &str, at: usize) -> Result<u16, PErr> {
+        if let Some(known) = self.known_labels {
+            if !known.contains(label) && !self.produced.contains(label) {
+                return rule_err(format!("unknown entity label `{label}`"), at);
+            }
+        }
+        if let Some(&id) = self.labels.get(label) {
+            return Ok(id);
+        }
+        let id = u16::try_from(self.labels.len()).map_err(|_| PErr {
+            kind: ErrorKind::Limit("more than 65535 entity labels".into()),
+            at,
+        })?;
+        self.labels.insert(label.into(), id);
+        Ok(id)
+    }
+
+    /// An upper bound of the instructions `node` compiles to.
+    fn size(&self, node: &Node) -> Result<usize, PErr> {
+        let n = match &node.kind {
+            NodeKind::Lit { text, .. } => self.tokenizer.tokenize(text).len(),
+            NodeKind::Lex(_)
+            | NodeKind::Slot(_)
+            | NodeKind::Shape(_)
+            | NodeKind::Start
+            | NodeKind::End
+            | NodeKind::Not(_)
+            | NodeKind::And(_) => 1,
+            NodeKind::Gap { min, max } => *min as usize + 2 * (max - min) as usize,
+            NodeKind::Seq(v) => v.iter().map(|n| self.size(n)).sum::<Result<usize, _>>()?,
+            NodeKind::Alt(v) => {
+                v.iter().map(|n| self.size(n).map(|s| s + 2)).sum::<Result<usize, _>>()?
+            }
+            NodeKind::Repeat { node: inner, min, max } => {
+                let s = self.size(inner)?;
+                let min = *min as usize;
+                match max {
+                    Some(max) => min * s + (*max as usize - min) * (s + 1),
+                    None => min * s + s + 2,
+                }
+            }
+            NodeKind::Capture { node, .. } => self.size(node)? + 2,
+        };
+        if n > MAX_INSTRUCTIONS {
+            return Err(too_big(n, node.at));
+        }
+        Ok(n)
+    }
+
+    fn push(&mut self, inst: Inst) -> u32 {
+        self.insts.push(inst);
+        (self.insts.len() - 1) as u32
+    }
+
+    fn here(&self) -> u32 {
+        self.insts.len() as u32
+    }
+
+    fn patch(&mut self, at: u32, target: u32) {
+        match &mut self.insts[at as usize] {
+            Inst::Split(_, b) => *b = target,
+            Inst::Jmp(a) => *a = target,
+            _ => {}
+        }
+    }
+
+    fn emit(&mut self, node: &Node) -> Result<(), PErr> {
+        match &node.kind {
+            NodeKind::Lit { text, exact } => {
+                for (lower, written) in self.literal_tokens(text, node.at)? {
+                    let id = self.vocab.intern_lower(&lower);
+                    self.push(if *exact { Inst::Exact(written.into()) } else { Inst::Word(id) });
+                }
+            }
+            NodeKind::Lex(name) => {
+                let id = self.lex_id(name, node.at)?;
+                self.push(Inst::Lex(id));
+            }
+            NodeKind::Slot(labels) => {
+                let ids = labels
+                    .iter()
+                    .map(|(l, at)| self.label_id(l, *at))
+                    .collect::<Result<Vec<u16>, _>>()?;
+                self.push(Inst::Ent(ids.into()));
+            }
+            NodeKind::Shape(Shape::Any) => {
+                self.push(Inst::Any);
+            }
+            NodeKind::Shape(_) | NodeKind::Not(_) | NodeKind::And(_) => {
+                let t = self.test(node)?;
+                self.push(Inst::Test(t));
+            }
+            NodeKind::Gap { min, max } => {
+                for _ in 0..*min {
+                    self.push(Inst::Any);
+                }
+                self.optional_copies(max - min, |em| {
+                    em.push(Inst::Any);
+                    Ok(())
+                })?;
+            }
+            NodeKind::Start => {
+                self.push(Inst::Start);
+            }
+            NodeKind::End => {
+                self.push(Inst::End);
+            }
+            NodeKind::Seq(v) => {
+                for n in v {
+                    self.emit(n)?;
+                }
+            }
+            NodeKind::Alt(v) => {
+                let mut jumps = Vec::new();
+                for (k, branch) in v.iter().enumerate() {
+                    if k + 1 < v.len() {
+                        let split = self.push(Inst::Split(0, 0));
+                        if let Inst::Split(a, _) = &mut self.insts[split as usize] {
+                            *a = split + 1;
+                        }
+                        self.emit(branch)?;
+                        jumps.push(self.push(Inst::Jmp(0)));
+                        let next = self.here();
+                        self.patch(split, next);
+                    } else {
+                        self.emit(branch)?;
+                    }
+                }
+                let end = self.here();
+                for j in jumps {
+                    self.patch(j, end);
+                }
+            }
+            NodeKind::Repeat { node: inner, min, max } => {
+                for _ in 0..*min {
+                    self.emit(inner)?;
+                }
+                match max {
+                    Some(max) => self.optional_copies(max - min, |em| em.emit(inner))?,
+                    None => {
+                        // L: Split(L+1, out); inner; Jmp L; out:
+                        let split = self.push(Inst::Split(0, 0));
+                        if let Inst::Split(a, _) = &mut self.insts[split as usize] {
+                            *a = split + 1;
+                        }
+                        self.emit(inner)?;
+                        self.push(Inst::Jmp(split));
+                        let out = self.here();
+                        self.patch(split, out);
+                    }
+                }
+            }
+            NodeKind::Capture { name, node: inner } => {
+                let k = match self.captures.iter().position(|c| c == name) {
+                    Some(k) => k,
+                    None => {
+                        self.captures.push(name.clone());
+                        self.captures.len() - 1
+                    }
+                } as u32;
+                self.push(Inst::Save(2 * k));
+                self.emit(inner)?;
+                self.push(Inst::Save(2 * k + 1));
+            }
+        }
+        if self.insts.len() > MAX_INSTRUCTIONS {
+            return Err(too_big(self.insts.len(), node.at));
+        }
+        Ok(())
+    }
+
+    /// `count` nested greedy optional copies: each later copy is tried
+    /// only after the one before matched.
+    fn optional_copies(
+        &mut self,
+        count: u32,
+        mut body: impl FnMut(&mut Self) -> Result<(), PErr>,
+    ) -> Result<(), PErr> {
+        let mut splits = Vec::new();
+        for _ in 0..count {
+            let split = self.push(Inst::Split(0, 0));
+            if let Inst::Split(a, _) = &mut self.insts[split as usize] {
+                *a = split + 1;
+            }
+            splits.push(split);
+            body(self)?;
+        }
+        let end = self.here();
+        for s in splits {
+            self.patch(s, end);
+        }
+        Ok(())
+    }
+
+    /// The single-token test a node stands for inside `&` or `!`.
+    fn test(&mut self, node: &Node) -> Result<Test, PErr> {
+        Ok(match &node.kind {
+            NodeKind::Shape(s) => Test::Shape(s.bit()),
+            NodeKind::Lit { text, exact } => {
+                let mut toks = self.literal_tokens(text, node.at)?;
+                if toks.len() != 1 {
+                    return rule_err(
+                        format!(
+                            "`&` and `!` combine single-token tests, and {text:?} is {} tokens",
+                            toks.len()
+                        ),
+                        node.at,
+                    );
+                }
+                let (lower, written) = toks.pop().expect("one token");
+                let id = self.vocab.intern_lower(&lower);
+                if *exact {
+                    Test::Exact(written.into())
+                } else {
+                    Test::Word(id)
+                }
+            }
+            NodeKind::Lex(name) => Test::Lex(self.lex_id(name, node.at)?),
+            NodeKind::Not(inner) => Test::Not(Box::new(self.test(inner)?)),
+            NodeKind::And(v) => {
+                Test::And(v.iter().map(|n| self.test(n)).collect::<Result<Vec<_>, _>>()?.into())
+            }
+            NodeKind::Alt(v) => {
+                Test::Or(v.iter().map(|n| self.test(n)).collect::<Result<Vec<_>, _>>()?.into())
+            }
+            NodeKind::Seq(v) if v.len() == 1 => self.test(&v[0])?,
+            NodeKind::Capture { .. } => {
+                return rule_err("a capture cannot be inside `&` or `!`", node.at)
+            }
+            _ => return rule_err(
+                "`&` and `!` combine single-token tests (literals, <LEXICON>, shapes), not this",
+                node.at,
+            ),
+        })
+    }
+
+    /// Triggers of a node, with their cost (lower is more selective), or
+    /// `None` when the node can match without any.
+    fn triggers(&self, node: &Node) -> Option<(Vec<Trig>, u32)> {
+        match &node.kind {
+            NodeKind::Lit { text, .. } => {
+                let toks = self.tokenizer.tokenize(text);
+                let first = toks.first()?;
+                let id = self.vocab_lower(&normal_form(text, first))?;
+                Some((vec![Trig::Word(id)], 1))
+            }
+            NodeKind::Lex(name) => {
+                let lex = &self.lexicons[*self.lex_ids.get(name.as_str())? as usize];
+                if lex.trie.is_empty() {
+                    return Some((Vec::new(), 0));
+                }
+                let words: Vec<Trig> = lex.first_lower.iter().map(|&w| Trig::Word(w)).collect();
+                let cost = words.len().min(8) as u32;
+                Some((words, cost))
+            }
+            NodeKind::Slot(labels) => {
+                let ids: Vec<Trig> = labels
+                    .iter()
+                    .filter_map(|(l, _)| self.labels.get(l.as_str()))
+                    .map(|&l| Trig::Label(l))
+                    .collect();
+                let cost = 10 * ids.len() as u32;
+                Some((ids, cost))
+            }
+            NodeKind::Shape(s) if s.is_selective() => Some((vec![Trig::Shape(*s as u8)], 30)),
+            NodeKind::Seq(v) | NodeKind::And(v) => {
+                v.iter().filter_map(|n| self.triggers(n)).min_by_key(|(_, cost)| *cost)
+            }
+            NodeKind::Alt(v) => {
+                let mut all = Vec::new();
+                let mut cost = 0;
+                for n in v {
+                    let (t, c) = self.triggers(n)?;
+                    all.extend(t);
+                    cost += c;
+                }
+                Some((all, cost))
+            }
+            NodeKind::Repeat { node, min, .. } if *min >= 1 => self.triggers(node),
+            NodeKind::Capture { node, .. } => self.triggers(node),
+            _ => None,
+        }
+    }
+
+    fn vocab_lower(&self, form: &str) -> Option<u32> {
+        // Every literal was interned when it was emitted.
+        self.vocab.get_lower(form)
+    }
+}
+
+fn too_big(n: usize, at: usize) -> PErr {
+    PErr {
+        kind: ErrorKind::Limit(format!(
+            "pattern compiles to {n} instructions, more than {MAX_INSTRUCTIONS}; use smaller repetitions"
+        )),
+        at,
+    }
+}

@@ -1,0 +1,122 @@
+//! The rule index: which rules a sentence can possibly fire.
+//!
+//! Each rule has triggers (see `compile`): words (from a literal, or the
+//! first tokens of a lexicon's entries), entity labels (from `{LABEL}`
+//! slots) or rare token shapes (`Ordinal`, `Num`, ...). At least one of a
+//! rule's triggers is in every sentence it matches. The index maps each
+//! trigger to its rules; a sentence collects the rules of the triggers it
+//! holds, and only those are run. Rules without a trigger are always run.
+
+use super::shape::SHAPE_COUNT;
+
+/// Something whose presence in a sentence makes a rule worth trying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Trig {
+    /// A token with this lower-case id.
+    Word(u32),
+    /// An entity with this label id starting in the sentence.
+    Label(u16),
+    /// A token with this shape (the shape's bit number).
+    Shape(u8),
+}
+
+/// Trigger to rules.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Index {
+    /// Rules of word id `w`: `word_rules[word_start[w]..word_start[w + 1]]`.
+    word_start: Vec<u32>,
+    word_rules: Vec<u32>,
+    label_rules: Vec<Vec<u32>>,
+    shape_rules: Vec<Vec<u32>>,
+    /// Bits of the shapes some rule is triggered by.
+    shape_mask: u16,
+    always: Vec<u32>,
+}
+
+impl Index {
+    /// Builds the index of `programs`' triggers.
+    pub(crate) fn build(
+        programs: &[super::compile::Program],
+        words: usize,
+        labels: usize,
+    ) -> Index {
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut label_rules = vec![Vec::new(); labels];
+        let mut shape_rules = vec![Vec::new(); SHAPE_COUNT];
+        let mut shape_mask = 0u16;
+        let mut always = Vec::new();
+        for (r, p) in programs.iter().enumerate() {
+            let r = r as u32;
+            let Some(trigs) = &p.triggers else {
+                always.push(r);
+                continue;
+            };
+            for &t in trigs {
+                match t {
+                    Trig::Word(w) => pairs.push((w, r)),
+                    Trig::Label(l) => {
+                        label_rules.get_mut(l as usize).into_iter().for_each(|v| v.push(r))
+                    }
+                    Trig::Shape(s) => {
+                        if let Some(v) = shape_rules.get_mut(s as usize) {
+                            v.push(r);
+                            shape_mask |= 1 << s;
+                        }
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut word_start = vec![0u32; words + 1];
+        for &(w, _) in &pairs {
+            if let Some(c) = word_start.get_mut(w as usize + 1) {
+                *c += 1;
+            }
+        }
+        for k in 1..word_start.len() {
+            word_start[k] += word_start[k - 1];
+        }
+        let word_rules =
+            pairs.iter().filter(|(w, _)| (*w as usize) < words).map(|&(_, r)| r).collect();
+        for v in label_rules.iter_mut().chain(shape_rules.iter_mut()) {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Index { word_start, word_rules, label_rules, shape_rules, shape_mask, always }
+    }
+
+    /// Rules triggered by word id `w` (none for an unknown id).
+    #[inline]
+    pub(crate) fn word(&self, w: u32) -> &[u32] {
+        let w = w as usize;
+        match (self.word_start.get(w), self.word_start.get(w + 1)) {
+            (Some(&a), Some(&b)) => self.word_rules.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Rules triggered by label id `l`.
+    #[inline]
+    pub(crate) fn label(&self, l: u16) -> &[u32] {
+        self.label_rules.get(l as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Rules triggered by the shape with bit number `s`.
+    #[inline]
+    pub(crate) fn shape(&self, s: usize) -> &[u32] {
+        self.shape_rules.get(s).map_or(&[], Vec::as_slice)
+    }
+
+    /// The shapes some rule is triggered by, as bits.
+    #[inline]
+    pub(crate) fn shape_mask(&self) -> u16 {
+        self.shape_mask
+    }
+
+    /// Rules tried on every sentence.
+    #[inline]
+    pub(crate) fn always(&self) -> &[u32] {
+        &self.always
+    }
+}

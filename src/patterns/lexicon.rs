@@ -1,0 +1,267 @@
+//! Interned token forms and lexicon tries.
+//!
+//! Every token that appears in a literal or a lexicon entry gets an id from
+//! its normal form (lower case, see `crate::normalize`); a sentence's tokens
+//! are looked up once, and from then on literals and lexicons compare
+//! integers. Exact-case lexicons use a second table of the tokens as
+//! written.
+
+use crate::normalize::push_token;
+use crate::tokenize::{Token, TokenKind};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The id of a token form no rule mentions.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// A small fast hasher (FNV-1a over 8-byte words) for short keys.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
+        }
+        for &b in chunks.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0 ^ u64::from(i)).wrapping_mul(0x0100_0000_01b3);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // Spread the low bits the table uses.
+        let h = self.0;
+        (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// Token forms to ids.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Vocab {
+    lower: FastMap<Box<str>, u32>,
+    exact: FastMap<Box<str>, u32>,
+}
+
+impl Vocab {
+    /// The id of a normal (lower-case) form, made if new.
+    pub(crate) fn intern_lower(&mut self, form: &str) -> u32 {
+        intern(&mut self.lower, form)
+    }
+
+    /// The id of a form as written, made if new.
+    pub(crate) fn intern_exact(&mut self, form: &str) -> u32 {
+        intern(&mut self.exact, form)
+    }
+
+    /// The id of a normal form, if interned.
+    pub(crate) fn get_lower(&self, form: &str) -> Option<u32> {
+        self.lower.get(form).copied()
+    }
+
+    /// The number of lower-case forms (ids are `0..lower_len()`).
+    pub(crate) fn lower_len(&self) -> usize {
+        self.lower.len()
+    }
+
+    /// True when an exact-case lexicon exists.
+    pub(crate) fn has_exact(&self) -> bool {
+        !self.exact.is_empty()
+    }
+
+    /// The lower-case id of `tok`, using `buf` for its normal form.
+    #[inline]
+    pub(crate) fn lower_id(&self, text: &str, tok: &Token, buf: &mut String) -> u32 {
+        let Some(s) = text.get(tok.span.start..tok.span.end) else { return NONE };
+        // Fast path: a short ASCII word's normal form is its lower case.
+        if matches!(tok.kind, TokenKind::Word | TokenKind::Abbreviation)
+            && s.len() <= 24
+            && s.is_ascii()
+        {
+            let mut b = [0u8; 24];
+            let dst = &mut b[..s.len()];
+            dst.copy_from_slice(s.as_bytes());
+            dst.make_ascii_lowercase();
+            return match std::str::from_utf8(dst) {
+                Ok(form) => self.lower.get(form).copied().unwrap_or(NONE),
+                Err(_) => NONE,
+            };
+        }
+        buf.clear();
+        push_token(text, tok, buf);
+        self.lower.get(buf.as_str()).copied().unwrap_or(NONE)
+    }
+
+    /// The exact id of `tok`.
+    #[inline]
+    pub(crate) fn exact_id(&self, text: &str, tok: &Token) -> u32 {
+        match text.get(tok.span.start..tok.span.end) {
+            Some(s) => self.exact.get(s).copied().unwrap_or(NONE),
+            None => NONE,
+        }
+    }
+}
+
+fn intern(map: &mut FastMap<Box<str>, u32>, form: &str) -> u32 {
+    if let Some(&id) = map.get(form) {
+        return id;
+    }
+    let id = u32::try_from(map.len()).unwrap_or(NONE - 1).min(NONE - 1);
+    map.insert(form.into(), id);
+    id
+}
+
+/// The normal form of `tok` as a new string.
+pub(crate) fn normal_form(text: &str, tok: &Token) -> String {
+    let mut s = String::new();
+    if text.get(tok.span.start..tok.span.end).is_some() {
+        push_token(text, tok, &mut s);
+    }
+    s
+}
+
+/// A trie over token ids: the entries of one lexicon.
+#[derive(Clone, Debug)]
+pub(crate) struct Trie {
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct TrieNode {
+    /// (token id, child node), sorted by id.
+    edges: Vec<(u32, u32)>,
+    terminal: bool,
+}
+
+impl Default for Trie {
+    fn default() -> Trie {
+        Trie { nodes: vec![TrieNode::default()] }
+    }
+}
+
+impl Trie {
+    /// Adds an entry.
+    pub(crate) fn insert(&mut self, ids: &[u32]) {
+        let mut node = 0usize;
+        for &id in ids {
+            let edges = &self.nodes[node].edges;
+            node = match edges.binary_search_by_key(&id, |e| e.0) {
+                Ok(k) => edges[k].1 as usize,
+                Err(k) => {
+                    let child = self.nodes.len();
+                    self.nodes[node].edges.insert(k, (id, child as u32));
+                    self.nodes.push(TrieNode::default());
+                    child
+                }
+            };
+        }
+        self.nodes[node].terminal = true;
+    }
+
+    fn child(&self, node: usize, id: u32) -> Option<usize> {
+        let edges = &self.nodes.get(node)?.edges;
+        edges.binary_search_by_key(&id, |e| e.0).ok().map(|k| edges[k].1 as usize)
+    }
+
+    /// The token count of the longest entry that `ids` starts with, or 0.
+    #[inline]
+    pub(crate) fn longest(&self, ids: &[u32]) -> usize {
+        let mut node = 0;
+        let mut best = 0;
+        for (k, &id) in ids.iter().enumerate() {
+            if id == NONE {
+                break;
+            }
+            match self.child(node, id) {
+                Some(c) => node = c,
+                None => break,
+            }
+            if self.nodes[node].terminal {
+                best = k + 1;
+            }
+        }
+        best
+    }
+
+    /// True when some entry starts with token `id`.
+    #[inline]
+    pub(crate) fn starts_with(&self, id: u32) -> bool {
+        id != NONE && self.child(0, id).is_some()
+    }
+
+    /// True when the one-token sequence `[id]` is an entry.
+    #[inline]
+    pub(crate) fn one(&self, id: u32) -> bool {
+        id != NONE && self.child(0, id).is_some_and(|c| self.nodes[c].terminal)
+    }
+
+    /// True when no entry is in the trie.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.nodes.len() == 1 && !self.nodes[0].terminal
+    }
+}
+
+/// A compiled lexicon.
+#[derive(Clone, Debug)]
+pub(crate) struct Lexicon {
+    pub exact: bool,
+    pub trie: Trie,
+    /// Lower-case ids of every entry's first token: the lexicon's triggers.
+    pub first_lower: Vec<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trie_longest_and_one() {
+        let mut t = Trie::default();
+        assert!(t.is_empty());
+        t.insert(&[1]);
+        t.insert(&[1, 2, 3]);
+        t.insert(&[4, 2]);
+        assert_eq!(t.longest(&[1, 2, 3, 9]), 3);
+        assert_eq!(t.longest(&[1, 2, 9]), 1);
+        assert_eq!(t.longest(&[4, 2]), 2);
+        assert_eq!(t.longest(&[4]), 0);
+        assert_eq!(t.longest(&[NONE, 1]), 0);
+        assert!(t.one(1));
+        assert!(!t.one(4));
+        assert!(!t.one(NONE));
+    }
+
+    #[test]
+    fn vocab_ids() {
+        let mut v = Vocab::default();
+        let a = v.intern_lower("gen.");
+        assert_eq!(v.intern_lower("gen."), a);
+        let b = v.intern_lower("su35");
+        assert_ne!(a, b);
+        let text = "GEN. SU-35 other";
+        let toks = crate::tokenize::Tokenizer::new().tokenize(text);
+        let mut buf = String::new();
+        assert_eq!(v.lower_id(text, &toks[0], &mut buf), a);
+        assert_eq!(v.lower_id(text, &toks[1], &mut buf), b);
+        assert_eq!(v.lower_id(text, &toks[2], &mut buf), NONE);
+        assert!(!v.has_exact());
+        let e = v.intern_exact("GEN.");
+        assert_eq!(v.exact_id(text, &toks[0]), e);
+        assert_eq!(v.exact_id("gen.", &toks[0]), NONE);
+        // A token whose span does not fit the text is no form at all.
+        assert_eq!(v.lower_id("", &toks[2], &mut buf), NONE);
+    }
+}

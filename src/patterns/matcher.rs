@@ -1,0 +1,505 @@
+//! Matching: per-sentence token facts, rule selection through the index,
+//! and a bounded backtracking matcher that finds the longest match.
+//!
+//! The matcher is a backtracker over the program of a rule that remembers
+//! which (instruction, position) states it has explored from the current
+//! start, so each state is explored at most once: the work per start is
+//! bounded by instructions × window, and it cannot loop. Exploring every
+//! path (in priority order: greedy first) and keeping the longest end gives
+//! leftmost-longest matches, with the captures of the first path that
+//! reached that end. All buffers live in a [`Scratch`] that is reused, so
+//! nothing is allocated per token once it has grown.
+
+use super::compile::{Compiled, First, Inst, Program, Test};
+use super::lexicon::NONE;
+use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
+use super::shape::shape_bits;
+use super::{EntityRef, PatternMatch};
+use crate::tokenize::{Sentence, Token};
+use std::cell::RefCell;
+
+/// Reusable buffers for matching. [`RuleSet::find_in_sentence`] keeps one
+/// per thread; [`RuleSet::find_in_sentence_with`] takes one from the
+/// caller.
+///
+/// [`RuleSet::find_in_sentence`]: super::RuleSet::find_in_sentence
+/// [`RuleSet::find_in_sentence_with`]: super::RuleSet::find_in_sentence_with
+#[derive(Debug, Default)]
+pub struct Scratch {
+    facts: Facts,
+    state: State,
+    norm: String,
+    rule_mark: Vec<u32>,
+    mark_gen: u32,
+    cands: Vec<u32>,
+}
+
+/// What is known about each token of the sentence being matched.
+#[derive(Debug, Default)]
+struct Facts {
+    words: Vec<u32>,
+    exact: Vec<u32>,
+    shapes: Vec<u16>,
+    /// Entities inside the sentence, sentence-relative, sorted by start
+    /// then longest first.
+    ents: Vec<Ent>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Ent {
+    start: u32,
+    end: u32,
+    label: u16,
+}
+
+/// Backtracking state.
+#[derive(Debug, Default)]
+struct State {
+    visited: Vec<u32>,
+    visit_gen: u32,
+    stack: Vec<Frame>,
+    slots: Vec<u32>,
+    best: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Frame {
+    Explore {
+        pc: u32,
+        pos: u32,
+    },
+    Restore {
+        slot: u32,
+        value: u32,
+    },
+    /// Try the entities from `ents[from]` on for the slot at `pc`.
+    Ent {
+        pc: u32,
+        pos: u32,
+        from: u32,
+    },
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch (or a fresh one if it is in use).
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    // Moving the buffers out and back allocates nothing.
+    let mut sc = SCRATCH
+        .try_with(|s| s.try_borrow_mut().ok().map(|mut b| std::mem::take(&mut *b)))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let r = f(&mut sc);
+    let _ = SCRATCH.try_with(|s| {
+        if let Ok(mut b) = s.try_borrow_mut() {
+            *b = sc;
+        }
+    });
+    r
+}
+
+/// The sentence being matched.
+struct Cx<'a> {
+    text: &'a str,
+    /// The sentence's tokens.
+    tokens: &'a [Token],
+    /// Index of the sentence's first token in the document.
+    base: usize,
+    facts: &'a Facts,
+    compiled: &'a Compiled,
+}
+
+/// Prepares the facts of `sentence`; collects candidate rules into
+/// `scratch.cands` (sorted). Returns the sentence's token range, clamped to
+/// `tokens`.
+fn prepare(
+    compiled: &Compiled,
+    text: &str,
+    tokens: &[Token],
+    sentence: &Sentence,
+    entities: &[EntityRef<'_>],
+    sc: &mut Scratch,
+) -> (usize, usize) {
+    let s0 = sentence.tokens.start.min(tokens.len());
+    let e0 = sentence.tokens.end.clamp(s0, tokens.len());
+    let toks = &tokens[s0..e0];
+    let facts = &mut sc.facts;
+    let nrules = compiled.programs.len();
+    sc.cands.clear();
+    facts.words.clear();
+    facts.exact.clear();
+    facts.shapes.clear();
+    facts.ents.clear();
+    if nrules == 0 || toks.is_empty() {
+        return (s0, e0);
+    }
+
+    // Rules already collected for this sentence carry the current mark.
+    if sc.rule_mark.len() != nrules {
+        sc.rule_mark.clear();
+        sc.rule_mark.resize(nrules, 0);
+        sc.mark_gen = 0;
+    }
+    sc.mark_gen = sc.mark_gen.wrapping_add(1);
+    if sc.mark_gen == 0 {
+        sc.rule_mark.fill(0);
+        sc.mark_gen = 1;
+    }
+    let mark = sc.mark_gen;
+    let marks = &mut sc.rule_mark;
+    let cands = &mut sc.cands;
+    let mut add = |rules: &[u32]| {
+        for &r in rules {
+            if let Some(m) = marks.get_mut(r as usize) {
+                if *m != mark {
+                    *m = mark;
+                    cands.push(r);
+                }
+            }
+        }
+    };
+
+    let index = &compiled.index;
+    for t in toks {
+        let id = compiled.vocab.lower_id(text, t, &mut sc.norm);
+        facts.words.push(id);
+        if id != NONE {
+            add(index.word(id));
+        }
+    }
+
+    if !compiled.labels.is_empty() {
+        let first = entities.partition_point(|e| e.tokens.start < s0);
+        for e in entities.get(first..).unwrap_or(&[]) {
+            if e.tokens.start >= e0 {
+                break;
+            }
+            if e.tokens.end <= e.tokens.start || e.tokens.end > e0 || e.tokens.start < s0 {
+                continue;
+            }
+            if let Some(&label) = compiled.labels.get(e.label) {
+                facts.ents.push(Ent {
+                    start: (e.tokens.start - s0) as u32,
+                    end: (e.tokens.end - s0) as u32,
+                    label,
+                });
+                add(index.label(label));
+            }
+        }
+        facts.ents.sort_unstable_by_key(|e| (e.start, u32::MAX - e.end, e.label));
+    }
+
+    let shape_mask = index.shape_mask();
+    if shape_mask != 0 {
+        let mut seen = 0u16;
+        for t in toks {
+            let b = shape_bits(text, t);
+            seen |= b;
+            facts.shapes.push(b);
+        }
+        let mut hits = seen & shape_mask;
+        while hits != 0 {
+            let s = hits.trailing_zeros() as usize;
+            hits &= hits - 1;
+            add(index.shape(s));
+        }
+    }
+    add(index.always());
+
+    if !cands.is_empty() {
+        cands.sort_unstable();
+        if facts.shapes.is_empty() {
+            facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t)));
+        }
+        if compiled.vocab.has_exact() {
+            facts.exact.extend(toks.iter().map(|t| compiled.vocab.exact_id(text, t)));
+        }
+    }
+    (s0, e0)
+}
+
+/// The rules worth trying on `sentence`, by index into the rule list.
+pub(crate) fn candidates(
+    compiled: &Compiled,
+    text: &str,
+    tokens: &[Token],
+    sentence: &Sentence,
+    entities: &[EntityRef<'_>],
+    sc: &mut Scratch,
+) -> Vec<usize> {
+    prepare(compiled, text, tokens, sentence, entities, sc);
+    sc.cands.iter().map(|&r| r as usize).collect()
+}
+
+/// Appends the matches of every rule in `sentence` to `out`, sorted by
+/// start token then rule.
+pub(crate) fn find(
+    compiled: &Compiled,
+    text: &str,
+    tokens: &[Token],
+    sentence: &Sentence,
+    entities: &[EntityRef<'_>],
+    sc: &mut Scratch,
+    out: &mut Vec<PatternMatch>,
+) {
+    let (s0, e0) = prepare(compiled, text, tokens, sentence, entities, sc);
+    if sc.cands.is_empty() {
+        return;
+    }
+    let first_out = out.len();
+    let cx = Cx { text, tokens: &tokens[s0..e0], base: s0, facts: &sc.facts, compiled };
+    for &r in &sc.cands {
+        let Some(prog) = compiled.programs.get(r as usize) else { continue };
+        run_rule(&cx, prog, r as usize, &mut sc.state, out);
+    }
+    out[first_out..].sort_unstable_by_key(|m| (m.tokens.start, m.rule));
+}
+
+/// Scans the sentence left to right for non-overlapping longest matches.
+fn run_rule(cx: &Cx<'_>, prog: &Program, rule: usize, st: &mut State, out: &mut Vec<PatternMatch>) {
+    let n = cx.tokens.len();
+    let mut budget = MAX_STEPS_PER_SENTENCE;
+    let mut pos = 0;
+    while pos < n && budget > 0 {
+        if !can_start(cx, &prog.first, pos) {
+            pos += 1;
+            continue;
+        }
+        match longest_at(cx, prog, pos, st, &mut budget) {
+            Some(end) => {
+                let mut captures = Vec::new();
+                for (k, name) in prog.captures.iter().enumerate() {
+                    let (a, b) = (st.best[2 * k], st.best[2 * k + 1]);
+                    if a != NONE && b != NONE && b > a {
+                        captures.push((name.clone(), cx.base + a as usize..cx.base + b as usize));
+                    }
+                }
+                out.push(PatternMatch { rule, tokens: cx.base + pos..cx.base + end, captures });
+                pos = end;
+            }
+            None => pos += 1,
+        }
+    }
+}
+
+/// The end of the longest non-empty match starting at `start`, with its
+/// captures in `st.best`.
+fn longest_at(
+    cx: &Cx<'_>,
+    prog: &Program,
+    start: usize,
+    st: &mut State,
+    budget: &mut u32,
+) -> Option<usize> {
+    let n = cx.tokens.len();
+    let limit = n.min(start + MAX_MATCH_TOKENS);
+    let width = limit - start + 1;
+    let insts = &prog.insts;
+    let need = insts.len() * width;
+    if st.visited.len() < need {
+        st.visited.resize(need, 0);
+    }
+    st.visit_gen = st.visit_gen.wrapping_add(1);
+    if st.visit_gen == 0 {
+        st.visited.fill(0);
+        st.visit_gen = 1;
+    }
+    let gen = st.visit_gen;
+    let nslots = prog.captures.len() * 2;
+    st.slots.clear();
+    st.slots.resize(nslots, NONE);
+    st.best.clear();
+    st.best.resize(nslots, NONE);
+    st.stack.clear();
+    st.stack.push(Frame::Explore { pc: 0, pos: start as u32 });
+    let facts = cx.facts;
+    let ents = facts.ents.as_slice();
+    let mut best_end: Option<usize> = None;
+
+    while let Some(frame) = st.stack.pop() {
+        let (mut pc, mut pos) = match frame {
+            Frame::Restore { slot, value } => {
+                st.slots[slot as usize] = value;
+                continue;
+            }
+            Frame::Explore { pc, pos } => (pc as usize, pos as usize),
+            Frame::Ent { pc, pos, from } => {
+                let Some(Inst::Ent(labels)) = insts.get(pc as usize) else { continue };
+                match next_ent(ents, labels, pos, from as usize, limit) {
+                    Some((k, end)) => {
+                        st.stack.push(Frame::Ent { pc, pos, from: k as u32 + 1 });
+                        (pc as usize + 1, end)
+                    }
+                    None => continue,
+                }
+            }
+        };
+        loop {
+            if *budget == 0 {
+                return best_end;
+            }
+            *budget -= 1;
+            let Some(inst) = insts.get(pc) else { break };
+            let v = pc * width + (pos - start);
+            if st.visited[v] == gen {
+                break;
+            }
+            st.visited[v] = gen;
+            let ok = match inst {
+                Inst::Match => {
+                    if pos > start && !matches!(best_end, Some(b) if b >= pos) {
+                        best_end = Some(pos);
+                        st.best.copy_from_slice(&st.slots);
+                        if pos == limit {
+                            return best_end;
+                        }
+                    }
+                    break;
+                }
+                Inst::Word(id) => pos < limit && facts.words[pos] == *id,
+                Inst::Exact(s) => pos < limit && cx.tokens[pos].span.range().eq_text(cx.text, s),
+                Inst::Any => pos < limit,
+                Inst::Test(t) => pos < limit && eval(cx, t, pos),
+                Inst::Lex(l) => {
+                    let Some(lex) = cx.compiled.lexicons.get(*l as usize) else { break };
+                    let ids = if lex.exact { &facts.exact } else { &facts.words };
+                    let k = ids.get(pos..limit).map_or(0, |w| lex.trie.longest(w));
+                    if k == 0 {
+                        break;
+                    }
+                    pos += k;
+                    pc += 1;
+                    continue;
+                }
+                Inst::Ent(labels) => {
+                    let from = ents.partition_point(|e| (e.start as usize) < pos);
+                    match next_ent(ents, labels, pos as u32, from, limit) {
+                        Some((k, end)) => {
+                            st.stack.push(Frame::Ent {
+                                pc: pc as u32,
+                                pos: pos as u32,
+                                from: k as u32 + 1,
+                            });
+                            pos = end;
+                            pc += 1;
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
+                Inst::Split(a, b) => {
+                    st.stack.push(Frame::Explore { pc: *b, pos: pos as u32 });
+                    pc = *a as usize;
+                    continue;
+                }
+                Inst::Jmp(a) => {
+                    pc = *a as usize;
+                    continue;
+                }
+                Inst::Save(slot) => {
+                    let slot = *slot as usize;
+                    if let Some(s) = st.slots.get_mut(slot) {
+                        st.stack.push(Frame::Restore { slot: slot as u32, value: *s });
+                        *s = pos as u32;
+                    }
+                    pc += 1;
+                    continue;
+                }
+                Inst::Start => {
+                    if pos != 0 {
+                        break;
+                    }
+                    pc += 1;
+                    continue;
+                }
+                Inst::End => {
+                    if pos != n {
+                        break;
+                    }
+                    pc += 1;
+                    continue;
+                }
+            };
+            if !ok {
+                break;
+            }
+            pos += 1;
+            pc += 1;
+        }
+    }
+    best_end
+}
+
+/// False when no match can start at `pos`: a quick check of the first
+/// instruction.
+#[inline]
+fn can_start(cx: &Cx<'_>, first: &First, pos: usize) -> bool {
+    let f = cx.facts;
+    match first {
+        First::Any => true,
+        First::Word(id) => f.words.get(pos) == Some(id),
+        First::Exact(s) => cx.tokens.get(pos).is_some_and(|t| t.span.range().eq_text(cx.text, s)),
+        First::Test(t) => eval(cx, t, pos),
+        First::Lex(l) => cx.compiled.lexicons.get(*l as usize).is_some_and(|lex| {
+            let ids = if lex.exact { &f.exact } else { &f.words };
+            ids.get(pos).is_some_and(|&id| lex.trie.starts_with(id))
+        }),
+        First::Ent(labels) => {
+            let from = f.ents.partition_point(|e| (e.start as usize) < pos);
+            next_ent(&f.ents, labels, pos as u32, from, usize::MAX).is_some()
+        }
+        First::Start => pos == 0,
+    }
+}
+
+/// The next entity from `ents[from]` on that starts at `pos`, has one of
+/// `labels` and ends by `limit`: its index and end.
+#[inline]
+fn next_ent(
+    ents: &[Ent],
+    labels: &[u16],
+    pos: u32,
+    from: usize,
+    limit: usize,
+) -> Option<(usize, usize)> {
+    for (k, e) in ents.iter().enumerate().skip(from) {
+        if e.start != pos {
+            return None;
+        }
+        if (e.end as usize) <= limit && labels.contains(&e.label) {
+            return Some((k, e.end as usize));
+        }
+    }
+    None
+}
+
+fn eval(cx: &Cx<'_>, t: &Test, pos: usize) -> bool {
+    let f = cx.facts;
+    match t {
+        Test::Shape(bit) => f.shapes.get(pos).is_some_and(|s| s & bit != 0),
+        Test::Word(id) => f.words.get(pos) == Some(id),
+        Test::Exact(s) => cx.tokens.get(pos).is_some_and(|t| t.span.range().eq_text(cx.text, s)),
+        Test::Lex(l) => cx.compiled.lexicons.get(*l as usize).is_some_and(|lex| {
+            let ids = if lex.exact { &f.exact } else { &f.words };
+            ids.get(pos).is_some_and(|&id| lex.trie.one(id))
+        }),
+        Test::Not(x) => !eval(cx, x, pos),
+        Test::And(v) => v.iter().all(|x| eval(cx, x, pos)),
+        Test::Or(v) => v.iter().any(|x| eval(cx, x, pos)),
+    }
+}
+
+/// Compares the text a byte range covers with a string, never panicking.
+trait EqText {
+    fn eq_text(&self, text: &str, s: &str) -> bool;
+}
+
+impl EqText for std::ops::Range<usize> {
+    #[inline]
+    fn eq_text(&self, text: &str, s: &str) -> bool {
+        text.get(self.clone()) == Some(s)
+    }
+}

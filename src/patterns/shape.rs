@@ -1,0 +1,266 @@
+//! Token shape tests: `Cap`, `Upper`, `Ordinal`, ... computed once per
+//! token as a bit set.
+
+use crate::tokenize::{Token, TokenKind};
+
+/// A token shape test of the rule language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Shape {
+    Cap,
+    Upper,
+    Lower,
+    Num,
+    Ordinal,
+    Roman,
+    Designator,
+    Word,
+    Abbr,
+    Punct,
+    Symbol,
+    Possessive,
+    Any,
+}
+
+/// Every shape with its name in the rule language.
+pub(crate) const SHAPES: &[(&str, Shape)] = &[
+    ("Cap", Shape::Cap),
+    ("Upper", Shape::Upper),
+    ("Lower", Shape::Lower),
+    ("Num", Shape::Num),
+    ("Ordinal", Shape::Ordinal),
+    ("Roman", Shape::Roman),
+    ("Designator", Shape::Designator),
+    ("Word", Shape::Word),
+    ("Abbr", Shape::Abbr),
+    ("Punct", Shape::Punct),
+    ("Symbol", Shape::Symbol),
+    ("Possessive", Shape::Possessive),
+    ("Any", Shape::Any),
+];
+
+/// Number of shape bits.
+pub(crate) const SHAPE_COUNT: usize = 13;
+
+impl Shape {
+    /// The shape named `name` (exact case), if any.
+    pub(crate) fn from_name(name: &str) -> Option<Shape> {
+        SHAPES.iter().find(|(n, _)| *n == name).map(|&(_, s)| s)
+    }
+
+    /// The shape's bit in a token's shape set.
+    #[inline]
+    pub(crate) fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+
+    /// True for shapes rare enough to select rules by: a sentence without
+    /// such a token cannot match a rule that needs one. `Cap`, `Lower`,
+    /// `Word`, `Punct` and `Any` are in nearly every sentence.
+    pub(crate) fn is_selective(self) -> bool {
+        !matches!(self, Shape::Cap | Shape::Lower | Shape::Word | Shape::Punct | Shape::Any)
+    }
+}
+
+/// The shape bits of `tok`, a token of `text`.
+pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
+    let s = text.get(tok.span.start..tok.span.end).unwrap_or("");
+    let mut bits = Shape::Any.bit();
+    match tok.kind {
+        TokenKind::Word => bits |= Shape::Word.bit(),
+        TokenKind::Number => bits |= Shape::Num.bit(),
+        TokenKind::Abbreviation => bits |= Shape::Abbr.bit(),
+        TokenKind::Punct => return bits | Shape::Punct.bit(),
+        TokenKind::Symbol => return bits | Shape::Symbol.bit(),
+        TokenKind::Possessive => return bits | Shape::Possessive.bit(),
+        TokenKind::Designator => {}
+    }
+    let (letters, upper, lower, digits) = if s.is_ascii() {
+        let mut counts = (0usize, 0usize, 0usize, 0usize);
+        for &c in s.as_bytes() {
+            match c {
+                b'A'..=b'Z' => {
+                    counts.0 += 1;
+                    counts.1 += 1;
+                }
+                b'a'..=b'z' => {
+                    counts.0 += 1;
+                    counts.2 += 1;
+                }
+                b'0'..=b'9' => counts.3 += 1,
+                _ => {}
+            }
+        }
+        counts
+    } else {
+        let mut counts = (0usize, 0usize, 0usize, 0usize);
+        for c in s.chars() {
+            if c.is_alphabetic() {
+                counts.0 += 1;
+                if c.is_uppercase() {
+                    counts.1 += 1;
+                } else if c.is_lowercase() {
+                    counts.2 += 1;
+                }
+            } else if c.is_numeric() {
+                counts.3 += 1;
+            }
+        }
+        counts
+    };
+    let first = s.chars().next().unwrap_or(' ');
+    if first.is_uppercase() {
+        bits |= Shape::Cap.bit();
+    }
+    if letters >= 2 && upper == letters {
+        bits |= Shape::Upper.bit();
+    }
+    if lower == letters && first.is_lowercase() {
+        bits |= Shape::Lower.bit();
+    }
+    let ordinal = match (digits, letters) {
+        (0, 5..=7) => is_spelled_ordinal(s),
+        (1.., 2) => is_ordinal(s),
+        _ => false,
+    };
+    if ordinal {
+        bits |= Shape::Ordinal.bit();
+    }
+    if upper == letters && digits == 0 && is_roman(s) {
+        bits |= Shape::Roman.bit();
+    }
+    if !ordinal && letters > 0 && digits > 0 {
+        bits |= Shape::Designator.bit();
+    }
+    bits
+}
+
+/// `first` .. `tenth` in any case.
+fn is_spelled_ordinal(s: &str) -> bool {
+    let mut buf = [0u8; 7];
+    let Some(dst) = buf.get_mut(..s.len()) else { return false };
+    dst.copy_from_slice(s.as_bytes());
+    dst.make_ascii_lowercase();
+    matches!(
+        &*dst,
+        b"first"
+            | b"second"
+            | b"third"
+            | b"fourth"
+            | b"fifth"
+            | b"sixth"
+            | b"seventh"
+            | b"eighth"
+            | b"ninth"
+            | b"tenth"
+    )
+}
+
+/// `1st`, `82nd`, `45TH`, or `first` .. `tenth` (any case).
+fn is_ordinal(s: &str) -> bool {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        let suffix = &s[digits..];
+        let last = s.as_bytes()[digits - 1];
+        let tens = digits >= 2 && s.as_bytes()[digits - 2] == b'1';
+        let want = match (last, tens) {
+            (_, true) => "th",
+            (b'1', _) => "st",
+            (b'2', _) => "nd",
+            (b'3', _) => "rd",
+            _ => "th",
+        };
+        return suffix.eq_ignore_ascii_case(want);
+    }
+    is_spelled_ordinal(s)
+}
+
+/// An upper-case Roman numeral from I to MMMCMXCIX, written canonically:
+/// `M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})`.
+fn is_roman(s: &str) -> bool {
+    let mut b = s.as_bytes();
+    if b.is_empty() || b.len() > 15 {
+        return false;
+    }
+    let m = b.iter().take_while(|&&c| c == b'M').count();
+    if m > 3 {
+        return false;
+    }
+    b = &b[m..];
+    for (one, five, ten) in [(b'C', b'D', b'M'), (b'X', b'L', b'C'), (b'I', b'V', b'X')] {
+        b = roman_place(b, one, five, ten);
+    }
+    b.is_empty()
+}
+
+/// Consumes one decimal place of a Roman numeral from `b`.
+fn roman_place(b: &[u8], one: u8, five: u8, ten: u8) -> &[u8] {
+    if b.starts_with(&[one, ten]) || b.starts_with(&[one, five]) {
+        return &b[2..];
+    }
+    let b = if b.first() == Some(&five) { &b[1..] } else { b };
+    let n = b.iter().take(3).take_while(|&&c| c == one).count();
+    &b[n..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::Tokenizer;
+
+    fn shapes_of(text: &str) -> Vec<u16> {
+        Tokenizer::new().tokenize(text).iter().map(|t| shape_bits(text, t)).collect()
+    }
+
+    fn has(bits: u16, s: Shape) -> bool {
+        bits & s.bit() != 0
+    }
+
+    #[test]
+    fn ordinals() {
+        for w in [
+            "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "82nd", "101st", "first",
+            "Tenth",
+        ] {
+            assert!(is_ordinal(w), "{w}");
+        }
+        for w in ["1nd", "11st", "12nd", "st", "eleventh", "82", "nd"] {
+            assert!(!is_ordinal(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn romans() {
+        for w in ["I", "II", "IV", "IX", "XVIII", "XLII", "MMXXIV"] {
+            assert!(is_roman(w), "{w}");
+        }
+        for w in ["IIII", "IC", "VX", "ii", "", "MMMM", "XIIV"] {
+            assert!(!is_roman(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn token_shapes() {
+        let b = shapes_of("NATO Paris said 82nd Su-35 XVIII 400 Gen. , Smith's €");
+        assert!(has(b[0], Shape::Upper) && has(b[0], Shape::Cap) && has(b[0], Shape::Word));
+        assert!(has(b[1], Shape::Cap) && !has(b[1], Shape::Upper) && !has(b[1], Shape::Lower));
+        assert!(has(b[2], Shape::Lower) && !has(b[2], Shape::Cap));
+        assert!(has(b[3], Shape::Ordinal) && !has(b[3], Shape::Designator));
+        assert!(has(b[4], Shape::Designator) && has(b[4], Shape::Cap));
+        assert!(has(b[5], Shape::Roman) && has(b[5], Shape::Upper));
+        assert!(has(b[6], Shape::Num) && !has(b[6], Shape::Designator));
+        assert!(has(b[7], Shape::Abbr) && has(b[7], Shape::Cap));
+        assert!(has(b[8], Shape::Punct) && !has(b[8], Shape::Cap));
+        assert!(has(b[10], Shape::Possessive) && !has(b[10], Shape::Word));
+        assert!(has(b[11], Shape::Symbol));
+        assert!(b.iter().all(|&x| has(x, Shape::Any)));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        assert_eq!(SHAPES.len(), SHAPE_COUNT);
+        for &(n, s) in SHAPES {
+            assert_eq!(Shape::from_name(n), Some(s));
+        }
+        assert_eq!(Shape::from_name("cap"), None);
+    }
+}
