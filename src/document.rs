@@ -31,6 +31,8 @@ impl fmt::Display for Source {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entity {
     pub(crate) span: Span,
+    /// The tokens the entity covers (internal: token indexes of the text).
+    pub(crate) tokens: std::ops::Range<usize>,
     pub(crate) label: Arc<str>,
     pub(crate) canonical: Arc<str>,
     pub(crate) source: Source,
@@ -39,14 +41,19 @@ pub struct Entity {
 }
 
 impl Entity {
-    /// An entity over `span` of a text with a label and canonical name,
-    /// found by the named rule.
-    pub fn from_rule(span: Span, label: &str, canonical: &str, rule: &str) -> Entity {
+    pub(crate) fn from_rule(
+        span: Span,
+        tokens: std::ops::Range<usize>,
+        label: Arc<str>,
+        canonical: Arc<str>,
+        rule: Arc<str>,
+    ) -> Entity {
         Entity {
             span,
-            label: Arc::from(label),
-            canonical: Arc::from(canonical),
-            source: Source::Rule(Arc::from(rule)),
+            tokens,
+            label,
+            canonical,
+            source: Source::Rule(rule),
             entry: None,
             alternatives: Vec::new(),
         }
@@ -177,12 +184,13 @@ pub struct Document<'t> {
     pub(crate) text: &'t str,
     pub(crate) entities: Vec<Entity>,
     pub(crate) relations: Vec<Relation>,
+    pub(crate) rejected: Vec<Entity>,
 }
 
 impl<'t> Document<'t> {
     /// An empty document over `text`.
     pub fn new(text: &'t str) -> Document<'t> {
-        Document { id: None, text, entities: Vec::new(), relations: Vec::new() }
+        Document { id: None, text, entities: Vec::new(), relations: Vec::new(), rejected: Vec::new() }
     }
 
     /// The document id, if one was set.
@@ -218,6 +226,11 @@ impl<'t> Document<'t> {
         self.entities.iter().filter(move |e| e.label() == label)
     }
 
+    /// The index of the entity with exactly this span.
+    pub(crate) fn entity_at(&self, span: Span) -> Option<usize> {
+        self.entities.binary_search_by_key(&(span.start, span.end), |e| (e.span.start, e.span.end)).ok()
+    }
+
     /// The text of an entity.
     pub fn entity_text(&self, entity: &Entity) -> &'t str {
         &self.text[entity.span]
@@ -228,6 +241,14 @@ impl<'t> Document<'t> {
         self.text = text;
         self.entities.clear();
         self.relations.clear();
+        self.rejected.clear();
+    }
+
+    /// The candidates that lost to an overlapping entity under the
+    /// conflict policy (see [`Extractor`](crate::Extractor)), for callers
+    /// who want to see what was set aside. Not serialised.
+    pub fn rejected(&self) -> &[Entity] {
+        &self.rejected
     }
 }
 

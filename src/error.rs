@@ -144,7 +144,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::EmptyAlias => write!(f, "empty alias"),
             ErrorKind::UnknownColumn(c) => write!(
                 f,
-                "unknown column {c:?} (known: canonical, label, aliases, id, case, meta.KEY)"
+                "unknown column {c:?} (known: canonical, label, aliases, id, case, match_canonical, meta.KEY)"
             ),
             ErrorKind::MissingColumn(c) => write!(f, "missing required column {c:?}"),
             ErrorKind::DuplicateColumn(c) => write!(f, "column {c:?} appears twice"),

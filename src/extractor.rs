@@ -1,7 +1,9 @@
 //! The extractor: the whole pipeline, built once and shared.
 
 use crate::defaults;
-use crate::document::{Document, Entity, Source};
+use crate::document::{Document, Entity, Modality, Relation, Source};
+use crate::linking;
+use crate::resolve::{gazetteer_priority, resolve, Candidate};
 use crate::error::Error;
 use crate::gazetteer::{Entry, Gazetteer, GazetteerBuilder, Scratch};
 use crate::tokenize::Tokenizer;
@@ -99,20 +101,34 @@ impl Extractor {
         let mut matches = Vec::new();
         let gaz = &self.inner.gazetteer;
         gaz.find_into(text, &tokens, &sentences, &mut Scratch::default(), &mut matches);
-        doc.entities.reserve(matches.len());
+        let mut cands = Vec::with_capacity(matches.len());
         for m in matches {
             let c = gaz.compiled(m.entry);
-            doc.entities.push(Entity {
-                span: m.span,
-                label: c.label.clone(),
-                canonical: c.canonical.clone(),
-                source: Source::Gazetteer,
-                entry: Some(c.entry.clone()),
-                alternatives: m
-                    .alternatives
-                    .iter()
-                    .map(|&a| gaz.compiled(a).entry.clone())
-                    .collect(),
+            cands.push(Candidate {
+                priority: gazetteer_priority(c.priority),
+                entity: Entity {
+                    span: m.span,
+                    tokens: m.tokens,
+                    label: c.label.clone(),
+                    canonical: c.canonical.clone(),
+                    source: Source::Gazetteer,
+                    entry: Some(c.entry.clone()),
+                    alternatives: m.alternatives.iter().map(|&a| gaz.compiled(a).entry.clone()).collect(),
+                },
+            });
+        }
+        resolve(cands, &mut doc.entities, &mut doc.rejected);
+        let links = linking::link(text, &tokens, &mut doc.entities);
+        for (short, full, evidence) in links {
+            let (Some(head), Some(tail)) = (doc.entity_at(short), doc.entity_at(full)) else { continue };
+            doc.relations.push(Relation {
+                label: Arc::from("ALIAS_OF"),
+                head,
+                tail,
+                modality: Modality::Asserted,
+                attributes: Default::default(),
+                evidence,
+                rule: Arc::from("acronym_definition"),
             });
         }
     }

@@ -90,8 +90,11 @@ mod document;
 mod error;
 mod extractor;
 pub mod gazetteer;
+mod linking;
 mod normalize;
+mod resolve;
 pub mod output;
+pub mod patterns;
 mod span;
 pub mod tokenize;
 
@@ -114,3 +117,8 @@ mod tests {
         assert_send_sync::<crate::tokenize::Tokenizer>();
     }
 }
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -34,7 +34,7 @@ fn default_model_builds_and_has_the_promised_size() {
 #[test]
 fn countries_demonyms_and_capitals() {
     assert!(has("Indian troops", "Indian", "NATIONALITY", "India"));
-    assert!(has("the French navy", "French", "NATIONALITY", "France"));
+    assert!(has("French troops", "French", "NATIONALITY", "France"));
     assert!(has("a U.S.-supplied HIMARS", "U.S.", "LOCATION", "United States"));
     assert!(has("The US said", "US", "LOCATION", "United States"));
     assert!(!found("they told us").iter().any(|(m, ..)| m == "us"));

@@ -86,6 +86,8 @@ pub struct Entry {
     id: Option<String>,
     #[serde(default)]
     case: CaseMode,
+    #[serde(default = "yes")]
+    match_canonical: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     meta: Vec<(String, String)>,
 }
@@ -100,8 +102,33 @@ impl Entry {
             label: label.into(),
             id: None,
             case: CaseMode::Auto,
+            match_canonical: true,
             meta: Vec::new(),
         }
+    }
+
+    /// Whether the canonical name is matched in text (default: yes). A
+    /// demonym entry names its country as canonical ("India" for "Indian")
+    /// but must not match the country's name.
+    pub fn match_canonical(mut self, yes: bool) -> Entry {
+        self.match_canonical = yes;
+        self
+    }
+
+    /// True when the canonical name is also matched in text.
+    pub fn matches_canonical(&self) -> bool {
+        self.match_canonical
+    }
+
+    /// The aliases that are matched in text: all of them, less the
+    /// canonical name when [`Entry::match_canonical`] is off.
+    pub fn matched_aliases(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        let skip_canonical = !self.match_canonical;
+        self.aliases
+            .iter()
+            .enumerate()
+            .filter(move |(i, a)| !(skip_canonical && *i == 0 && **a == self.canonical))
+            .map(|(i, a)| (i, a.as_str()))
     }
 
     /// Adds an alias (an alias already present is not added twice).
@@ -156,7 +183,8 @@ impl Entry {
         &self.label
     }
 
-    /// All aliases, the canonical name first.
+    /// All aliases, the canonical name first (see also
+    /// [`Entry::matched_aliases`]).
     pub fn aliases(&self) -> &[String] {
         &self.aliases
     }
@@ -180,4 +208,8 @@ impl Entry {
     pub fn get_meta(&self, key: &str) -> Option<&str> {
         self.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
+}
+
+fn yes() -> bool {
+    true
 }

@@ -3,15 +3,17 @@
 //! # TSV
 //!
 //! ```text
-//! # comment lines start with '#'; blank lines are skipped
-//! canonical	label	aliases	id	case	meta.class	meta.country
-//! Su-35	WEAPON_SYSTEM	Su-35S|Flanker-E	wpn:su-35		fighter	Russia
+//! # comment lines start with '#'; blank lines are skipped (<TAB> is a tab)
+//! canonical<TAB>label<TAB>aliases<TAB>id<TAB>case<TAB>meta.class<TAB>meta.country
+//! Su-35<TAB>WEAPON_SYSTEM<TAB>Su-35S|Flanker-E<TAB>wpn:su-35<TAB><TAB>fighter<TAB>Russia
 //! ```
 //!
 //! The first line that is not blank or a comment is the header. It names
 //! the columns, in any order: `canonical` and `label` (required), `aliases`
 //! (separated by `|`), `id` (a stable key, unique in the gazetteer), `case`
-//! (`auto`, `sensitive` or `insensitive`; empty means `auto`) and any
+//! (`auto`, `sensitive` or `insensitive`; empty means `auto`),
+//! `match_canonical` (`no` for an entry whose canonical name must not be
+//! matched, such as a demonym whose canonical is its country) and any
 //! number of `meta.KEY` columns (an empty cell sets nothing). Inside a
 //! field, `\t`, `\n`, `\\` and `\|` stand for a tab, a line break, a
 //! backslash and a literal `|`.
@@ -44,6 +46,7 @@ enum Column {
     Aliases,
     Id,
     Case,
+    MatchCanonical,
     Meta(usize),
 }
 
@@ -106,6 +109,7 @@ fn parse_header(
             "aliases" => Column::Aliases,
             "id" => Column::Id,
             "case" => Column::Case,
+            "match_canonical" => Column::MatchCanonical,
             _ => match name.strip_prefix("meta.") {
                 Some(key) if !key.is_empty() => {
                     meta_keys.push(key.to_owned());
@@ -160,6 +164,7 @@ fn parse_row(
     let mut id = None;
     let mut id_column = 1;
     let mut case = CaseMode::Auto;
+    let mut match_canonical = true;
     let mut meta = Vec::new();
     let mut offset = 0;
     for (field, column) in fields.iter().zip(columns) {
@@ -205,6 +210,16 @@ fn parse_row(
                             at(ErrorKind::InvalidValue { field: "case".into(), value }, start)
                         })?;
                     }
+                    Column::MatchCanonical => {
+                        match_canonical = match value.trim() {
+                            "" | "yes" => true,
+                            "no" => false,
+                            _ => {
+                                let field = "match_canonical".into();
+                                return Err(at(ErrorKind::InvalidValue { field, value }, start));
+                            }
+                        };
+                    }
                     Column::Meta(k) => {
                         if !value.is_empty() {
                             meta.push((meta_keys[*k].clone(), value));
@@ -218,7 +233,8 @@ fn parse_row(
     let (Some(canonical), Some(label)) = (canonical, label) else {
         unreachable!("the header requires canonical and label")
     };
-    let mut entry = Entry::new(canonical.trim(), label.trim()).case(case);
+    let mut entry =
+        Entry::new(canonical.trim(), label.trim()).case(case).match_canonical(match_canonical);
     for a in aliases {
         entry = entry.alias(a.trim());
     }
@@ -273,6 +289,8 @@ struct JsonEntry {
     id: Option<String>,
     #[serde(default)]
     case: Option<String>,
+    #[serde(default)]
+    match_canonical: Option<bool>,
     #[serde(default)]
     meta: BTreeMap<String, serde_json::Value>,
 }
@@ -340,7 +358,9 @@ fn parse_json_line(
             )
         })?,
     };
-    let mut entry = Entry::new(je.canonical.trim(), je.label.trim()).case(case);
+    let mut entry = Entry::new(je.canonical.trim(), je.label.trim())
+        .case(case)
+        .match_canonical(je.match_canonical.unwrap_or(true));
     for a in je.aliases {
         if a.trim().is_empty() {
             let quoted = format!("{a:?}");

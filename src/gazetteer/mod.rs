@@ -239,7 +239,7 @@ impl GazetteerBuilder {
                 label,
                 priority: self.priorities[i],
             });
-            for (a, alias) in entry.aliases().iter().enumerate() {
+            for (a, alias) in entry.matched_aliases() {
                 alias_count += 1;
                 let (keys, rule) = alias_keys(&tk, alias, entry.case_mode())?;
                 for key in keys {

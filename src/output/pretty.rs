@@ -33,7 +33,7 @@ pub fn write_pretty<W: Write>(doc: &Document<'_>, mut w: W, color: bool) -> io::
         if s.start < at {
             continue;
         }
-        w.write_all(text[at..s.start].as_bytes())?;
+        w.write_all(&text.as_bytes()[at..s.start])?;
         if color {
             write!(
                 w,
@@ -47,7 +47,7 @@ pub fn write_pretty<W: Write>(doc: &Document<'_>, mut w: W, color: bool) -> io::
         }
         at = s.end;
     }
-    w.write_all(text[at..].as_bytes())?;
+    w.write_all(&text.as_bytes()[at..])?;
     writeln!(w)?;
     if doc.entities().is_empty() {
         return writeln!(w, "\n(no entities)");

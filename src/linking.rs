@@ -1,0 +1,255 @@
+//! In-document linking: short mentions take the canonical name of the full
+//! one ("Singh" -> "Rajnath Singh"), and acronyms defined in parentheses
+//! ("U.S. Central Command (CENTCOM)") are linked and recorded as `ALIAS_OF`.
+//!
+//! - A person's full name (two or more name words) makes its first and its
+//!   last word keys: "Xu" finds "Xu Qiliang" (surname first) and "Bregman"
+//!   finds "Boris Bregman" (surname last), earlier or later in the text.
+//!   A key shared by two different people ("Li" for "Li Shuyin" and "Li
+//!   Qiang") links nothing: ambiguity is left alone rather than guessed.
+//! - A person mention whose name words are all in a longer one ("Charles
+//!   Brown" and "Charles Q. Brown Jr.") takes the longer as canonical.
+//! - `NAME (ACRONYM)` after an organisation, unit, place or weapon defines
+//!   the acronym: it becomes an entity with the same label and canonical
+//!   name, an `ALIAS_OF` relation joins the two, and every other mention of
+//!   the acronym in the document takes that canonical name.
+//! - Nothing else is forced: "the Lockheed Martin jet" stays as it is.
+
+use crate::document::{Entity, Source};
+use crate::span::Span;
+use crate::tokenize::{Token, TokenKind};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// An alias found by linking: (short form, full form, evidence).
+pub(crate) type AliasLink = (Span, Span, Span);
+
+const RULE_ACRONYM: &str = "acronym";
+const RULE_NAME: &str = "name_link";
+
+/// Links the mentions of `entities` (sorted, not overlapping) in place,
+/// adding entities for short mentions; returns the acronym definitions.
+pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> Vec<AliasLink> {
+    let mut links = Vec::new();
+    let mut covered = coverage(tokens.len(), entities);
+    let mut added: Vec<Entity> = Vec::new();
+
+    // Acronyms defined in parentheses right after an entity.
+    let mut acronyms: HashMap<&str, (Arc<str>, Arc<str>)> = HashMap::new();
+    for e in entities.iter() {
+        if matches!(&*e.label, "PERSON" | "DATE" | "MONEY" | "QUANTITY" | "NATIONALITY") {
+            continue;
+        }
+        let i = e.tokens.end;
+        let (Some(open), Some(acr), Some(close)) = (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) else {
+            continue;
+        };
+        if open.as_str(text) != "(" || close.as_str(text) != ")" || !is_acronym(acr.as_str(text)) {
+            continue;
+        }
+        let a = acr.as_str(text);
+        if !initials_agree(a, &text[e.span]) && e.entry.is_none() && !e.canonical.contains(a) {
+            // A rule entity followed by an unrelated capitalised word in
+            // brackets: not a definition.
+            continue;
+        }
+        acronyms.entry(a).or_insert_with(|| (e.label.clone(), e.canonical.clone()));
+        links.push((acr.span, e.span, Span::new(e.span.start, close.span.end)));
+    }
+    if !acronyms.is_empty() {
+        for (i, t) in tokens.iter().enumerate() {
+            let Some((label, canonical)) = acronyms.get(t.as_str(text)) else { continue };
+            match covered[i] {
+                Some(k) if entities[k].span == t.span => {
+                    entities[k].canonical = canonical.clone();
+                }
+                Some(_) => {}
+                None => {
+                    covered[i] = Some(usize::MAX);
+                    added.push(Entity {
+                        span: t.span,
+                        tokens: i..i + 1,
+                        label: label.clone(),
+                        canonical: canonical.clone(),
+                        source: Source::Rule(Arc::from(RULE_ACRONYM)),
+                        entry: None,
+                        alternatives: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+
+    // People: full names, then short mentions.
+    let persons: Vec<(usize, Vec<&str>)> = entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| &*e.label == "PERSON")
+        .map(|(k, e)| (k, name_words(text, &tokens[e.tokens.clone()])))
+        .collect();
+    // The fullest name containing each person's words.
+    let mut canon: Vec<(usize, Arc<str>)> = Vec::new();
+    for (k, words) in &persons {
+        if words.is_empty() {
+            continue;
+        }
+        let mut best: Option<(usize, &Arc<str>)> = None;
+        let mut ambiguous = false;
+        for (q, qwords) in &persons {
+            if qwords.len() <= words.len() || !words.iter().all(|w| qwords.contains(w)) {
+                continue;
+            }
+            let c = &entities[*q].canonical;
+            match best {
+                Some((n, b)) if qwords.len() == n => ambiguous |= b != c,
+                Some((n, _)) if qwords.len() < n => {}
+                _ => {
+                    best = Some((qwords.len(), c));
+                    ambiguous = false;
+                }
+            }
+        }
+        if let (Some((_, c)), false) = (best, ambiguous) {
+            canon.push((*k, c.clone()));
+        }
+    }
+    for (k, c) in canon {
+        entities[k].canonical = c;
+    }
+    // Keys: first and last name words of full names.
+    let mut keys: HashMap<&str, Option<Arc<str>>> = HashMap::new();
+    for (k, words) in &persons {
+        if words.len() < 2 {
+            continue;
+        }
+        let c = entities[*k].canonical.clone();
+        for w in [words[0], words[words.len() - 1]] {
+            keys.entry(w)
+                .and_modify(|v| {
+                    if v.as_ref() != Some(&c) {
+                        *v = None;
+                    }
+                })
+                .or_insert_with(|| Some(c.clone()));
+        }
+    }
+    if !keys.is_empty() {
+        for (i, t) in tokens.iter().enumerate() {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let Some(found) = keys.get(t.as_str(text)) else { continue };
+            match covered[i] {
+                Some(k) if k != usize::MAX => {
+                    let e = &mut entities[k];
+                    if &*e.label == "PERSON" && e.span == t.span {
+                        if let Some(c) = found {
+                            e.canonical = c.clone();
+                        }
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    // "Brown University": a capitalised word right after is
+                    // part of another name.
+                    let next_cap = tokens.get(i + 1).is_some_and(|n| {
+                        n.kind == TokenKind::Word && starts_upper(n.as_str(text)) && covered[i + 1].is_none()
+                    });
+                    if next_cap {
+                        continue;
+                    }
+                    let canonical = found.clone().unwrap_or_else(|| Arc::from(t.as_str(text)));
+                    covered[i] = Some(usize::MAX);
+                    added.push(Entity {
+                        span: t.span,
+                        tokens: i..i + 1,
+                        label: Arc::from("PERSON"),
+                        canonical,
+                        source: Source::Rule(Arc::from(RULE_NAME)),
+                        entry: None,
+                        alternatives: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+    if !added.is_empty() {
+        entities.extend(added);
+        entities.sort_by_key(|e| (e.span.start, e.span.end));
+    }
+    links
+}
+
+/// For each token, the entity covering it.
+fn coverage(n: usize, entities: &[Entity]) -> Vec<Option<usize>> {
+    let mut cov = vec![None; n];
+    for (k, e) in entities.iter().enumerate() {
+        for c in cov.iter_mut().take(e.tokens.end.min(n)).skip(e.tokens.start) {
+            *c = Some(k);
+        }
+    }
+    cov
+}
+
+/// The words of a person's name that can identify them: capitalised words,
+/// without initials ("Q.") and suffixes ("Jr.", "III").
+fn name_words<'t>(text: &'t str, tokens: &[Token]) -> Vec<&'t str> {
+    tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.as_str(text))
+        .filter(|w| starts_upper(w) && !matches!(*w, "II" | "III" | "IV" | "Jr" | "Sr"))
+        .collect()
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Two or more letters, all capitals (digits allowed after the first):
+/// "CENTCOM", "SDF", "IRGC", "ISIS".
+fn is_acronym(s: &str) -> bool {
+    let mut letters = 0;
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() {
+            letters += 1;
+        } else if !(i > 0 && (c.is_ascii_digit() || c == '-' || c == '&')) {
+            return false;
+        }
+    }
+    letters >= 2
+}
+
+/// True when the acronym could abbreviate the name: its first letter
+/// starts a word of the name, and its letters appear in order in the name
+/// from there ("SDF" for "Syrian Democratic Forces", "CENTCOM" for "U.S.
+/// Central Command").
+fn initials_agree(acronym: &str, name: &str) -> bool {
+    let mut letters = acronym.chars().filter(|c| c.is_alphabetic()).map(|c| c.to_lowercase().next());
+    let Some(first) = letters.next() else { return false };
+    let lower: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    (0..lower.len())
+        .filter(|&i| (i == 0 || !lower[i - 1].is_alphanumeric()) && Some(lower[i]) == first)
+        .any(|i| {
+            let mut rest = lower[i + 1..].iter();
+            letters.clone().all(|l| rest.any(|&c| Some(c) == l))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronym_shapes() {
+        assert!(is_acronym("CENTCOM"));
+        assert!(is_acronym("SDF"));
+        assert!(is_acronym("IRGC"));
+        assert!(!is_acronym("G7"));
+        assert!(!is_acronym("A"));
+        assert!(!is_acronym("Nato"));
+        assert!(initials_agree("SDF", "Syrian Democratic Forces"));
+        assert!(initials_agree("CENTCOM", "U.S. Central Command"));
+        assert!(!initials_agree("XYZ", "Syrian Democratic Forces"));
+    }
+}
