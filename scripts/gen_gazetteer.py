@@ -17,6 +17,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -415,6 +416,217 @@ def oryx_weapons(shared, reg, weapons):
     return out
 
 
+
+# ---------------------------------------------------------------- people: curated + Factbook leaders
+FB_TITLE_WORDS = {
+    "President", "Prime", "Minister", "King", "Queen", "Chancellor", "Amir", "Emir", "Sultan", "Supreme", "Leader",
+    "Crown", "Prince", "Princess", "Grand", "Duke", "Pope", "Emperor", "General", "Gen.", "Col.", "Capt.", "Dr.", "Sr.",
+    "Transition", "Transitional", "Interim", "Acting", "Caretaker", "Vice", "Chairman", "Chairperson", "Chair", "Premier",
+    "Chief", "Executive", "Governor", "Council", "Sovereign", "Armed", "Forces", "Sudanese", "Foreign", "Co-Vice",
+    "Taliban", "Sheikh", "Sir", "Dame", "Lord", "Ratu", "Taoiseach", "Presidential", "Leadership", "State", "Affairs",
+    "Commission", "Assembly", "People's", "GNU", "CNSP", "Co-prince", "Cabinet", "Ministers", "Commander-in-Chief",
+    "Secretary", "Regent", "Captains", "Mayor", "Administrator", "Commissioner", "Of", "and", "of", "the", "Government",
+    "Swiss", "Confederation", "Spain", "Presidency", "Bailiff", "Air", "Vice-Marshal", "China", "French", "Polynesia",
+}
+FB_PARTICLES = {"de", "da", "do", "dos", "das", "e", "bin", "al", "el", "ibn", "ibni", "y", "van", "von", "der", "la", "le"}
+FB_LOWER_IN_CAPS = {"DE", "DA", "DO", "DOS", "DAS", "E", "BIN", "AL", "EL", "Y"}
+FB_MONTHS = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+# Factbook names whose parsed form is not usable as is (mononyms, title-laden strings).
+FB_NAME_FIX = {"Ibrahim ibni al-Marhum Sultan Iskandar": "Sultan Ibrahim Iskandar",
+               "Abd-al-Fattah al-Burhan Abd-al-Rahman": "Abdel Fattah al-Burhan",
+               "Alexander Van Der Bellen": "Alexander Van der Bellen", "Michael Martin": "Micheál Martin"}
+# Usual news forms the Factbook string does not give; and generated short forms that are wrong or misleading.
+FB_EXTRA_ALIASES = {"Kay Rala Xanana Gusmao": ["Xanana Gusmao", "Xanana Gusmão"],
+                    "Iris Xiomara Castro de Zelaya": ["Xiomara Castro"],
+                    "Jose Daniel Ortega Saavedra": ["Daniel Ortega"],
+                    "Antonio Luis Montenegro": ["Luís Montenegro", "Luis Montenegro"],
+                    "Obiang Nguema Mbasogo": ["Teodoro Obiang Nguema Mbasogo", "Teodoro Obiang"],
+                    "Micheál Martin": ["Micheal Martin"],
+                    "Joao Manuel Goncalves Lourenco": ["João Lourenço"],
+                    "Mohamed Ould Cheikh el Ghazouani": ["Mohamed Ould Ghazouani"],
+                    "Sultan Ibrahim Iskandar": ["Ibrahim Iskandar"],
+                    "Mohammed Irfaan Ali": ["Irfaan Ali"],
+                    "Hamad bin Isa Al-Khalifa": ["Hamad bin Isa Al Khalifa", "Hamad bin Isa"],
+                    "Matamela Cyril Ramaphosa": ["Cyril Ramaphosa"]}
+FB_ALIAS_SKIP = {"Mohammed Ali", "Muhammad Sharif", "Recep Erdogan", "Matamela Ramaphosa", "Horta Man", "Ilídio Te",
+                 "Pham Chinh", "Abdel El-Sisi", "Mohamed Ghazouani", "Moctar Diay", "Abdoulkader Mohamed", "Jonas Store",
+                 "Myriam Debono", "Antonio Montenegro", "Iris Castro", "Jose Ortega", "Kay Gusmao", "Luiz Lula",
+                 "Luiz Inácio Lula", "Hassan Sheikh", "Taye Atske", "Ahmad Abdullah"}
+FB_SINCE_FIX = {"Ilie Bolojan": "2025-06-23"}   # the Factbook string says 2005, a typo for 2025
+FB_ROLE_DROP = re.compile(r"\b(col\.|gen\.|capt\.|sr\.|dr\.|ratu|sir)(?=\s|$)")
+CAPS_RUN = re.compile(r"[A-Z\u00C0-\u00DE]{2,}")
+
+
+def _fb_case(tok, first):
+    """'TEBBOUNE' -> 'Tebboune', 'al-SUDANI' -> 'al-Sudani', 'SASSOU-Nguesso' -> 'Sassou-Nguesso'."""
+    if not first and re.fullmatch(r"[IVXL]+", tok):
+        return tok                                   # regnal number (CHARLES III); XI/LI as names come first
+    if not first and tok in FB_LOWER_IN_CAPS:
+        return tok.lower()
+    parts = tok.split("-")
+    out = []
+    for p in parts:
+        if CAPS_RUN.search(p) and p.upper() == p:
+            q = p.lower()
+            q = q[:1].upper() + q[1:]
+            q = re.sub(r"^([od])'(\w)", lambda m: m.group(1).upper() + "'" + m.group(2).upper(), q)
+            out.append(q)
+        else:
+            out.append(p)
+    return "-".join(out)
+
+
+def _fb_since(text):
+    m = re.search(r"since (\d{1,2} )?([A-Za-z]+ )?(\d{4})", text)
+    if not m:
+        return ""
+    day, mon, year = m.group(1), m.group(2), m.group(3)
+    mo = FB_MONTHS.get((mon or "").strip()[:3].lower())
+    if mo and day:
+        return "%s-%02d-%02d" % (year, mo, int(day))
+    if mo:
+        return "%s-%02d" % (year, mo)
+    return year
+
+
+def parse_fb_leader(text):
+    """'President Abdelmadjid TEBBOUNE (since 12 December 2019)' -> ('Abdelmadjid Tebboune', ['...'], 'president', '2019-12-12')."""
+    if not text[:1].isupper() or text.startswith(("represented", "Co-prince Emmanuel")):
+        return None
+    since = _fb_since(text)
+    t = re.sub(r'"[^"]*"', "", text)
+    t = re.sub(r"\((?!since)[^()]*\)", " ", t)          # (Col.), (CNSP), (also spelled ...), (Prime Minister)
+    t = re.split(r"\(since|\(\d|, represented", t)[0]
+    jr = bool(re.search(r",\s*Jr\.", t))
+    t = re.sub(r",\s*Jr\.", "", t).split(",")[-1] if "," in t and not jr else re.sub(r",\s*Jr\.", "", t)
+    toks = t.split()
+    idx = next((i for i, w in enumerate(toks) if CAPS_RUN.search(w) and w not in ("GNU", "CNSP", "II") and
+                w.strip(".") not in FB_TITLE_WORDS), None)
+    if idx is None:
+        return None
+    start = idx
+    while start > 0:
+        w = toks[start - 1]
+        if w in FB_TITLE_WORDS or w.endswith(","):
+            break
+        if not (w[:1].isupper() or w in FB_PARTICLES or w.startswith("d'")):
+            break
+        start -= 1
+    end = idx
+    while end < len(toks) and (CAPS_RUN.search(toks[end]) or toks[end] in FB_PARTICLES and end + 1 < len(toks)
+                               and CAPS_RUN.search(toks[end + 1])):
+        end += 1
+    trail_end = end
+    while trail_end < len(toks) and toks[trail_end] not in ("of", "is") and not toks[trail_end].startswith("("):
+        trail_end += 1
+    given = toks[start:idx]
+    caps = [_fb_case(w, i == 0 and not given) for i, w in enumerate(toks[idx:end])]
+    trail = toks[end:trail_end]
+    name = " ".join(given + caps + trail).strip(" ,")
+    if jr:
+        name += " Jr."
+    name = FB_NAME_FIX.get(name, name)
+    title = " ".join(toks[:start]).strip(" ,")
+    title = re.sub(r"^(Transition|Transitional|Interim|Acting|Caretaker|GNU|CNSP)\s+", "", title)
+    role = re.sub(r"\s+", " ", FB_ROLE_DROP.sub("", title.lower())).strip().replace("king sultan", "king")
+    role = role if 0 < len(role) <= 40 and not role.endswith((" of", " of the")) else ""
+    aliases = []
+    if len(given) >= 2:
+        aliases.append(" ".join([given[0]] + caps))
+    if given and trail and not all(w in FB_PARTICLES for w in trail):
+        aliases.append(" ".join(given + caps))
+    if not given and len(caps) >= 2 and trail:
+        aliases.append(" ".join(caps))                      # MUHAMMAD BIN SALMAN bin Abd al-Aziz Al Saud
+    if len(name.split()) < 2:
+        return None
+    aliases = [a for a in aliases if len(a.split()) >= 2 and a != name and a not in FB_ALIAS_SKIP]
+    aliases += FB_EXTRA_ALIASES.get(name, [])
+    return name, aliases, role, FB_SINCE_FIX.get(name, since)
+
+
+def _fold(s):
+    t = unicodedata.normalize("NFKD", s)
+    return norm_alias("".join(c for c in t if not unicodedata.combining(c)))
+
+
+def _person_alias_ok(e, a):
+    """PERSON aliases must not be a bare given name or surname (the matcher links surnames itself)."""
+    if len(a.split()) >= 2 or re.fullmatch(r"[A-Z]{2,5}", a):
+        return True
+    log("dropped single-word PERSON alias %r from %s" % (a, e.canonical))
+    return False
+
+
+def people(shared, reg, countries_by_iso):
+    out = curated_entries("people.txt", "PERSON", "person", ["role", "country", "since"], reg)
+    for e in out:
+        e.aliases = [a for a in e.aliases if _person_alias_ok(e, a)]
+    by_key = {}
+    by_surname = {}
+    for e in out:
+        for n in e.all_names():
+            by_key.setdefault(_fold(n), e)
+            toks = n.split()
+            for k in (1, 2):
+                if len(toks) > k:
+                    by_surname.setdefault((e.meta.get("country", ""), _fold(" ".join(toks[-k:]))), e)
+    fips = {}
+    for r in csv.DictReader(open(os.path.join(shared, "country-codes", "country-codes.csv"), encoding="utf-8")):
+        if r["FIPS"].strip():
+            fips[r["FIPS"].strip().lower()] = r["ISO3166-1-Alpha-2"].strip()
+    fips["kv"] = "XK"
+    rows = list(csv.DictReader(open(os.path.join(shared, "factbook", "factbook_leaders_raw.tsv"), encoding="utf-8"), delimiter="\t"))
+    added = {}
+    merged = 0
+    for r in rows:
+        ce = countries_by_iso.get(fips.get(r["gec"].strip().lower(), ""))
+        if ce is None or ce.meta.get("kind") != "country":
+            continue
+        parsed = parse_fb_leader(r["text"].strip())
+        if not parsed:
+            continue
+        name, aliases, role, since = parsed
+        country = ce.canonical
+        caps_surname = name.split()[-1]
+        owner = by_key.get(_fold(name)) or next((by_key[_fold(a)] for a in aliases if _fold(a) in by_key), None)
+        if owner is None:
+            for k in (2, 1):
+                toks = [w for w in name.split() if w not in ("Jr.",)]
+                if len(toks) > k:
+                    owner = by_surname.get((country, _fold(" ".join(toks[-k:]))))
+                    if owner:
+                        break
+        if owner is None and _fold(name) in added:
+            owner = added[_fold(name)]
+        if owner is not None:
+            for a in [name] + aliases:
+                k = norm_alias(a)
+                if k not in reg.alias_owner:
+                    owner.add_alias(a)
+                    reg.alias_owner[k] = owner
+                    by_key.setdefault(_fold(a), owner)
+            if "factbook" not in owner.meta.get("source", ""):
+                owner.meta["source"] = owner.meta.get("source", "curated") + "+factbook"
+                merged += 1
+            for key, val in (("country", country), ("since", since), ("role", role)):
+                if val and not owner.meta.get(key):
+                    owner.meta[key] = val
+            continue
+        e = Entry(name, "PERSON", aliases, meta={"role": role or r["role"].replace("_", " "), "country": country,
+                                                 "since": since, "source": "factbook"})
+        e.id = reg.new_id("person", name, country)
+        if reg.admit(e):
+            out.append(e)
+            added[_fold(name)] = e
+            for a in e.all_names():
+                by_key.setdefault(_fold(a), e)
+        else:
+            reg.ids.discard(e.id)
+        del caps_surname
+    log("people: %d curated rows merged with Factbook leaders, %d rows from the Factbook" % (merged, len(added)))
+    return out
+
+
 # ---------------------------------------------------------------- main
 HEADER = """recon default gazetteer: {what}
 Generated by scripts/gen_gazetteer.py; provenance and licences in DATA.md. Do not edit by hand:
@@ -458,6 +670,7 @@ def main():
     orgs += ministries(countries, nats_by_country, reg, orgs)
     curated_place_names = {norm_alias(n) for e in places for n in e.all_names()}
     places += capitals(caps, countries_by_iso, reg, curated_place_names)
+    persons = people(shared, reg, countries_by_iso)   # last: person names never take aliases from other files
 
     files = [
         ("countries.tsv", countries, ["iso3", "kind", "source"], "countries and territories (LOCATION)"),
@@ -466,6 +679,7 @@ def main():
         ("military.tsv", military, ["kind", "country", "source"], "armed forces, services, commands, formations (MILITARY_UNIT)"),
         ("organizations.tsv", orgs, ["kind", "country", "source"], "companies, ministries, alliances, media, agencies, armed groups (ORGANIZATION)"),
         ("weapons.tsv", weapons, ["class", "country", "manufacturer", "source"], "weapon systems and platforms (WEAPON_SYSTEM)"),
+        ("people.tsv", persons, ["role", "country", "since", "source"], "heads of state and government, defence officials, commanders, leaders of organisations and armed groups (PERSON)"),
     ]
     for fname, entries, keys, what in files:
         write_tsv(os.path.join(out, fname), entries, keys, HEADER.format(what=what))

@@ -9,4 +9,5 @@ pub(crate) const GAZETTEER_FILES: &[(&str, &str)] = &[
     ("military.tsv", include_str!("../data/gazetteer/military.tsv")),
     ("organizations.tsv", include_str!("../data/gazetteer/organizations.tsv")),
     ("weapons.tsv", include_str!("../data/gazetteer/weapons.tsv")),
+    ("people.tsv", include_str!("../data/gazetteer/people.tsv")),
 ];

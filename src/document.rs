@@ -130,6 +130,10 @@ pub struct Relation {
     pub(crate) attributes: BTreeMap<String, String>,
     pub(crate) evidence: Span,
     pub(crate) rule: Arc<str>,
+    /// The sentence the relation was read in.
+    pub(crate) sentence: Span,
+    /// The rule's captures, by name.
+    pub(crate) captures: Vec<(Arc<str>, Span)>,
 }
 
 impl Relation {
@@ -190,7 +194,13 @@ pub struct Document<'t> {
 impl<'t> Document<'t> {
     /// An empty document over `text`.
     pub fn new(text: &'t str) -> Document<'t> {
-        Document { id: None, text, entities: Vec::new(), relations: Vec::new(), rejected: Vec::new() }
+        Document {
+            id: None,
+            text,
+            entities: Vec::new(),
+            relations: Vec::new(),
+            rejected: Vec::new(),
+        }
     }
 
     /// The document id, if one was set.
@@ -228,7 +238,9 @@ impl<'t> Document<'t> {
 
     /// The index of the entity with exactly this span.
     pub(crate) fn entity_at(&self, span: Span) -> Option<usize> {
-        self.entities.binary_search_by_key(&(span.start, span.end), |e| (e.span.start, e.span.end)).ok()
+        self.entities
+            .binary_search_by_key(&(span.start, span.end), |e| (e.span.start, e.span.end))
+            .ok()
     }
 
     /// The text of an entity.
@@ -328,10 +340,26 @@ impl Serialize for Entities<'_> {
 
 impl Serialize for Document<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        WithId { id: &self.id, doc: self }.serialize(s)
+    }
+}
+
+/// A document serialised with an id of any JSON type (the command line
+/// echoes the `id` of each input line as it was, number or string).
+#[derive(Debug)]
+pub struct WithId<'a, 't, I: Serialize> {
+    /// The id to write.
+    pub id: &'a I,
+    /// The document.
+    pub doc: &'a Document<'t>,
+}
+
+impl<I: Serialize> Serialize for WithId<'_, '_, I> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Document", 3)?;
-        st.serialize_field("id", &self.id)?;
-        st.serialize_field("entities", &Entities(&self.entities, self.text))?;
-        st.serialize_field("relations", &self.relations)?;
+        st.serialize_field("id", self.id)?;
+        st.serialize_field("entities", &Entities(&self.doc.entities, self.doc.text))?;
+        st.serialize_field("relations", &self.doc.relations)?;
         st.end()
     }
 }

@@ -2,10 +2,14 @@
 
 use crate::defaults;
 use crate::document::{Document, Entity, Modality, Relation, Source};
-use crate::linking;
-use crate::resolve::{gazetteer_priority, resolve, Candidate};
 use crate::error::Error;
 use crate::gazetteer::{Entry, Gazetteer, GazetteerBuilder, Scratch};
+use crate::linking;
+use crate::patterns::Scratch as PatternScratch;
+use crate::relations;
+use crate::resolve::{gazetteer_priority, resolve, Candidate, RULE_PRIORITY};
+use crate::rules::{self, RuleSource, Rules};
+use crate::span::Span;
 use crate::tokenize::Tokenizer;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
@@ -14,6 +18,20 @@ use std::sync::{Arc, LazyLock};
 /// it, so that a user's entry wins where it shares an alias with a default.
 const DEFAULT_PRIORITY: i32 = 0;
 const USER_PRIORITY: i32 = 10;
+
+/// The labels of the default model, known to rules even when no gazetteer
+/// entry carries them.
+const BUILTIN_LABELS: &[&str] = &[
+    "PERSON",
+    "MILITARY_UNIT",
+    "ORGANIZATION",
+    "WEAPON_SYSTEM",
+    "LOCATION",
+    "NATIONALITY",
+    "DATE",
+    "MONEY",
+    "QUANTITY",
+];
 
 /// Extracts entities and relations from text.
 ///
@@ -42,6 +60,7 @@ pub struct Extractor {
 #[derive(Debug)]
 struct Inner {
     gazetteer: Gazetteer,
+    rules: Rules,
     tokenizer: Tokenizer,
 }
 
@@ -101,26 +120,45 @@ impl Extractor {
         let mut matches = Vec::new();
         let gaz = &self.inner.gazetteer;
         gaz.find_into(text, &tokens, &sentences, &mut Scratch::default(), &mut matches);
-        let mut cands = Vec::with_capacity(matches.len());
+        let mut found: Vec<Entity> = Vec::with_capacity(matches.len());
+        let mut priorities: Vec<i64> = Vec::with_capacity(matches.len());
         for m in matches {
             let c = gaz.compiled(m.entry);
-            cands.push(Candidate {
-                priority: gazetteer_priority(c.priority),
-                entity: Entity {
-                    span: m.span,
-                    tokens: m.tokens,
-                    label: c.label.clone(),
-                    canonical: c.canonical.clone(),
-                    source: Source::Gazetteer,
-                    entry: Some(c.entry.clone()),
-                    alternatives: m.alternatives.iter().map(|&a| gaz.compiled(a).entry.clone()).collect(),
-                },
+            priorities.push(gazetteer_priority(c.priority));
+            found.push(Entity {
+                span: m.span,
+                tokens: m.tokens,
+                label: c.label.clone(),
+                canonical: c.canonical.clone(),
+                source: Source::Gazetteer,
+                entry: Some(c.entry.clone()),
+                alternatives: m
+                    .alternatives
+                    .iter()
+                    .map(|&a| gaz.compiled(a).entry.clone())
+                    .collect(),
             });
         }
+        // Entity rules see the gazetteer's entities in their {LABEL} slots.
+        let rules = &self.inner.rules;
+        let mut pm = Vec::new();
+        let mut scratch = PatternScratch::default();
+        rules::run(&rules.entity, text, &tokens, &sentences, &found, &mut scratch, &mut pm);
+        let from_rules = rules::entities_from(&rules.entity, text, &tokens, &pm);
+        let cands: Vec<Candidate> = found
+            .into_iter()
+            .zip(priorities)
+            .map(|(entity, priority)| Candidate { entity, priority })
+            .chain(
+                from_rules.into_iter().map(|entity| Candidate { entity, priority: RULE_PRIORITY }),
+            )
+            .collect();
         resolve(cands, &mut doc.entities, &mut doc.rejected);
         let links = linking::link(text, &tokens, &mut doc.entities);
         for (short, full, evidence) in links {
-            let (Some(head), Some(tail)) = (doc.entity_at(short), doc.entity_at(full)) else { continue };
+            let (Some(head), Some(tail)) = (doc.entity_at(short), doc.entity_at(full)) else {
+                continue;
+            };
             doc.relations.push(Relation {
                 label: Arc::from("ALIAS_OF"),
                 head,
@@ -129,8 +167,111 @@ impl Extractor {
                 attributes: Default::default(),
                 evidence,
                 rule: Arc::from("acronym_definition"),
+                sentence: evidence,
+                captures: Vec::new(),
             });
         }
+        // Relation rules read the entities kept and linked.
+        pm.clear();
+        rules::run(
+            &rules.relation,
+            text,
+            &tokens,
+            &sentences,
+            &doc.entities,
+            &mut scratch,
+            &mut pm,
+        );
+        relations::relations_from(
+            &rules.relation,
+            text,
+            &tokens,
+            &sentences,
+            &doc.entities,
+            &pm,
+            &mut doc.relations,
+        );
+        relations::dedup(&mut doc.relations);
+    }
+
+    /// Explains a relation of `doc` (a document this extractor made): the
+    /// rule that read it and its pattern, the sentence, and the text of
+    /// each capture.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let ex = recon::Extractor::new();
+    /// let doc = ex.extract("India signed a contract to buy 26 Rafale fighters from France.");
+    /// let rel = doc.relations().iter().find(|r| r.label() == "ACQUIRES").unwrap();
+    /// let why = ex.explain(&doc, rel);
+    /// assert_eq!(why.sentence, "India signed a contract to buy 26 Rafale fighters from France.");
+    /// assert!(why.captures.iter().any(|(name, text)| name == "buyer" && *text == "India"));
+    /// println!("{why}");
+    /// ```
+    pub fn explain<'t>(&self, doc: &Document<'t>, relation: &Relation) -> Explanation<'t> {
+        let text = doc.text();
+        let slice = |s: Span| text.get(s.start..s.end).unwrap_or("");
+        let pattern = self
+            .inner
+            .rules
+            .relation
+            .rules()
+            .iter()
+            .find(|r| r.name() == relation.rule())
+            .map(|r| r.pattern().to_owned());
+        let name =
+            |k: usize| doc.entities().get(k).map_or(String::new(), |e| e.canonical().to_owned());
+        Explanation {
+            label: relation.label().to_owned(),
+            head: name(relation.head()),
+            tail: name(relation.tail()),
+            modality: relation.modality(),
+            rule: relation.rule().to_owned(),
+            pattern,
+            sentence: slice(relation.sentence),
+            evidence: slice(relation.evidence()),
+            captures: relation.captures.iter().map(|(n, s)| (n.to_string(), slice(*s))).collect(),
+        }
+    }
+}
+
+/// Why a relation was extracted: see [`Extractor::explain`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation<'t> {
+    /// The relation's label.
+    pub label: String,
+    /// The head entity's canonical name.
+    pub head: String,
+    /// The tail entity's canonical name.
+    pub tail: String,
+    /// The modality read from the sentence.
+    pub modality: Modality,
+    /// The rule's name.
+    pub rule: String,
+    /// The rule's pattern as written (none for relations made by linking).
+    pub pattern: Option<String>,
+    /// The sentence the relation was read in.
+    pub sentence: &'t str,
+    /// The text the rule matched.
+    pub evidence: &'t str,
+    /// Each capture of the rule and the text it matched.
+    pub captures: Vec<(String, &'t str)>,
+}
+
+impl std::fmt::Display for Explanation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} {} -> {} ({:?})", self.label, self.head, self.tail, self.modality)?;
+        writeln!(f, "  rule:     {}", self.rule)?;
+        if let Some(p) = &self.pattern {
+            writeln!(f, "  pattern:  {}", rules::one_line(p))?;
+        }
+        writeln!(f, "  sentence: {}", self.sentence)?;
+        writeln!(f, "  evidence: {}", self.evidence)?;
+        for (name, text) in &self.captures {
+            writeln!(f, "  {name}: {text}")?;
+        }
+        Ok(())
     }
 }
 
@@ -143,6 +284,7 @@ impl Extractor {
 ///
 /// let ex = Extractor::builder()
 ///     .default_gazetteer(false)
+///     .default_rules(false)
 ///     .entry(Entry::new("Project Convergence", "EXERCISE"))
 ///     .build()?;
 /// let doc = ex.extract("The Army ran Project Convergence in Arizona.");
@@ -153,7 +295,9 @@ impl Extractor {
 #[derive(Clone, Debug)]
 pub struct ExtractorBuilder {
     default_gazetteer: bool,
+    default_rules: bool,
     sources: Vec<GazSource>,
+    rule_sources: Vec<RuleSource>,
 }
 
 #[derive(Clone, Debug)]
@@ -173,12 +317,39 @@ impl Default for ExtractorBuilder {
 impl ExtractorBuilder {
     /// A builder with the embedded defaults on and nothing added.
     pub fn new() -> ExtractorBuilder {
-        ExtractorBuilder { default_gazetteer: true, sources: Vec::new() }
+        ExtractorBuilder {
+            default_gazetteer: true,
+            default_rules: true,
+            sources: Vec::new(),
+            rule_sources: Vec::new(),
+        }
     }
 
     /// Whether to load the embedded default gazetteer (default: yes).
     pub fn default_gazetteer(&mut self, yes: bool) -> &mut ExtractorBuilder {
         self.default_gazetteer = yes;
+        self
+    }
+
+    /// Whether to load the embedded default rules (default: yes).
+    pub fn default_rules(&mut self, yes: bool) -> &mut ExtractorBuilder {
+        self.default_rules = yes;
+        self
+    }
+
+    /// Adds a rule file (the rule language: `docs/RULES.md`).
+    pub fn rules_path(&mut self, path: impl Into<PathBuf>) -> &mut ExtractorBuilder {
+        self.rule_sources.push(RuleSource::Path(path.into()));
+        self
+    }
+
+    /// Adds rules from a string; `name` appears in errors.
+    pub fn rules_str(
+        &mut self,
+        rules: impl Into<String>,
+        name: Option<&str>,
+    ) -> &mut ExtractorBuilder {
+        self.rule_sources.push(RuleSource::Text(rules.into(), name.map(str::to_owned)));
         self
     }
 
@@ -243,11 +414,23 @@ impl ExtractorBuilder {
                 errors.extend(e.errors().iter().cloned());
             }
         }
-        if !errors.is_empty() {
-            return Err(Error::many(errors));
+        let gazetteer = gaz.build()?;
+        let labels: Vec<String> = gazetteer
+            .entries()
+            .map(|e| e.label().to_owned())
+            .chain(BUILTIN_LABELS.iter().map(|l| (*l).to_owned()))
+            .collect();
+        let rules =
+            Rules::build(self.default_rules, &self.rule_sources, labels.iter().map(String::as_str));
+        match rules {
+            Ok(rules) if errors.is_empty() => Ok(Extractor {
+                inner: Arc::new(Inner { gazetteer, rules, tokenizer: Tokenizer::new() }),
+            }),
+            Ok(_) => Err(Error::many(errors)),
+            Err(e) => {
+                errors.extend(e.errors().iter().cloned());
+                Err(Error::many(errors))
+            }
         }
-        Ok(Extractor {
-            inner: Arc::new(Inner { gazetteer: gaz.build()?, tokenizer: Tokenizer::new() }),
-        })
     }
 }

@@ -92,15 +92,17 @@ mod extractor;
 pub mod gazetteer;
 mod linking;
 mod normalize;
-mod resolve;
 pub mod output;
 pub mod patterns;
+mod relations;
+mod resolve;
+mod rules;
 mod span;
 pub mod tokenize;
 
 pub use document::{Document, Entity, Modality, Relation, Source};
 pub use error::{Error, ErrorKind, Location};
-pub use extractor::{Extractor, ExtractorBuilder};
+pub use extractor::{Explanation, Extractor, ExtractorBuilder};
 pub use gazetteer::{CaseMode, Entry, EntryId, GazMatch, Gazetteer, GazetteerBuilder};
 pub use span::Span;
 

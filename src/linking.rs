@@ -41,16 +41,19 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
             continue;
         }
         let i = e.tokens.end;
-        let (Some(open), Some(acr), Some(close)) = (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) else {
+        let (Some(open), Some(acr), Some(close)) =
+            (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2))
+        else {
             continue;
         };
         if open.as_str(text) != "(" || close.as_str(text) != ")" || !is_acronym(acr.as_str(text)) {
             continue;
         }
         let a = acr.as_str(text);
-        if !initials_agree(a, &text[e.span]) && e.entry.is_none() && !e.canonical.contains(a) {
-            // A rule entity followed by an unrelated capitalised word in
-            // brackets: not a definition.
+        let known = e.entry.as_ref().is_some_and(|en| en.aliases().iter().any(|x| x == a));
+        if !known && !initials_agree(a, &text[e.span]) {
+            // "al-Qaida in Iraq (AQI)": the bracket does not abbreviate the
+            // entity right before it.
             continue;
         }
         acronyms.entry(a).or_insert_with(|| (e.label.clone(), e.canonical.clone()));
@@ -153,7 +156,9 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
                     // "Brown University": a capitalised word right after is
                     // part of another name.
                     let next_cap = tokens.get(i + 1).is_some_and(|n| {
-                        n.kind == TokenKind::Word && starts_upper(n.as_str(text)) && covered[i + 1].is_none()
+                        n.kind == TokenKind::Word
+                            && starts_upper(n.as_str(text))
+                            && covered[i + 1].is_none()
                     });
                     if next_cap {
                         continue;
@@ -225,7 +230,8 @@ fn is_acronym(s: &str) -> bool {
 /// from there ("SDF" for "Syrian Democratic Forces", "CENTCOM" for "U.S.
 /// Central Command").
 fn initials_agree(acronym: &str, name: &str) -> bool {
-    let mut letters = acronym.chars().filter(|c| c.is_alphabetic()).map(|c| c.to_lowercase().next());
+    let mut letters =
+        acronym.chars().filter(|c| c.is_alphabetic()).map(|c| c.to_lowercase().next());
     let Some(first) = letters.next() else { return false };
     let lower: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
     (0..lower.len())

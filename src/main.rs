@@ -1,6 +1,7 @@
 //! `recon`: the command line over the library. See `recon --help`.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use recon::output::WithId;
 use recon::{Document, Extractor};
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -85,20 +86,19 @@ struct Sink<W: Write> {
     out: W,
     format: OutputFormat,
     color: bool,
-    json_items: Vec<serde_json::Value>,
+    /// Elements of the `json` array written so far.
+    json_items: usize,
 }
 
 impl<W: Write> Sink<W> {
     fn doc(&mut self, id: &serde_json::Value, doc: &Document<'_>) -> io::Result<()> {
         match self.format {
             OutputFormat::Jsonl | OutputFormat::Json => {
-                let mut v = serde_json::to_value(doc).map_err(io::Error::other)?;
-                v["id"] = id.clone();
+                let record = WithId { id, doc };
                 if self.format == OutputFormat::Json {
-                    self.json_items.push(v);
-                    return Ok(());
+                    return self.json_item(&record);
                 }
-                serde_json::to_writer(&mut self.out, &v).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut self.out, &record).map_err(io::Error::other)?;
                 self.out.write_all(b"\n")?;
                 self.out.flush()
             }
@@ -124,10 +124,7 @@ impl<W: Write> Sink<W> {
                 self.out.write_all(b"\n")?;
                 self.out.flush()
             }
-            OutputFormat::Json => {
-                self.json_items.push(v);
-                Ok(())
-            }
+            OutputFormat::Json => self.json_item(&v),
             OutputFormat::Pretty => {
                 writeln!(self.out, "== {} ==\nerror: {error}\n", display_id(id))?;
                 self.out.flush()
@@ -135,11 +132,16 @@ impl<W: Write> Sink<W> {
         }
     }
 
+    /// One element of the `json` array, written as it comes.
+    fn json_item<T: serde::Serialize>(&mut self, item: &T) -> io::Result<()> {
+        self.out.write_all(if self.json_items == 0 { b"[\n" } else { b",\n" })?;
+        self.json_items += 1;
+        serde_json::to_writer_pretty(&mut self.out, item).map_err(io::Error::other)
+    }
+
     fn finish(mut self) -> io::Result<()> {
         if self.format == OutputFormat::Json {
-            serde_json::to_writer_pretty(&mut self.out, &self.json_items)
-                .map_err(io::Error::other)?;
-            self.out.write_all(b"\n")?;
+            self.out.write_all(if self.json_items == 0 { b"[]\n" } else { b"\n]\n" })?;
         }
         self.out.flush()
     }
@@ -171,12 +173,8 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
     };
     let stdout = io::stdout();
     let color = args.output == OutputFormat::Pretty && stdout.is_terminal();
-    let mut sink = Sink {
-        out: io::BufWriter::new(stdout.lock()),
-        format: args.output,
-        color,
-        json_items: Vec::new(),
-    };
+    let mut sink =
+        Sink { out: io::BufWriter::new(stdout.lock()), format: args.output, color, json_items: 0 };
     let mut ok = true;
     let files: Vec<PathBuf> =
         if args.files.is_empty() { vec![PathBuf::from("-")] } else { args.files.clone() };

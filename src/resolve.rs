@@ -52,7 +52,11 @@ pub(crate) const RULE_PRIORITY: i64 = 0;
 
 /// Splits `cands` into the kept entities (sorted by start, not
 /// overlapping) and the rejected ones.
-pub(crate) fn resolve(mut cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &mut Vec<Entity>) {
+pub(crate) fn resolve(
+    mut cands: Vec<Candidate>,
+    kept: &mut Vec<Entity>,
+    rejected: &mut Vec<Entity>,
+) {
     cands.sort_by(|a, b| {
         let (ea, eb) = (&a.entity, &b.entity);
         eb.span
@@ -101,7 +105,10 @@ mod tests {
     fn run(cands: Vec<Candidate>) -> (Vec<(usize, usize, String)>, usize) {
         let (mut kept, mut rejected) = (Vec::new(), Vec::new());
         resolve(cands, &mut kept, &mut rejected);
-        (kept.iter().map(|e| (e.span.start, e.span.end, e.label.to_string())).collect(), rejected.len())
+        (
+            kept.iter().map(|e| (e.span.start, e.span.end, e.label.to_string())).collect(),
+            rejected.len(),
+        )
     }
 
     #[test]
@@ -117,7 +124,8 @@ mod tests {
         let (kept, _) = run(vec![cand(0, 5, "LOCATION", 1), cand(0, 5, "MILITARY_UNIT", 1)]);
         assert_eq!(kept, [(0, 5, "MILITARY_UNIT".to_string())]);
         // Disjoint candidates all stay, sorted.
-        let (kept, rej) = run(vec![cand(6, 9, "DATE", 0), cand(0, 5, "PERSON", 0), cand(4, 7, "X", 0)]);
+        let (kept, rej) =
+            run(vec![cand(6, 9, "DATE", 0), cand(0, 5, "PERSON", 0), cand(4, 7, "X", 0)]);
         assert_eq!(kept.len(), 2);
         assert_eq!(kept[0].0, 0);
         assert_eq!(rej, 1);

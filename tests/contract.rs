@@ -12,7 +12,21 @@ fn json_shape_matches_the_contract() {
     doc.set_id("doc-7");
     let v: Value = serde_json::to_value(&doc).unwrap();
     assert_eq!(v["id"], "doc-7");
-    assert!(v["relations"].as_array().unwrap().is_empty());
+    let rels = v["relations"].as_array().unwrap();
+    assert!(!rels.is_empty());
+    let n = v["entities"].as_array().unwrap().len() as u64;
+    for r in rels {
+        for field in ["label", "head", "tail", "modality", "attributes", "evidence", "rule"] {
+            assert!(r.get(field).is_some(), "{field} missing in {r}");
+        }
+        assert!(r["head"].as_u64().unwrap() < n && r["tail"].as_u64().unwrap() < n);
+        let (s, e) =
+            (r["evidence"]["start"].as_u64().unwrap(), r["evidence"]["end"].as_u64().unwrap());
+        assert!(s < e && e as usize <= text.len());
+    }
+    let visited = rels.iter().find(|r| r["label"] == "VISITED").expect("VISITED");
+    assert_eq!(visited["modality"], "asserted");
+    assert_eq!(visited["rule"], "visited");
     let ents = v["entities"].as_array().unwrap();
     assert!(!ents.is_empty());
     for e in ents {

@@ -33,8 +33,8 @@ fn default_model_builds_and_has_the_promised_size() {
 
 #[test]
 fn countries_demonyms_and_capitals() {
-    assert!(has("Indian troops", "Indian", "NATIONALITY", "India"));
-    assert!(has("French troops", "French", "NATIONALITY", "France"));
+    assert!(has("Indian scientists", "Indian", "NATIONALITY", "India"));
+    assert!(has("French wine", "French", "NATIONALITY", "France"));
     assert!(has("a U.S.-supplied HIMARS", "U.S.", "LOCATION", "United States"));
     assert!(has("The US said", "US", "LOCATION", "United States"));
     assert!(!found("they told us").iter().any(|(m, ..)| m == "us"));

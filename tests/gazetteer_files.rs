@@ -129,7 +129,7 @@ fn files_by_path_and_bad_utf8() {
 
 fn user_extractor(entries: Vec<Entry>) -> Extractor {
     let mut b = Extractor::builder();
-    b.default_gazetteer(false);
+    b.default_gazetteer(false).default_rules(false);
     for e in entries {
         b.entry(e);
     }

@@ -21,8 +21,9 @@
 //! # When several entries share an alias
 //!
 //! All entries that share the matched key and agree in case are
-//! candidates. The chosen entry is, in order: one whose alias is written
-//! exactly as in the text; then the one with the higher priority (see
+//! candidates. The chosen entry is, in order: one that matches the whole
+//! word rather than through a plural ending ("Hamas" is not the plural of
+//! "Hama"); one whose alias is written exactly as in the text; then the one with the higher priority (see
 //! [`GazetteerBuilder::priority`]; user files are loaded above the embedded
 //! defaults); then the one added first. The others are kept as
 //! [`GazMatch::alternatives`].
@@ -503,8 +504,8 @@ impl Gazetteer {
                 None => true,
                 Some((b, b_exact, _)) => {
                     let bp = self.inner.entries[b.entry as usize].priority;
-                    (exact, e.priority, std::cmp::Reverse(c.entry))
-                        > (*b_exact, bp, std::cmp::Reverse(b.entry))
+                    (c.trim == 0, exact, e.priority, std::cmp::Reverse(c.entry))
+                        > (b.trim == 0, *b_exact, bp, std::cmp::Reverse(b.entry))
                 }
             };
             if better {

@@ -3,6 +3,7 @@
 
 mod pretty;
 
+pub use crate::document::WithId;
 pub use pretty::write_pretty;
 
 use crate::document::Document;

@@ -371,15 +371,29 @@ impl RuleSetBuilder {
     /// and (with [`known_labels`](Self::known_labels)) labels, and patterns
     /// over the [`limits`], are located errors.
     pub fn build(&self) -> Result<RuleSet, Error> {
-        let compiled = compile::compile(
-            &self.sources,
-            &self.lexicons,
-            &self.rules,
-            &self.supplied,
-            self.known_labels.as_ref(),
-        )?;
-        let rules = self
-            .rules
+        self.build_filtered(None)
+    }
+
+    /// Like [`build`](Self::build), keeping only the rules of one kind, so
+    /// that entity rules and relation rules from the same files can run at
+    /// different stages of a pipeline.
+    pub fn build_only(&self, kind: RuleKind) -> Result<RuleSet, Error> {
+        self.build_filtered(Some(kind))
+    }
+
+    fn build_filtered(&self, kind: Option<RuleKind>) -> Result<RuleSet, Error> {
+        let kept: Vec<RuleDef> =
+            self.rules.iter().filter(|r| kind.is_none_or(|k| r.kind == k)).cloned().collect();
+        // Labels made by entity rules left out here are still known.
+        let known = self.known_labels.clone().map(|mut k| {
+            k.extend(
+                self.rules.iter().filter(|r| r.kind == RuleKind::Entity).map(|r| r.label.clone()),
+            );
+            k
+        });
+        let compiled =
+            compile::compile(&self.sources, &self.lexicons, &kept, &self.supplied, known.as_ref())?;
+        let rules = kept
             .iter()
             .map(|r| {
                 let src = &self.sources[r.source];

@@ -19,6 +19,10 @@ pub(crate) enum Shape {
     Symbol,
     Possessive,
     Any,
+    /// A four-digit year from 1900 to 2099.
+    Year,
+    /// A date written `2015-11-17`.
+    IsoDate,
 }
 
 /// Every shape with its name in the rule language.
@@ -36,10 +40,12 @@ pub(crate) const SHAPES: &[(&str, Shape)] = &[
     ("Symbol", Shape::Symbol),
     ("Possessive", Shape::Possessive),
     ("Any", Shape::Any),
+    ("Year", Shape::Year),
+    ("IsoDate", Shape::IsoDate),
 ];
 
 /// Number of shape bits.
-pub(crate) const SHAPE_COUNT: usize = 13;
+pub(crate) const SHAPE_COUNT: usize = 15;
 
 impl Shape {
     /// The shape named `name` (exact case), if any.
@@ -67,7 +73,23 @@ pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
     let mut bits = Shape::Any.bit();
     match tok.kind {
         TokenKind::Word => bits |= Shape::Word.bit(),
-        TokenKind::Number => bits |= Shape::Num.bit(),
+        TokenKind::Number => {
+            bits |= Shape::Num.bit();
+            let b = s.as_bytes();
+            if b.len() == 4 && (b.starts_with(b"19") || b.starts_with(b"20")) {
+                bits |= Shape::Year.bit();
+            }
+            let digits_at = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+            if b.len() == 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && digits_at(0..4)
+                && digits_at(5..7)
+                && digits_at(8..10)
+            {
+                bits |= Shape::IsoDate.bit();
+            }
+        }
         TokenKind::Abbreviation => bits |= Shape::Abbr.bit(),
         TokenKind::Punct => return bits | Shape::Punct.bit(),
         TokenKind::Symbol => return bits | Shape::Symbol.bit(),

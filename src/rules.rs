@@ -1,0 +1,195 @@
+//! The embedded default rules and lexicons, and running rules as pipeline
+//! stages: entity rules make candidate entities; relation rules (see
+//! `relations`) read relations between the entities kept.
+
+use crate::document::Entity;
+use crate::error::Error;
+use crate::patterns::{EntityRef, PatternMatch, RuleKind, RuleSet, RuleSetBuilder, Scratch};
+use crate::span::Span;
+use crate::tokenize::{Sentence, Token};
+use std::sync::Arc;
+
+/// The default rule files, as (name, text).
+pub(crate) const RULE_FILES: &[(&str, &str)] = &[
+    ("entities.rules", include_str!("../data/rules/entities.rules")),
+    ("relations.rules", include_str!("../data/rules/relations.rules")),
+];
+
+/// Lexicon files: one entry a line, `#` comments; a second tab-separated
+/// column, where present, sorts entries into the named lexicons.
+const LEXICON_FILES: &[(&str, &str)] = &[
+    ("given_names", include_str!("../data/lexicons/given_names.txt")),
+    ("surnames", include_str!("../data/lexicons/surnames.txt")),
+    ("org_words", include_str!("../data/lexicons/org_words.txt")),
+    ("speech_verbs", include_str!("../data/lexicons/speech_verbs.txt")),
+    ("unit_nouns", include_str!("../data/lexicons/unit_nouns.txt")),
+    ("unit_modifiers", include_str!("../data/lexicons/unit_modifiers.txt")),
+    ("weapon_classes", include_str!("../data/lexicons/weapon_class_words.txt")),
+    ("titles", include_str!("../data/lexicons/titles.txt")),
+    ("month_day_words", include_str!("../data/lexicons/month_day_words.txt")),
+    ("name_particles", include_str!("../data/lexicons/name_particles.txt")),
+];
+
+/// The supplied lexicon for a category of a two-column file.
+fn category_lexicon(category: &str) -> Option<&'static str> {
+    Some(match category {
+        "rank" => "ranks",
+        "post" => "posts",
+        "honorific" => "honorifics",
+        "month" => "months",
+        "weekday" => "weekdays",
+        "particle" => "particles",
+        "suffix" => "suffixes",
+        _ => return None,
+    })
+}
+
+/// Supplies every embedded lexicon to `b` as `@name`.
+pub(crate) fn supply_lexicons(b: &mut RuleSetBuilder) {
+    for (name, text) in LEXICON_FILES {
+        let mut plain = Vec::new();
+        let mut by_cat: Vec<(&str, Vec<&str>)> = Vec::new();
+        for line in text.lines() {
+            let line = line.trim_end();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line.split_once('\t') {
+                Some((entry, cat)) => match category_lexicon(cat.trim()) {
+                    Some(lex) => match by_cat.iter_mut().find(|(n, _)| *n == lex) {
+                        Some((_, v)) => v.push(entry.trim()),
+                        None => by_cat.push((lex, vec![entry.trim()])),
+                    },
+                    None => plain.push(entry.trim()),
+                },
+                None => plain.push(line.trim()),
+            }
+        }
+        if !plain.is_empty() {
+            b.lexicon(name, plain);
+        }
+        for (lex, entries) in by_cat {
+            b.lexicon(lex, entries);
+        }
+    }
+}
+
+/// Where rule text comes from.
+#[derive(Clone, Debug)]
+pub(crate) enum RuleSource {
+    Path(std::path::PathBuf),
+    Text(String, Option<String>),
+}
+
+/// The compiled rules of an extractor: entity rules and relation rules.
+#[derive(Clone, Debug)]
+pub(crate) struct Rules {
+    pub entity: RuleSet,
+    pub relation: RuleSet,
+}
+
+impl Rules {
+    /// Compiles the default rules (when `defaults`) and the user's.
+    pub(crate) fn build<'a>(
+        defaults: bool,
+        user: &[RuleSource],
+        labels: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Rules, Error> {
+        let mut b = RuleSetBuilder::new();
+        supply_lexicons(&mut b);
+        b.known_labels(labels);
+        let mut errors = Vec::new();
+        if defaults {
+            for (name, text) in RULE_FILES {
+                if let Err(e) = b.add_str(text, Some(name)) {
+                    errors.extend(e.errors().iter().cloned());
+                }
+            }
+        }
+        for src in user {
+            let r = match src {
+                RuleSource::Path(p) => b.add_path(p).map(drop),
+                RuleSource::Text(t, n) => b.add_str(t, n.as_deref()).map(drop),
+            };
+            if let Err(e) = r {
+                errors.extend(e.errors().iter().cloned());
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::many(errors));
+        }
+        Ok(Rules {
+            entity: b.build_only(RuleKind::Entity)?,
+            relation: b.build_only(RuleKind::Relation)?,
+        })
+    }
+}
+
+/// The span of tokens `range`.
+pub(crate) fn token_span(tokens: &[Token], range: std::ops::Range<usize>) -> Span {
+    Span::new(tokens[range.start].span.start, tokens[range.end - 1].span.end)
+}
+
+/// Runs `set` over every sentence, with `entities` (sorted by start) for
+/// the `{LABEL}` slots.
+pub(crate) fn run(
+    set: &RuleSet,
+    text: &str,
+    tokens: &[Token],
+    sentences: &[Sentence],
+    entities: &[Entity],
+    scratch: &mut Scratch,
+    out: &mut Vec<PatternMatch>,
+) {
+    if set.is_empty() {
+        return;
+    }
+    let refs: Vec<EntityRef<'_>> =
+        entities.iter().map(|e| EntityRef { tokens: e.tokens.clone(), label: &e.label }).collect();
+    for s in sentences {
+        set.find_in_sentence_with(text, tokens, s, &refs, scratch, out);
+    }
+}
+
+/// Entity candidates from the matches of entity rules.
+pub(crate) fn entities_from(
+    set: &RuleSet,
+    text: &str,
+    tokens: &[Token],
+    matches: &[PatternMatch],
+) -> Vec<Entity> {
+    let mut out = Vec::with_capacity(matches.len());
+    let mut labels: Vec<Option<Arc<str>>> = vec![None; set.len()];
+    let mut names: Vec<Option<Arc<str>>> = vec![None; set.len()];
+    for m in matches {
+        let rule = &set.rules()[m.rule];
+        let range = match rule.capture() {
+            Some(c) => match m.capture(c) {
+                Some(r) => r,
+                None => continue,
+            },
+            None => m.tokens.clone(),
+        };
+        if range.is_empty() {
+            continue;
+        }
+        let span = token_span(tokens, range.clone());
+        let label = labels[m.rule].get_or_insert_with(|| Arc::from(rule.label())).clone();
+        let name = names[m.rule].get_or_insert_with(|| Arc::from(rule.name())).clone();
+        let canonical: Arc<str> = Arc::from(one_line(&text[span]).as_str());
+        out.push(Entity::from_rule(span, range, label, canonical, name));
+    }
+    out
+}
+
+/// `s` with every run of whitespace made one space.
+pub(crate) fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, w) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
