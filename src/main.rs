@@ -39,6 +39,12 @@ struct ExtractArgs {
     /// Leave out the embedded default gazetteer.
     #[arg(long)]
     no_default_gazetteer: bool,
+    /// A rule file to add (entity and relation rules; see docs/RULES.md).
+    #[arg(long = "rules", value_name = "FILE")]
+    rules: Vec<PathBuf>,
+    /// Leave out the embedded default rules.
+    #[arg(long)]
+    no_default_rules: bool,
     /// Replace bytes that are not UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     lossy: bool,
@@ -155,13 +161,20 @@ fn display_id(id: &serde_json::Value) -> String {
 }
 
 fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
-    let ex = if args.gazetteers.is_empty() && !args.no_default_gazetteer {
+    let defaults_only = args.gazetteers.is_empty()
+        && args.rules.is_empty()
+        && !args.no_default_gazetteer
+        && !args.no_default_rules;
+    let ex = if defaults_only {
         Extractor::new()
     } else {
         let mut b = Extractor::builder();
-        b.default_gazetteer(!args.no_default_gazetteer);
+        b.default_gazetteer(!args.no_default_gazetteer).default_rules(!args.no_default_rules);
         for g in &args.gazetteers {
             b.gazetteer_path(g);
+        }
+        for r in &args.rules {
+            b.rules_path(r);
         }
         match b.build() {
             Ok(ex) => ex,
