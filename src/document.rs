@@ -189,6 +189,10 @@ pub struct Document<'t> {
     pub(crate) entities: Vec<Entity>,
     pub(crate) relations: Vec<Relation>,
     pub(crate) rejected: Vec<Entity>,
+    /// The text was cut at the document size limit.
+    pub(crate) truncated: bool,
+    /// Entities were left out at the entity limit.
+    pub(crate) entities_truncated: bool,
 }
 
 impl<'t> Document<'t> {
@@ -200,6 +204,8 @@ impl<'t> Document<'t> {
             entities: Vec::new(),
             relations: Vec::new(),
             rejected: Vec::new(),
+            truncated: false,
+            entities_truncated: false,
         }
     }
 
@@ -254,6 +260,23 @@ impl<'t> Document<'t> {
         self.entities.clear();
         self.relations.clear();
         self.rejected.clear();
+        self.truncated = false;
+        self.entities_truncated = false;
+    }
+
+    /// True when the text given to the extractor was longer than
+    /// [`Limits::max_document_bytes`](crate::Limits::max_document_bytes):
+    /// only its beginning, cut on a `char` boundary, was read, and
+    /// [`text`](Self::text) is that beginning.
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// True when the document had more entities than
+    /// [`Limits::max_entities`](crate::Limits::max_entities): the entities
+    /// after the point where the cap was reached were left out.
+    pub fn entities_truncated(&self) -> bool {
+        self.entities_truncated
     }
 
     /// The candidates that lost to an overlapping entity under the

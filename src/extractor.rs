@@ -2,8 +2,9 @@
 
 use crate::defaults;
 use crate::document::{Document, Entity, Modality, Relation, Source};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::gazetteer::{Entry, Gazetteer, GazetteerBuilder, Scratch};
+use crate::limits::Limits;
 use crate::linking;
 use crate::patterns::Scratch as PatternScratch;
 use crate::relations;
@@ -62,6 +63,7 @@ struct Inner {
     gazetteer: Gazetteer,
     rules: Rules,
     tokenizer: Tokenizer,
+    limits: Limits,
 }
 
 static DEFAULT: LazyLock<Extractor> = LazyLock::new(|| {
@@ -113,13 +115,19 @@ impl Extractor {
 
     /// Like [`Extractor::extract`], reusing the buffers of `doc`.
     pub fn extract_into<'t>(&self, text: &'t str, doc: &mut Document<'t>) {
+        let limits = &self.inner.limits;
+        let (full_len, text) = (text.len(), limits.cut(text));
         doc.clear(text);
+        doc.truncated = text.len() < full_len;
         let tk = &self.inner.tokenizer;
         let tokens = tk.tokenize(text);
         let sentences = tk.sentences(text, &tokens);
         let mut matches = Vec::new();
         let gaz = &self.inner.gazetteer;
         gaz.find_into(text, &tokens, &sentences, &mut Scratch::default(), &mut matches);
+        // At the entity cap, nothing from the first match left out on is kept.
+        let stop = matches.get(limits.max_entities).map_or(usize::MAX, |m| m.span.start);
+        matches.truncate(limits.max_entities);
         let mut found: Vec<Entity> = Vec::with_capacity(matches.len());
         let mut priorities: Vec<i64> = Vec::with_capacity(matches.len());
         for m in matches {
@@ -154,6 +162,10 @@ impl Extractor {
             )
             .collect();
         resolve(cands, &mut doc.entities, &mut doc.rejected);
+        let before = doc.entities.len();
+        doc.entities.retain(|e| e.span.start < stop);
+        doc.entities.truncate(limits.max_entities);
+        doc.entities_truncated = doc.entities.len() < before || stop != usize::MAX;
         let links = linking::link(text, &tokens, &mut doc.entities);
         for (short, full, evidence) in links {
             let (Some(head), Some(tail)) = (doc.entity_at(short), doc.entity_at(full)) else {
@@ -298,6 +310,7 @@ pub struct ExtractorBuilder {
     default_rules: bool,
     sources: Vec<GazSource>,
     rule_sources: Vec<RuleSource>,
+    limits: Limits,
 }
 
 #[derive(Clone, Debug)]
@@ -322,6 +335,7 @@ impl ExtractorBuilder {
             default_rules: true,
             sources: Vec::new(),
             rule_sources: Vec::new(),
+            limits: Limits::new(),
         }
     }
 
@@ -385,6 +399,16 @@ impl ExtractorBuilder {
         self
     }
 
+    /// Sets the caps on documents, entities, gazetteer aliases and rules
+    /// (default: [`Limits::default`]). Going over a gazetteer or rule cap
+    /// is an [`ErrorKind::Limit`](crate::ErrorKind::Limit) error from
+    /// [`build`](Self::build); documents and entities over theirs are
+    /// truncated at extraction.
+    pub fn limits(&mut self, limits: Limits) -> &mut ExtractorBuilder {
+        self.limits = limits;
+        self
+    }
+
     /// Compiles the extractor. This is where bad files are reported.
     ///
     /// # Errors
@@ -393,6 +417,7 @@ impl ExtractorBuilder {
     /// ([`ErrorKind::Many`](crate::ErrorKind::Many) when there are several).
     pub fn build(&self) -> Result<Extractor, Error> {
         let mut gaz = GazetteerBuilder::new();
+        gaz.limits(self.limits);
         let mut errors = Vec::new();
         if self.default_gazetteer {
             gaz.priority(DEFAULT_PRIORITY);
@@ -422,9 +447,22 @@ impl ExtractorBuilder {
             .collect();
         let rules =
             Rules::build(self.default_rules, &self.rule_sources, labels.iter().map(String::as_str));
+        let rule_count = rules.as_ref().map_or(0, |r| r.entity.len() + r.relation.len());
+        if rule_count > self.limits.max_rules {
+            let msg = format!(
+                "{rule_count} rules, over the limit of {} (max_rules)",
+                self.limits.max_rules
+            );
+            errors.push(Error::new(ErrorKind::Limit(msg)));
+        }
         match rules {
             Ok(rules) if errors.is_empty() => Ok(Extractor {
-                inner: Arc::new(Inner { gazetteer, rules, tokenizer: Tokenizer::new() }),
+                inner: Arc::new(Inner {
+                    gazetteer,
+                    rules,
+                    tokenizer: Tokenizer::new(),
+                    limits: self.limits,
+                }),
             }),
             Ok(_) => Err(Error::many(errors)),
             Err(e) => {

@@ -26,6 +26,8 @@
 //! - [`Document`], [`Entity`], [`Relation`], [`Span`]: the results.
 //! - [`Error`] / [`ErrorKind`]: what building and loading report, with
 //!   file, line and column.
+//! - [`Limits`]: caps on document size, entities, gazetteer aliases and
+//!   rules, for untrusted input.
 //!
 //! # Examples
 //!
@@ -88,8 +90,10 @@
 mod defaults;
 mod document;
 mod error;
+pub mod eval;
 mod extractor;
 pub mod gazetteer;
+mod limits;
 mod linking;
 mod normalize;
 pub mod output;
@@ -104,6 +108,7 @@ pub use document::{Document, Entity, Modality, Relation, Source};
 pub use error::{Error, ErrorKind, Location};
 pub use extractor::{Explanation, Extractor, ExtractorBuilder};
 pub use gazetteer::{CaseMode, Entry, EntryId, GazMatch, Gazetteer, GazetteerBuilder};
+pub use limits::Limits;
 pub use span::Span;
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 use crate::document::{Entity, Source};
 use crate::span::Span;
 use crate::tokenize::{Token, TokenKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// An alias found by linking: (short form, full form, evidence).
@@ -90,29 +90,58 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
         .filter(|(_, e)| &*e.label == "PERSON")
         .map(|(k, e)| (k, name_words(text, &tokens[e.tokens.clone()])))
         .collect();
-    // The fullest name containing each person's words.
+    // The fullest name containing each person's words. A name written many
+    // times is compared once, and only with the names that share its
+    // rarest word, so that a document of many mentions stays linear.
+    let mut seen: HashSet<(&[&str], usize, &Arc<str>)> = HashSet::new();
+    let mut distinct: Vec<(&[&str], usize, &Arc<str>)> = Vec::new();
+    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (q, qwords) in &persons {
+        let d = (qwords.as_slice(), entities[*q].span.len(), &entities[*q].canonical);
+        if seen.insert(d) {
+            for w in qwords {
+                let list = by_word.entry(w).or_default();
+                if list.last() != Some(&distinct.len()) {
+                    list.push(distinct.len());
+                }
+            }
+            distinct.push(d);
+        }
+    }
+    let mut memo: HashMap<(&[&str], usize), Option<Arc<str>>> = HashMap::new();
     let mut canon: Vec<(usize, Arc<str>)> = Vec::new();
     for (k, words) in &persons {
         if words.is_empty() {
             continue;
         }
-        let mut best: Option<(usize, &Arc<str>)> = None;
-        let mut ambiguous = false;
-        for (q, qwords) in &persons {
-            if qwords.len() <= words.len() || !words.iter().all(|w| qwords.contains(w)) {
-                continue;
-            }
-            let c = &entities[*q].canonical;
-            match best {
-                Some((n, b)) if qwords.len() == n => ambiguous |= b != c,
-                Some((n, _)) if qwords.len() < n => {}
-                _ => {
-                    best = Some((qwords.len(), c));
-                    ambiguous = false;
+        let k_len = entities[*k].span.len();
+        let found = memo.entry((words.as_slice(), k_len)).or_insert_with(|| {
+            let rarest = words.iter().filter_map(|w| by_word.get(w)).min_by_key(|l| l.len())?;
+            let mut best: Option<(usize, &Arc<str>)> = None;
+            let mut ambiguous = false;
+            for &(qwords, q_len, c) in rarest.iter().map(|&d| &distinct[d]) {
+                // A fuller name: more name words, or the same words with more
+                // written around them ("Charles Q. Brown Jr." for "Charles Brown").
+                let fuller =
+                    qwords.len() > words.len() || (qwords.len() == words.len() && q_len > k_len);
+                if !fuller || !words.iter().all(|w| qwords.contains(w)) {
+                    continue;
+                }
+                match best {
+                    Some((n, b)) if q_len == n => ambiguous |= b != c,
+                    Some((n, _)) if q_len < n => {}
+                    _ => {
+                        best = Some((q_len, c));
+                        ambiguous = false;
+                    }
                 }
             }
-        }
-        if let (Some((_, c)), false) = (best, ambiguous) {
+            match (best, ambiguous) {
+                (Some((_, c)), false) => Some(c.clone()),
+                _ => None,
+            }
+        });
+        if let Some(c) = found {
             canon.push((*k, c.clone()));
         }
     }

@@ -22,6 +22,9 @@ struct Cli {
 enum Command {
     /// Extract entities (and relations) from documents.
     Extract(ExtractArgs),
+    /// Score predictions (`recon extract` JSON Lines) against gold
+    /// annotations: precision, recall and F1 per label and micro-averaged.
+    Eval(EvalArgs),
 }
 
 #[derive(Parser)]
@@ -48,6 +51,15 @@ struct ExtractArgs {
     /// Replace bytes that are not UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     lossy: bool,
+    /// Read at most this many bytes of each document (cut on a character
+    /// boundary, with a warning); default 64 MiB.
+    #[arg(long, value_name = "BYTES")]
+    max_document_bytes: Option<usize>,
+    /// With `--output brat`: write `<id>.txt` and `<id>.ann` per document
+    /// into DIR (created if missing; ids made safe as file names) instead of
+    /// printing the annotations.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
     /// Input files; none or `-` reads standard input.
     files: Vec<PathBuf>,
 }
@@ -63,6 +75,12 @@ enum OutputFormat {
     Jsonl,
     Json,
     Pretty,
+    /// BRAT standoff (`.ann`; character offsets).
+    Brat,
+    /// One token a line with its BIO tag.
+    Conll,
+    /// Graphviz DOT: entities as nodes, relations as edges.
+    Graphviz,
 }
 
 fn main() -> ExitCode {
@@ -77,6 +95,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Eval(args) => run_eval(&args),
     }
 }
 
@@ -94,6 +113,9 @@ struct Sink<W: Write> {
     color: bool,
     /// Elements of the `json` array written so far.
     json_items: usize,
+    /// `--out-dir` for brat, and the file stems used so far there.
+    out_dir: Option<PathBuf>,
+    stems: std::collections::HashSet<String>,
 }
 
 impl<W: Write> Sink<W> {
@@ -104,7 +126,7 @@ impl<W: Write> Sink<W> {
                 if self.format == OutputFormat::Json {
                     return self.json_item(&record);
                 }
-                serde_json::to_writer(&mut self.out, &record).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut self.out, &record).map_err(io::Error::from)?;
                 self.out.write_all(b"\n")?;
                 self.out.flush()
             }
@@ -118,6 +140,35 @@ impl<W: Write> Sink<W> {
                 writeln!(self.out)?;
                 self.out.flush()
             }
+            OutputFormat::Brat => match &self.out_dir {
+                Some(dir) => {
+                    let base = recon::output::brat_file_stem(&display_id(id));
+                    let mut stem = base.clone();
+                    let mut n = 1;
+                    while !self.stems.insert(stem.clone()) {
+                        n += 1;
+                        stem = format!("{base}-{n}");
+                    }
+                    recon::output::write_brat_files(doc, dir, &stem)
+                }
+                None => {
+                    writeln!(self.out, "# {}", one_line(&display_id(id)))?;
+                    recon::output::write_brat(doc, &mut self.out)?;
+                    self.out.flush()
+                }
+            },
+            OutputFormat::Conll => {
+                let mut d = doc.clone();
+                d.set_id(display_id(id));
+                recon::output::write_conll(&d, &mut self.out)?;
+                self.out.flush()
+            }
+            OutputFormat::Graphviz => {
+                let mut d = doc.clone();
+                d.set_id(display_id(id));
+                recon::output::write_dot(&d, &mut self.out)?;
+                self.out.flush()
+            }
         }
     }
 
@@ -126,13 +177,36 @@ impl<W: Write> Sink<W> {
         let v = serde_json::json!({ "id": id, "error": error });
         match self.format {
             OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, &v).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut self.out, &v).map_err(io::Error::from)?;
                 self.out.write_all(b"\n")?;
                 self.out.flush()
             }
             OutputFormat::Json => self.json_item(&v),
             OutputFormat::Pretty => {
                 writeln!(self.out, "== {} ==\nerror: {error}\n", display_id(id))?;
+                self.out.flush()
+            }
+            OutputFormat::Brat if self.out_dir.is_some() => Ok(()),
+            OutputFormat::Brat => {
+                writeln!(
+                    self.out,
+                    "# {}\n# error: {}",
+                    one_line(&display_id(id)),
+                    one_line(error)
+                )?;
+                self.out.flush()
+            }
+            OutputFormat::Conll => {
+                writeln!(
+                    self.out,
+                    "# id = {}\n# error = {}\n",
+                    one_line(&display_id(id)),
+                    one_line(error)
+                )?;
+                self.out.flush()
+            }
+            OutputFormat::Graphviz => {
+                writeln!(self.out, "// {}: error: {}", one_line(&display_id(id)), one_line(error))?;
                 self.out.flush()
             }
         }
@@ -142,7 +216,7 @@ impl<W: Write> Sink<W> {
     fn json_item<T: serde::Serialize>(&mut self, item: &T) -> io::Result<()> {
         self.out.write_all(if self.json_items == 0 { b"[\n" } else { b",\n" })?;
         self.json_items += 1;
-        serde_json::to_writer_pretty(&mut self.out, item).map_err(io::Error::other)
+        serde_json::to_writer_pretty(&mut self.out, item).map_err(io::Error::from)
     }
 
     fn finish(mut self) -> io::Result<()> {
@@ -164,7 +238,8 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
     let defaults_only = args.gazetteers.is_empty()
         && args.rules.is_empty()
         && !args.no_default_gazetteer
-        && !args.no_default_rules;
+        && !args.no_default_rules
+        && args.max_document_bytes.is_none();
     let ex = if defaults_only {
         Extractor::new()
     } else {
@@ -176,6 +251,9 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
         for r in &args.rules {
             b.rules_path(r);
         }
+        if let Some(max) = args.max_document_bytes {
+            b.limits(recon::Limits { max_document_bytes: max, ..Default::default() });
+        }
         match b.build() {
             Ok(ex) => ex,
             Err(e) => {
@@ -186,8 +264,22 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
     };
     let stdout = io::stdout();
     let color = args.output == OutputFormat::Pretty && stdout.is_terminal();
-    let mut sink =
-        Sink { out: io::BufWriter::new(stdout.lock()), format: args.output, color, json_items: 0 };
+    if let Some(dir) = &args.out_dir {
+        if args.output != OutputFormat::Brat {
+            eprintln!("recon: --out-dir is only for --output brat");
+            return Ok(false);
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+    }
+    let mut sink = Sink {
+        out: io::BufWriter::new(stdout.lock()),
+        format: args.output,
+        color,
+        json_items: 0,
+        out_dir: args.out_dir.clone(),
+        stems: Default::default(),
+    };
     let mut ok = true;
     let files: Vec<PathBuf> =
         if args.files.is_empty() { vec![PathBuf::from("-")] } else { args.files.clone() };
@@ -195,6 +287,10 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
         match item {
             Item::Doc { id, text } => {
                 let doc = ex.extract(&text);
+                if doc.truncated() {
+                    let (id, len, cut) = (display_id(&id), text.len(), doc.text().len());
+                    eprintln!("recon: {id}: document of {len} bytes cut to {cut} (the size limit)");
+                }
                 sink.doc(&id, &doc)
             }
             Item::Failed { id, error } => {
@@ -347,4 +443,84 @@ fn decode(bytes: Vec<u8>, lossy: bool) -> Result<String, usize> {
         Err(e) if lossy => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
         Err(e) => Err(e.utf8_error().valid_up_to()),
     }
+}
+
+#[derive(Parser)]
+struct EvalArgs {
+    /// Gold annotations, JSON Lines: the output contract ({"id", "entities":
+    /// [{start, end, label}], "relations": [{label, head, tail}]}) or the
+    /// re3d gold shape (entities with `type`, relations with
+    /// `source`/`target`; offsets in code points).
+    gold: PathBuf,
+    /// Predictions, JSON Lines in the output contract (`recon extract`).
+    pred: PathBuf,
+    /// A label map, JSON {"entities": {LABEL: GOLD|null}, "relations": {...}},
+    /// applied to prediction labels (e.g. data/eval/re3d_map.json).
+    #[arg(long, value_name = "FILE")]
+    map: Option<PathBuf>,
+    /// Relation arguments may match in either order.
+    #[arg(long)]
+    undirected: bool,
+    /// Drop gold annotations whose `confidence` is below this.
+    #[arg(long, value_name = "X")]
+    min_confidence: Option<f64>,
+    /// Print the results as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn run_eval(args: &EvalArgs) -> ExitCode {
+    use recon::eval::{self, EvalError, EvalOptions, LabelMap};
+    let read = |p: &PathBuf| {
+        std::fs::read_to_string(p).map_err(|e| EvalError {
+            source: p.display().to_string(),
+            line: None,
+            message: e.to_string(),
+        })
+    };
+    let name = |p: &PathBuf| p.display().to_string();
+    let result = (|| -> Result<eval::Report, EvalError> {
+        let map = match &args.map {
+            Some(p) => {
+                LabelMap::from_json(&read(p)?).map_err(|e| EvalError { source: name(p), ..e })?
+            }
+            None => LabelMap::identity(),
+        };
+        let gold = eval::read_gold(&read(&args.gold)?, &name(&args.gold))?;
+        let pred = eval::read_predictions(&read(&args.pred)?, &name(&args.pred))?;
+        let opts = EvalOptions {
+            map,
+            undirected: args.undirected,
+            min_confidence: args.min_confidence,
+            labels: None,
+        };
+        Ok(eval::evaluate(&gold, &pred, &opts))
+    })();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("recon: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &report.to_json())
+            .map_err(io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else {
+        report.write_text(&mut out)
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("recon: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

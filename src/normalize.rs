@@ -36,13 +36,13 @@ pub(crate) fn push_token(text: &str, tok: &Token, out: &mut String) {
 #[inline]
 fn push_lower(s: &str, out: &mut String, skip: impl Fn(char) -> bool) {
     if s.is_ascii() {
-        out.reserve(s.len());
-        for &b in s.as_bytes() {
-            let c = b as char;
-            if !skip(c) {
-                out.push(c.to_ascii_lowercase());
-            }
+        let start = out.len();
+        if s.bytes().any(|b| skip(b as char)) {
+            out.extend(s.chars().filter(|&c| !skip(c)));
+        } else {
+            out.push_str(s);
         }
+        out[start..].make_ascii_lowercase();
     } else {
         for c in s.chars() {
             if skip(c) || c.is_whitespace() || c == '\0' {

@@ -8,8 +8,9 @@
 //!   entities of the same label joined by `,`, `and`, `or`, `as well as`,
 //!   with at most three lower-case words (a class noun) after each.
 //! - **Modality** comes from cue words in the sentence (see [`cue_modality`]):
-//!   negation and speculation cues count before the end of the match,
-//!   attribution cues anywhere in the sentence. The weaker claim wins.
+//!   negation, speculation and plan cues count from the start of the
+//!   match's clause to the end of the match, attribution cues anywhere in
+//!   the sentence. The weaker claim wins.
 //! - **Evidence** is the span the rule matched; the sentence and the
 //!   captured tokens are kept for [`Extractor::explain`].
 //!
@@ -52,10 +53,12 @@ pub(crate) fn relations_from(
             .iter()
             .find(|s| s.tokens.start <= m.tokens.start && m.tokens.start < s.tokens.end)
             .map_or(m.tokens.clone(), |s| s.tokens.clone());
+        let base = sentence_tokens.start;
         let modality = cue_modality(
             text,
             &tokens[sentence_tokens.clone()],
-            m.tokens.end - sentence_tokens.start,
+            m.tokens.start - base,
+            m.tokens.end - base,
         );
         let mut attrs = BTreeMap::new();
         for a in attributes {
@@ -331,12 +334,33 @@ const PLANNED: &[&str] = &[
     "would",
 ];
 
-/// The modality of a relation read from a match that ends at token
-/// `match_end` of the sentence `tokens`.
-pub(crate) fn cue_modality(text: &str, tokens: &[Token], match_end: usize) -> Modality {
+/// Words that start a new clause after a comma: cues before them do not
+/// reach a relation after them ("Germany has no plans to sell X, while
+/// Poland bought Y": Poland's purchase is not negated).
+const CLAUSE_STARTS: &[&str] = &["while", "but", "whereas", "although", "though", "and", "yet"];
+
+/// The modality of a relation read from the tokens `match_start..match_end`
+/// of the sentence `tokens`. Negation, speculation and plans count from
+/// the start of the clause the match starts in to the end of the match;
+/// attribution counts anywhere in the sentence.
+pub(crate) fn cue_modality(
+    text: &str,
+    tokens: &[Token],
+    match_start: usize,
+    match_end: usize,
+) -> Modality {
     let words: Vec<String> =
         tokens.iter().map(|t| t.as_str(text).to_lowercase().replace('\u{2019}', "'")).collect();
-    let before = &words[..match_end.min(words.len())];
+    let end = match_end.min(words.len());
+    let mut clause = 0;
+    for i in (1..match_start.min(end)).rev() {
+        let w = words[i].as_str();
+        if w == ";" || (words[i - 1] == "," && CLAUSE_STARTS.contains(&w)) {
+            clause = i;
+            break;
+        }
+    }
+    let before = &words[clause..end];
     let has = |cues: &[&str], within: &[String]| cues.iter().any(|c| contains_phrase(within, c));
     if has(NEGATED, before) {
         Modality::Negated
@@ -363,7 +387,8 @@ mod tests {
 
     fn modality(s: &str) -> Modality {
         let tokens = Tokenizer::new().tokenize(s);
-        cue_modality(s, &tokens, tokens.len())
+        // The match is taken to be the last five tokens.
+        cue_modality(s, &tokens, tokens.len().saturating_sub(5), tokens.len())
     }
 
     #[test]
@@ -384,6 +409,11 @@ mod tests {
         assert_eq!(
             modality("India is in talks to buy Rafales, according to AFP"),
             Modality::Speculated
+        );
+        // A cue in an earlier clause does not reach a later one.
+        assert_eq!(
+            modality("Germany has no plans to sell tanks, while Poland bought Korean K2 tanks"),
+            Modality::Asserted
         );
     }
 }

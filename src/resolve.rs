@@ -16,6 +16,7 @@
 //! [`Document::rejected`]: crate::Document::rejected
 
 use crate::document::Entity;
+use std::collections::BTreeMap;
 
 /// The rank of a label in the tie-break (lower wins).
 fn label_rank(label: &str) -> u8 {
@@ -66,16 +67,16 @@ pub(crate) fn resolve(
             .then(label_rank(&ea.label).cmp(&label_rank(&eb.label)))
             .then(ea.span.start.cmp(&eb.span.start))
     });
-    // Kept spans, sorted by start, for overlap checks by binary search.
-    let mut taken: Vec<(usize, usize)> = Vec::with_capacity(cands.len());
+    // Kept spans, start -> end, for overlap checks in O(log n) (a sorted
+    // Vec with inserts is quadratic on documents with many entities).
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
     for c in cands {
         let s = c.entity.span;
-        let i = taken.partition_point(|&(start, _)| start < s.end);
-        let overlaps = i > 0 && taken[i - 1].1 > s.start;
+        let overlaps = taken.range(..s.end).next_back().is_some_and(|(_, &end)| end > s.start);
         if overlaps || s.is_empty() {
             rejected.push(c.entity);
         } else {
-            taken.insert(i, (s.start, s.end));
+            taken.insert(s.start, s.end);
             kept.push(c.entity);
         }
     }

@@ -3,7 +3,14 @@
 mod cli;
 mod contract;
 mod defaults;
+mod entity_rules;
+mod eval;
 mod gazetteer_files;
+mod linking;
+mod output_formats;
+mod properties;
+mod relations;
+mod robustness;
 mod tokenizer;
 
 use std::path::{Path, PathBuf};

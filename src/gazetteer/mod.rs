@@ -35,6 +35,7 @@ mod load;
 pub use entry::{CaseMode, Entry, EntryId};
 
 use crate::error::{Error, ErrorKind};
+use crate::limits::Limits;
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token, Tokenizer};
 use aho_corasick::{AhoCorasick, Input, MatchKind};
@@ -72,6 +73,9 @@ pub struct GazetteerBuilder {
     priorities: Vec<i32>,
     ids: HashMap<String, usize>,
     priority: i32,
+    limits: Limits,
+    /// Aliases (canonical names included) added so far.
+    alias_count: usize,
 }
 
 impl GazetteerBuilder {
@@ -84,6 +88,15 @@ impl GazetteerBuilder {
     /// Where entries share an alias, the higher priority wins.
     pub fn priority(&mut self, priority: i32) -> &mut GazetteerBuilder {
         self.priority = priority;
+        self
+    }
+
+    /// Sets the caps on aliases checked as entries are added (default:
+    /// [`Limits::default`]): an alias longer than
+    /// [`Limits::max_alias_bytes`], or an entry past
+    /// [`Limits::max_aliases`], is an [`ErrorKind::Limit`] error.
+    pub fn limits(&mut self, limits: Limits) -> &mut GazetteerBuilder {
+        self.limits = limits;
         self
     }
 
@@ -126,6 +139,20 @@ impl GazetteerBuilder {
         if entry.aliases().iter().any(|a| a.trim().is_empty()) {
             return Err(locate(ErrorKind::EmptyAlias, 1));
         }
+        let max_bytes = self.limits.max_alias_bytes;
+        if let Some((_, long)) = entry.matched_aliases().find(|(_, a)| a.len() > max_bytes) {
+            let msg = format!(
+                "alias of {} bytes, over the limit of {max_bytes} (max_alias_bytes)",
+                long.len()
+            );
+            return Err(locate(ErrorKind::Limit(msg), 1));
+        }
+        let aliases = entry.matched_aliases().count();
+        if self.alias_count.saturating_add(aliases) > self.limits.max_aliases {
+            let msg =
+                format!("more than {} gazetteer aliases (max_aliases)", self.limits.max_aliases);
+            return Err(locate(ErrorKind::Limit(msg), 1));
+        }
         let index = self.entries.len();
         if index >= u32::MAX as usize {
             return Err(locate(ErrorKind::Limit("too many gazetteer entries".into()), 1));
@@ -139,6 +166,7 @@ impl GazetteerBuilder {
             }
             self.ids.insert(id.to_owned(), index);
         }
+        self.alias_count += aliases;
         self.entries.push(entry);
         self.priorities.push(self.priority);
         Ok(EntryId(index as u32))
@@ -263,6 +291,7 @@ impl GazetteerBuilder {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .build(&patterns)
                     .map_err(|e| Error::new(ErrorKind::Build(e.to_string())))?,
             )
@@ -416,11 +445,23 @@ impl Gazetteer {
     /// # Ok::<(), recon::Error>(())
     /// ```
     pub fn find_all(&self, text: &str) -> Vec<GazMatch> {
-        let tk = self.inner.tokenizer;
-        let tokens = tk.tokenize(text);
-        let sentences = tk.sentences(text, &tokens);
+        thread_local! {
+            // Buffers reused across calls on one thread: tokenizing and
+            // matching allocate nothing once they have grown.
+            static BUFFERS: std::cell::RefCell<(Vec<Token>, Vec<Sentence>, Scratch)> =
+                std::cell::RefCell::default();
+        }
         let mut out = Vec::new();
-        self.find_into(text, &tokens, &sentences, &mut Scratch::default(), &mut out);
+        let mut run = |(tokens, sentences, scratch): &mut (Vec<Token>, Vec<Sentence>, Scratch)| {
+            let tk = self.inner.tokenizer;
+            tk.tokenize_into(text, tokens);
+            tk.sentences_into(text, tokens, sentences);
+            self.find_into(text, tokens, sentences, scratch, &mut out);
+        };
+        let done = BUFFERS.try_with(|b| b.try_borrow_mut().map(|mut b| run(&mut b)).is_ok());
+        if done != Ok(true) {
+            run(&mut Default::default());
+        }
         out
     }
 

@@ -1,9 +1,15 @@
-//! Writers for extraction results: JSON Lines (the output contract) and a
-//! readable terminal view.
+//! Writers for extraction results: JSON Lines (the output contract), a
+//! readable terminal view, BRAT standoff, CoNLL BIO columns and Graphviz DOT.
 
+mod brat;
+mod conll;
+mod graphviz;
 mod pretty;
 
 pub use crate::document::WithId;
+pub use brat::{brat_file_stem, write_brat, write_brat_files};
+pub use conll::write_conll;
+pub use graphviz::write_dot;
 pub use pretty::write_pretty;
 
 use crate::document::Document;

@@ -1,0 +1,137 @@
+//! Contextual entity rules of the default model, each family with cases
+//! that must match and cases that must not. Sentences written for these
+//! tests, not taken from the spec examples.
+
+use recon::Extractor;
+
+/// (text, label, source) of every entity.
+fn ents(text: &str) -> Vec<(String, String, String)> {
+    let doc = Extractor::new().extract(text);
+    doc.entities()
+        .iter()
+        .map(|e| (e.text(&doc).to_owned(), e.label().to_owned(), e.source().to_string()))
+        .collect()
+}
+
+fn has(text: &str, mention: &str, label: &str) -> bool {
+    ents(text).iter().any(|(m, l, _)| m == mention && l == label)
+}
+
+fn labelled(text: &str, label: &str) -> Vec<String> {
+    ents(text).into_iter().filter(|(_, l, _)| l == label).map(|(m, ..)| m).collect()
+}
+
+#[test]
+fn people_after_titles_and_ranks() {
+    for (text, name) in [
+        ("Lt. Gen. Olena Maksymenko inspected the brigade.", "Olena Maksymenko"),
+        ("Maj. Gen. Tomasz Wrobel said little.", "Tomasz Wrobel"),
+        ("Adm. Harriet Okafor took command.", "Harriet Okafor"),
+        ("Col. Dmitri Zhukovsky was captured.", "Dmitri Zhukovsky"),
+        ("Air Chief Marshal Anil Kumar Bhadauria retired.", "Anil Kumar Bhadauria"),
+        ("Brazilian Defense Minister Rafaela Monteiro arrived.", "Rafaela Monteiro"),
+        ("Chief of the General Staff Piotr Nowakowski spoke.", "Piotr Nowakowski"),
+        ("Hamas leader Khaled Barakat was in Doha.", "Khaled Barakat"),
+        ("Gen. Samuel T. Whitfield Jr. testified.", "Samuel T. Whitfield Jr."),
+    ] {
+        assert!(has(text, name, "PERSON"), "{text}: {:?}", ents(text));
+    }
+}
+
+#[test]
+fn a_title_with_no_name_is_not_a_person() {
+    assert!(
+        labelled("The Defence Minister said the General Staff would decide.", "PERSON").is_empty()
+    );
+    assert!(labelled("Gen. said nothing.", "PERSON").is_empty());
+}
+
+#[test]
+fn people_from_appositions_speech_and_bylines() {
+    let t = "Hou Jianping, a Shanghai-based analyst, disagreed.";
+    assert!(has(t, "Hou Jianping", "PERSON"), "{:?}", ents(t));
+    let t = "\"We will respond,\" said Maria Kowalczyk on Friday.";
+    assert!(has(t, "Maria Kowalczyk", "PERSON"), "{:?}", ents(t));
+    let t = "Editor: Daniel Ferreira\nThe fleet sailed.";
+    assert!(has(t, "Daniel Ferreira", "PERSON"), "{:?}", ents(t));
+}
+
+#[test]
+fn people_by_name_shape_but_not_organisations() {
+    assert!(has("Zhou Mingyu attended the parade.", "Zhou Mingyu", "PERSON"));
+    assert!(has("Talks with Ahmed Karimi stalled.", "Ahmed Karimi", "PERSON"));
+    for text in [
+        "The Global Times ran an editorial.",
+        "The Central Military Commission met.",
+        "General Dynamics won the contract.",
+    ] {
+        assert!(labelled(text, "PERSON").is_empty(), "{text}: {:?}", ents(text));
+    }
+}
+
+#[test]
+fn units_by_pattern() {
+    for (text, unit) in [
+        ("The 3rd Separate Assault Brigade held the line.", "3rd Separate Assault Brigade"),
+        ("Soldiers of the 25th Infantry Division arrived.", "25th Infantry Division"),
+        ("the 2nd Guards Motor Rifle Division", "2nd Guards Motor Rifle Division"),
+        ("Jets of 41 Squadron flew home.", "41 Squadron"),
+        ("V Corps moved its headquarters.", "V Corps"),
+        ("Combined Task Force 153 patrols the Red Sea.", "Combined Task Force 153"),
+    ] {
+        assert!(has(text, unit, "MILITARY_UNIT"), "{text}: {:?}", ents(text));
+    }
+    // A year before a unit noun is not a unit.
+    assert!(labelled("the 2024 Army budget", "MILITARY_UNIT")
+        .iter()
+        .all(|m| !m.starts_with("2024")));
+}
+
+#[test]
+fn weapons_by_designator_next_to_a_class_word() {
+    for (text, w) in [
+        ("They tested a new XK-77 missile.", "XK-77"),
+        ("Two QN-11 launchers were seen.", "QN-11"),
+        ("A Type 997 corvette surfaced.", "Type 997"),
+        ("three Sejong-class destroyers", "Sejong-class"),
+        ("the frigate HMS Iron Duke", "HMS Iron Duke"),
+    ] {
+        assert!(has(text, w, "WEAPON_SYSTEM"), "{text}: {:?}", ents(text));
+    }
+    // An ordinal is not a designator.
+    assert!(labelled("the 3rd tank company", "WEAPON_SYSTEM").is_empty());
+}
+
+#[test]
+fn dates_money_and_quantities() {
+    for (text, d) in [
+        ("It happened on Sunday.", "Sunday"),
+        ("in November 2014", "November 2014"),
+        ("on Sept. 27, 2024", "Sept. 27, 2024"),
+        ("on 2015-11-17", "2015-11-17"),
+        ("by the end of 2014", "the end of 2014"),
+    ] {
+        assert!(has(text, d, "DATE"), "{text}: {:?}", ents(text));
+    }
+    // "May" the month needs a date context; "may" the verb never is one.
+    assert!(has("The drills began in May.", "May", "DATE"));
+    assert!(labelled("Russia may deploy more troops.", "DATE").is_empty());
+    assert!(labelled("May the talks succeed.", "DATE").is_empty());
+    assert!(has("a $400 million deal", "$400 million", "MONEY"));
+    assert!(has("worth 1.2 billion kronor", "1.2 billion kronor", "MONEY"));
+    assert!(has("Egypt ordered 26 Rafale fighters.", "26", "QUANTITY"));
+}
+
+#[test]
+fn conflicts_keep_the_longest_and_expose_the_losers() {
+    let ex = Extractor::new();
+    // The gazetteer knows "Austin" (a city); the title rule reads the longer name.
+    let doc = ex.extract("Defense Secretary Lloyd Austin visited troops.");
+    assert!(doc.entities().iter().any(|e| e.text(&doc) == "Lloyd Austin" && e.label() == "PERSON"));
+    // Same span from the gazetteer and a rule: the gazetteer wins, the rule's
+    // candidate is kept among the rejected ones.
+    let doc = ex.extract("Sukhoi delivered two Su-57 fighters.");
+    let su57 = doc.entities().iter().find(|e| e.text(&doc) == "Su-57").expect("Su-57");
+    assert_eq!(su57.source().to_string(), "gazetteer");
+    assert!(doc.rejected().iter().any(|e| e.text(&doc) == "Su-57"), "{:?}", doc.rejected());
+}

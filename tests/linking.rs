@@ -1,0 +1,67 @@
+//! In-document linking: short mentions, acronyms, and ambiguity.
+
+use recon::Extractor;
+
+fn mentions(text: &str) -> Vec<(String, String, String)> {
+    let doc = Extractor::new().extract(text);
+    doc.entities()
+        .iter()
+        .map(|e| (e.text(&doc).to_owned(), e.label().to_owned(), e.canonical().to_owned()))
+        .collect()
+}
+
+fn canonical_of(text: &str, mention: &str) -> Option<String> {
+    mentions(text).into_iter().find(|(m, ..)| m == mention).map(|(_, _, c)| c)
+}
+
+#[test]
+fn surname_last_and_surname_first() {
+    let t = "Gen. Boris Volkonsky arrived on Monday. Volkonsky said the talks went well.";
+    assert_eq!(canonical_of(t, "Volkonsky").as_deref(), Some("Boris Volkonsky"));
+    let t = "Defence Minister Gao Zhiming met the delegation. Gao later left for Beijing.";
+    assert_eq!(canonical_of(t, "Gao").as_deref(), Some("Gao Zhiming"));
+    // A short mention before the full one is linked too.
+    let t = "Kovalenko spoke first. Later, Col. Ivan Kovalenko took questions.";
+    assert_eq!(canonical_of(t, "Kovalenko").as_deref(), Some("Ivan Kovalenko"));
+}
+
+#[test]
+fn fuller_name_is_canonical() {
+    let t = "Gen. Charles Q. Brown Jr. spoke. Charles Brown then left.";
+    assert_eq!(canonical_of(t, "Charles Brown").as_deref(), Some("Charles Q. Brown Jr."));
+}
+
+#[test]
+fn ambiguous_short_mentions_stay_unlinked() {
+    let t = "Col. Li Shuyin and Maj. Li Wenhao met. Li said little.";
+    let c = canonical_of(t, "Li");
+    assert_ne!(c.as_deref(), Some("Li Shuyin"));
+    assert_ne!(c.as_deref(), Some("Li Wenhao"));
+}
+
+#[test]
+fn acronyms_defined_in_parentheses() {
+    let ex = Extractor::new();
+    let t = "The Northern Shield Alliance (NSA) held drills. Later the NSA said it was ready.";
+    let doc = ex.extract(t);
+    let nsa: Vec<_> = doc.entities().iter().filter(|e| e.text(&doc) == "NSA").collect();
+    assert_eq!(nsa.len(), 2, "{:?}", doc.entities());
+    assert!(nsa.iter().all(|e| e.canonical() == "Northern Shield Alliance"));
+    let alias = doc.relations().iter().find(|r| r.label() == "ALIAS_OF").expect("ALIAS_OF");
+    assert_eq!(doc.entities()[alias.head()].text(&doc), "NSA");
+    assert_eq!(doc.entities()[alias.tail()].text(&doc), "Northern Shield Alliance");
+    // A bracketed word that does not abbreviate the name before it.
+    let doc = ex.extract("Fighters of al-Qaeda in Iraq (AQI) retreated.");
+    assert!(doc
+        .relations()
+        .iter()
+        .all(|r| r.label() != "ALIAS_OF" || doc.entities()[r.tail()].text(&doc) != "Iraq"));
+}
+
+#[test]
+fn no_forced_links() {
+    // "the Lockheed Martin jet" stays an organisation; no weapon is made up.
+    let m = mentions("Greece ordered the Lockheed Martin jet.");
+    assert!(m.iter().any(|(t, l, _)| t == "Lockheed Martin" && l == "ORGANIZATION"));
+    assert!(m.iter().all(|(_, l, _)| l != "WEAPON_SYSTEM"));
+}

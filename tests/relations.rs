@@ -1,0 +1,214 @@
+//! Relation rules of the default model: each label with sentences that
+//! must yield it and sentences that must not; coordination; modality;
+//! user rules and their errors.
+
+use recon::{ErrorKind, Extractor, Modality};
+
+/// (label, head canonical, tail canonical, modality) of every relation.
+fn rels(text: &str) -> Vec<(String, String, String, Modality)> {
+    let doc = Extractor::new().extract(text);
+    doc.relations()
+        .iter()
+        .map(|r| {
+            let e = doc.entities();
+            (
+                r.label().to_owned(),
+                e[r.head()].canonical().to_owned(),
+                e[r.tail()].canonical().to_owned(),
+                r.modality(),
+            )
+        })
+        .collect()
+}
+
+fn has(text: &str, label: &str, head: &str, tail: &str) -> bool {
+    rels(text).iter().any(|(l, h, t, _)| l == label && h == head && t == tail)
+}
+
+fn none_with(text: &str, label: &str) -> bool {
+    rels(text).iter().all(|(l, ..)| l != label)
+}
+
+fn modality(text: &str, label: &str) -> Option<Modality> {
+    rels(text).into_iter().find(|(l, ..)| l == label).map(|(.., m)| m)
+}
+
+#[test]
+fn holds_position() {
+    let t = "Japanese Defense Minister Haruto Sakamoto inspected the base.";
+    assert!(has(t, "HOLDS_POSITION", "Haruto Sakamoto", "Japan"), "{:?}", rels(t));
+    let t = "Elena Marchetti, commander of the Italian Navy, spoke.";
+    assert!(has(t, "HOLDS_POSITION", "Elena Marchetti", "Italian Navy"), "{:?}", rels(t));
+    let doc = Extractor::new().extract(t);
+    let r = doc.relations().iter().find(|r| r.label() == "HOLDS_POSITION").unwrap();
+    assert_eq!(r.attributes().get("role").map(String::as_str), Some("commander"));
+    // A title without a country or organisation gives no relation.
+    assert!(none_with("Defence Minister Haruto Sakamoto inspected the base.", "HOLDS_POSITION"));
+}
+
+#[test]
+fn member_of_and_part_of() {
+    let t = "Jonas Berg, a member of the Storting, objected.";
+    let _ = rels(t);
+    let t = "Jonas Berg, a member of NATO, objected.";
+    assert!(has(t, "MEMBER_OF", "Jonas Berg", "NATO"), "{:?}", rels(t));
+    let t = "The Bundeswehr's 12th Panzer Brigade moved east.";
+    assert!(has(t, "PART_OF", "12th Panzer Brigade", "Bundeswehr"), "{:?}", rels(t));
+    assert!(none_with("The 12th Panzer Brigade moved east.", "PART_OF"));
+}
+
+#[test]
+fn visited_and_met() {
+    let t = "Gen. Boris Volkonsky arrived in Minsk on Monday.";
+    assert!(has(t, "VISITED", "Boris Volkonsky", "Minsk"), "{:?}", rels(t));
+    let t = "Gen. Boris Volkonsky's visit to Beijing was cut short.";
+    assert!(has(t, "VISITED", "Boris Volkonsky", "Beijing"), "{:?}", rels(t));
+    let t = "Gen. Boris Volkonsky met Indian Army chief Gen. Vikram Rathore in Delhi.";
+    assert!(has(t, "MET", "Boris Volkonsky", "Vikram Rathore"), "{:?}", rels(t));
+    // Meeting reporters is not meeting a person.
+    assert!(none_with("Gen. Boris Volkonsky met with reporters in Minsk.", "MET"));
+}
+
+#[test]
+fn spoke_to_and_deployed_to() {
+    let t = "Gen. Boris Volkonsky told Reuters the drills were over.";
+    assert!(has(t, "SPOKE_TO", "Boris Volkonsky", "Reuters"), "{:?}", rels(t));
+    assert!(none_with("Gen. Boris Volkonsky told reporters the drills were over.", "SPOKE_TO"));
+    let t = "The 101st Airborne Division will deploy to Romania.";
+    assert!(has(t, "DEPLOYED_TO", "101st Airborne Division", "Romania"), "{:?}", rels(t));
+}
+
+#[test]
+fn acquires_and_supplies() {
+    let t = "Indonesia signed a deal to buy 42 Rafale jets from France.";
+    assert!(
+        has(t, "ACQUIRES", "Indonesia", "Dassault Rafale")
+            || has(t, "ACQUIRES", "Indonesia", "Rafale"),
+        "{:?}",
+        rels(t)
+    );
+    assert!(rels(t).iter().any(|(l, h, ..)| l == "SUPPLIES" && h == "France"));
+    let doc = Extractor::new().extract(t);
+    let r = doc.relations().iter().find(|r| r.label() == "ACQUIRES").unwrap();
+    assert_eq!(r.attributes().get("quantity").map(String::as_str), Some("42"));
+    let t = "Kyiv received a U.S.-supplied Patriot battery.";
+    assert!(
+        rels(t).iter().any(|(l, h, ..)| l == "SUPPLIES" && h == "United States"),
+        "{:?}",
+        rels(t)
+    );
+    // A purchase by an unnamed buyer has no ACQUIRES.
+    assert!(
+        none_with("An unnamed customer ordered 12 Gripen fighters.", "ACQUIRES"),
+        "{:?}",
+        rels("An unnamed customer ordered 12 Gripen fighters.")
+    );
+}
+
+#[test]
+fn manufactures_operates_based_in() {
+    let t = "Saab will build the Gripen fighters at Linkoping.";
+    assert!(rels(t).iter().any(|(l, h, ..)| l == "MANUFACTURES" && h == "Saab"), "{:?}", rels(t));
+    let t = "The French Navy's Charles de Gaulle carrier left Toulon.";
+    assert!(
+        rels(t).iter().any(|(l, h, ..)| l == "OPERATES" && h == "French Navy"),
+        "{:?}",
+        rels(t)
+    );
+    let t = "Turkey's Baykar unveiled a new drone.";
+    assert!(has(t, "BASED_IN", "Baykar", "Turkey"), "{:?}", rels(t));
+}
+
+#[test]
+fn fighting_and_allied() {
+    let t = "Hezbollah clashed with the Israel Defense Forces near the border.";
+    assert!(rels(t).iter().any(|(l, ..)| l == "FIGHTING_AGAINST"), "{:?}", rels(t));
+    let t = "Hezbollah fought alongside the Syrian Arab Army.";
+    assert!(rels(t).iter().any(|(l, ..)| l == "ALLIED_WITH"), "{:?}", rels(t));
+}
+
+#[test]
+fn coordination_gives_one_relation_per_conjunct() {
+    let t = "Saab will deliver Gripen fighters to buyers including Hungary, Thailand and Brazil.";
+    let buyers: Vec<String> =
+        rels(t).into_iter().filter(|(l, ..)| l == "ACQUIRES").map(|(_, h, ..)| h).collect();
+    for b in ["Hungary", "Thailand", "Brazil"] {
+        assert!(buyers.iter().any(|x| x == b), "{b} in {buyers:?}");
+    }
+    // Commas alone are an apposition ("city, region"), not a list.
+    let t = "Raytheon has a plant in Tucson, Arizona, and Andover.";
+    let places: Vec<String> =
+        rels(t).into_iter().filter(|(l, ..)| l == "BASED_IN").map(|(.., t, _)| t).collect();
+    assert!(
+        !places.iter().any(|p| p == "Arizona") || places.iter().any(|p| p == "Tucson"),
+        "{places:?}"
+    );
+}
+
+#[test]
+fn modality_cues() {
+    let buy = "ACQUIRES";
+    assert_eq!(modality("Qatar bought Rafale jets.", buy), Some(Modality::Asserted));
+    assert_eq!(modality("Qatar will buy Rafale jets.", buy), Some(Modality::Planned));
+    assert_eq!(modality("Qatar reportedly bought Rafale jets.", buy), Some(Modality::Speculated));
+    assert_eq!(modality("Qatar may buy Rafale jets.", buy), Some(Modality::Speculated));
+    assert_eq!(modality("Qatar is in talks to buy Rafale jets.", buy), Some(Modality::Speculated));
+    assert_eq!(
+        modality("Qatar bought Rafale jets, according to Reuters.", buy),
+        Some(Modality::Reported)
+    );
+    assert_eq!(modality("Qatar has no plans to buy Rafale jets.", buy), Some(Modality::Negated));
+    assert_eq!(modality("Qatar will not buy Rafale jets.", buy), Some(Modality::Negated));
+    assert_eq!(modality("Qatar denied it would buy Rafale jets.", buy), Some(Modality::Negated));
+    assert_eq!(modality("Qatar refused to buy Rafale jets.", buy), Some(Modality::Negated));
+    assert_eq!(
+        modality("There is speculation that Qatar may buy Rafale jets.", buy),
+        Some(Modality::Speculated)
+    );
+    // A negated sale and a speculated sale.
+    assert_eq!(
+        modality("France will not sell Rafale jets to Qatar.", "SUPPLIES"),
+        Some(Modality::Negated)
+    );
+    assert_eq!(
+        modality("France could sell Rafale jets to Qatar.", "SUPPLIES"),
+        Some(Modality::Speculated)
+    );
+}
+
+#[test]
+fn evidence_and_explanation() {
+    let ex = Extractor::new();
+    let t = "Poland ordered K9 howitzers. Chile bought Leopard 2 tanks from Germany.";
+    let doc = ex.extract(t);
+    let r =
+        doc.relations().iter().find(|r| doc.entities()[r.head()].canonical() == "Chile").unwrap();
+    let ev = &t[r.evidence().start..r.evidence().end];
+    assert!(ev.starts_with("Chile") && !ev.contains("Poland"), "{ev}");
+    let why = ex.explain(&doc, r);
+    assert_eq!(why.sentence, "Chile bought Leopard 2 tanks from Germany.");
+    assert_eq!(why.rule, r.rule());
+    assert!(why.pattern.is_some());
+}
+
+#[test]
+fn user_rules_add_labels_and_report_errors() {
+    let rules = "lexicon TRAIN = trained | drilled\n\
+                 relation trained_with TRAINED_WITH head=a tail=b:\n    a:{LOCATION} <TRAIN> with b:{LOCATION}\n";
+    let ex = Extractor::builder().rules_str(rules, Some("mine.rules")).build().unwrap();
+    let doc = ex.extract("Estonia trained with Finland.");
+    assert!(doc.relations().iter().any(|r| r.label() == "TRAINED_WITH"));
+
+    let bad = "relation broken VISITED head=p tail=q:\n    p:{PERSON} visited (q:{LOCATION}\n";
+    let err = Extractor::builder().rules_str(bad, Some("bad.rules")).build().unwrap_err();
+    let e = &err.errors()[0];
+    assert!(matches!(e.kind(), ErrorKind::Rule(_)), "{err}");
+    let loc = e.location().unwrap();
+    assert_eq!(loc.path.as_deref(), Some("bad.rules"));
+    assert_eq!(loc.line, 2, "{err}");
+    // Without the default rules there are no rule entities or relations.
+    let ex = Extractor::builder().default_rules(false).build().unwrap();
+    let doc = ex.extract("Gen. Boris Volkonsky arrived in Minsk.");
+    assert!(doc.relations().is_empty());
+    assert!(doc.entities().iter().all(|e| e.source().to_string() == "gazetteer"));
+}
