@@ -242,13 +242,6 @@ impl<'t> Document<'t> {
         self.entities.iter().filter(move |e| e.label() == label)
     }
 
-    /// The index of the entity with exactly this span.
-    pub(crate) fn entity_at(&self, span: Span) -> Option<usize> {
-        self.entities
-            .binary_search_by_key(&(span.start, span.end), |e| (e.span.start, e.span.end))
-            .ok()
-    }
-
     /// The text of an entity.
     pub fn entity_text(&self, entity: &Entity) -> &'t str {
         &self.text[entity.span]

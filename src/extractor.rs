@@ -3,17 +3,88 @@
 use crate::defaults;
 use crate::document::{Document, Entity, Modality, Relation, Source};
 use crate::error::{Error, ErrorKind};
-use crate::gazetteer::{Entry, Gazetteer, GazetteerBuilder, Scratch};
+use crate::gazetteer::{Entry, GazMatch, Gazetteer, GazetteerBuilder, Scratch};
 use crate::limits::Limits;
 use crate::linking;
+use crate::patterns::PatternMatch;
 use crate::patterns::Scratch as PatternScratch;
 use crate::relations;
 use crate::resolve::{gazetteer_priority, resolve, Candidate, RULE_PRIORITY};
 use crate::rules::{self, RuleSource, Rules};
 use crate::span::Span;
 use crate::tokenize::Tokenizer;
+use crate::tokenize::{Sentence, Token};
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
+
+/// Texts longer than this many bytes are read in segments (see
+/// [`Extractor::extract_into`]).
+pub const SEGMENT_BYTES: usize = 1 << 20;
+
+/// Buffers reused by extraction on one thread, so that tokenizing and
+/// matching allocate nothing once they have grown.
+#[derive(Debug, Default)]
+struct Buffers {
+    tokens: Vec<Token>,
+    sentences: Vec<Sentence>,
+    gaz_scratch: Scratch,
+    matches: Vec<GazMatch>,
+    pattern_scratch: PatternScratch,
+    pm: Vec<PatternMatch>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
+/// Runs `f` with this thread's buffers (fresh ones when they are in use,
+/// e.g. on re-entry).
+fn with_buffers<R>(f: impl FnOnce(&mut Buffers) -> R) -> R {
+    let mut buf = BUFFERS
+        .try_with(|b| b.try_borrow_mut().ok().map(|mut b| std::mem::take(&mut *b)))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let r = f(&mut buf);
+    // Very large buffers (from a huge segment) are not kept.
+    if buf.tokens.capacity() <= 1 << 20 {
+        let _ = BUFFERS.try_with(|b| {
+            if let Ok(mut b) = b.try_borrow_mut() {
+                *b = buf;
+            }
+        });
+    }
+    r
+}
+
+/// The end of the segment that starts at `at`: about `size` bytes on, at
+/// a blank line, else a line break, else a sentence end (". " before a
+/// capital), else whitespace, else any char boundary.
+fn segment_end(text: &str, at: usize, size: usize) -> usize {
+    if text.len() - at <= size + size / 2 {
+        return text.len();
+    }
+    let target = at + size;
+    let window_end = (target + size / 2).min(text.len());
+    let bytes = text.as_bytes();
+    let find = |pred: &dyn Fn(usize) -> bool| (target..window_end).find(|&i| pred(i));
+    let cut = find(&|i| bytes[i] == b'\n' && bytes.get(i + 1) == Some(&b'\n'))
+        .or_else(|| find(&|i| bytes[i] == b'\n'))
+        .or_else(|| {
+            find(&|i| {
+                bytes[i] == b'.'
+                    && bytes.get(i + 1) == Some(&b' ')
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_uppercase)
+            })
+        })
+        .or_else(|| find(&|i| bytes[i].is_ascii_whitespace()))
+        .map(|i| i + 1);
+    let mut end = cut.unwrap_or(target);
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}
 
 /// Priority of the embedded default entries; user entries are added above
 /// it, so that a user's entry wins where it shares an alias with a default.
@@ -114,64 +185,100 @@ impl Extractor {
     }
 
     /// Like [`Extractor::extract`], reusing the buffers of `doc`.
+    ///
+    /// A text longer than [`SEGMENT_BYTES`] is read in segments cut at
+    /// paragraph, line or sentence ends, so that memory stays proportional
+    /// to the segment, not the document; linking and relations do not cross
+    /// segments.
     pub fn extract_into<'t>(&self, text: &'t str, doc: &mut Document<'t>) {
         let limits = &self.inner.limits;
         let (full_len, text) = (text.len(), limits.cut(text));
         doc.clear(text);
         doc.truncated = text.len() < full_len;
+        with_buffers(|buf| {
+            let mut at = 0;
+            while at < text.len() {
+                let end = segment_end(text, at, SEGMENT_BYTES);
+                self.extract_segment(text, at..end, buf, doc);
+                at = end;
+            }
+        });
+    }
+
+    /// Extracts `range` of `text` into `doc`, appending to what earlier
+    /// segments found.
+    fn extract_segment<'t>(
+        &self,
+        full_text: &'t str,
+        range: std::ops::Range<usize>,
+        buf: &mut Buffers,
+        doc: &mut Document<'t>,
+    ) {
+        let offset = range.start;
+        let text = &full_text[range];
+        let limits = &self.inner.limits;
+        let budget = limits.max_entities.saturating_sub(doc.entities.len());
+        if budget == 0 {
+            doc.entities_truncated = true;
+            return;
+        }
+        let Buffers { tokens, sentences, gaz_scratch, matches, pattern_scratch, pm } = buf;
         let tk = &self.inner.tokenizer;
-        let tokens = tk.tokenize(text);
-        let sentences = tk.sentences(text, &tokens);
-        let mut matches = Vec::new();
+        tk.tokenize_into(text, tokens);
+        tk.sentences_into(text, tokens, sentences);
+        matches.clear();
         let gaz = &self.inner.gazetteer;
-        gaz.find_into(text, &tokens, &sentences, &mut Scratch::default(), &mut matches);
+        gaz.find_into(text, tokens, sentences, gaz_scratch, matches);
         // At the entity cap, nothing from the first match left out on is kept.
-        let stop = matches.get(limits.max_entities).map_or(usize::MAX, |m| m.span.start);
-        matches.truncate(limits.max_entities);
-        let mut found: Vec<Entity> = Vec::with_capacity(matches.len());
-        let mut priorities: Vec<i64> = Vec::with_capacity(matches.len());
-        for m in matches {
+        let stop = matches.get(budget).map_or(usize::MAX, |m| m.span.start);
+        matches.truncate(budget);
+        let mut cands: Vec<Candidate> = Vec::with_capacity(matches.len() + 8);
+        for m in matches.drain(..) {
             let c = gaz.compiled(m.entry);
-            priorities.push(gazetteer_priority(c.priority));
-            found.push(Entity {
-                span: m.span,
-                tokens: m.tokens,
-                label: c.label.clone(),
-                canonical: c.canonical.clone(),
-                source: Source::Gazetteer,
-                entry: Some(c.entry.clone()),
-                alternatives: m
-                    .alternatives
-                    .iter()
-                    .map(|&a| gaz.compiled(a).entry.clone())
-                    .collect(),
+            cands.push(Candidate {
+                priority: gazetteer_priority(c.priority),
+                entity: Entity {
+                    span: m.span,
+                    tokens: m.tokens,
+                    label: c.label.clone(),
+                    canonical: c.canonical.clone(),
+                    source: Source::Gazetteer,
+                    entry: Some(c.entry.clone()),
+                    alternatives: m
+                        .alternatives
+                        .iter()
+                        .map(|&a| gaz.compiled(a).entry.clone())
+                        .collect(),
+                },
             });
         }
         // Entity rules see the gazetteer's entities in their {LABEL} slots.
         let rules = &self.inner.rules;
-        let mut pm = Vec::new();
-        let mut scratch = PatternScratch::default();
-        rules::run(&rules.entity, text, &tokens, &sentences, &found, &mut scratch, &mut pm);
-        let from_rules = rules::entities_from(&rules.entity, text, &tokens, &pm);
-        let cands: Vec<Candidate> = found
-            .into_iter()
-            .zip(priorities)
-            .map(|(entity, priority)| Candidate { entity, priority })
-            .chain(
-                from_rules.into_iter().map(|entity| Candidate { entity, priority: RULE_PRIORITY }),
-            )
-            .collect();
-        resolve(cands, &mut doc.entities, &mut doc.rejected);
-        let before = doc.entities.len();
-        doc.entities.retain(|e| e.span.start < stop);
-        doc.entities.truncate(limits.max_entities);
-        doc.entities_truncated = doc.entities.len() < before || stop != usize::MAX;
-        let links = linking::link(text, &tokens, &mut doc.entities);
+        pm.clear();
+        rules::run(&rules.entity, text, tokens, sentences, &cands, 0, pattern_scratch, pm);
+        let from_rules = rules::entities_from(&rules.entity, text, tokens, pm);
+        cands.extend(
+            from_rules.into_iter().map(|entity| Candidate { entity, priority: RULE_PRIORITY }),
+        );
+        let mut entities = Vec::with_capacity(cands.len());
+        let mut rejected = Vec::new();
+        resolve(cands, &mut entities, &mut rejected);
+        let before = entities.len();
+        entities.retain(|e| e.span.start < stop);
+        entities.truncate(budget);
+        if entities.len() < before || stop != usize::MAX {
+            doc.entities_truncated = true;
+        }
+        let links = linking::link(text, tokens, &mut entities);
+        let mut relations = Vec::new();
+        let at = |span: Span| {
+            entities
+                .binary_search_by_key(&(span.start, span.end), |e| (e.span.start, e.span.end))
+                .ok()
+        };
         for (short, full, evidence) in links {
-            let (Some(head), Some(tail)) = (doc.entity_at(short), doc.entity_at(full)) else {
-                continue;
-            };
-            doc.relations.push(Relation {
+            let (Some(head), Some(tail)) = (at(short), at(full)) else { continue };
+            relations.push(Relation {
                 label: Arc::from("ALIAS_OF"),
                 head,
                 tail,
@@ -183,27 +290,41 @@ impl Extractor {
                 captures: Vec::new(),
             });
         }
-        // Relation rules read the entities kept and linked.
+        // Relation rules read the entities kept and linked; a sentence with
+        // fewer than two entities cannot hold a relation.
         pm.clear();
-        rules::run(
-            &rules.relation,
-            text,
-            &tokens,
-            &sentences,
-            &doc.entities,
-            &mut scratch,
-            &mut pm,
-        );
+        rules::run(&rules.relation, text, tokens, sentences, &entities, 2, pattern_scratch, pm);
         relations::relations_from(
             &rules.relation,
             text,
-            &tokens,
-            &sentences,
-            &doc.entities,
-            &pm,
-            &mut doc.relations,
+            tokens,
+            sentences,
+            &entities,
+            pm,
+            &mut relations,
         );
-        relations::dedup(&mut doc.relations);
+        relations::dedup(&mut relations);
+        // Shift the segment's results to document offsets.
+        let base = doc.entities.len();
+        let shift = |s: Span| Span::new(s.start + offset, s.end + offset);
+        for mut e in entities {
+            e.span = shift(e.span);
+            doc.entities.push(e);
+        }
+        for mut e in rejected {
+            e.span = shift(e.span);
+            doc.rejected.push(e);
+        }
+        for mut r in relations {
+            r.head += base;
+            r.tail += base;
+            r.evidence = shift(r.evidence);
+            r.sentence = shift(r.sentence);
+            for c in &mut r.captures {
+                c.1 = shift(c.1);
+            }
+            doc.relations.push(r);
+        }
     }
 
     /// Explains a relation of `doc` (a document this extractor made): the

@@ -106,7 +106,7 @@ pub mod tokenize;
 
 pub use document::{Document, Entity, Modality, Relation, Source};
 pub use error::{Error, ErrorKind, Location};
-pub use extractor::{Explanation, Extractor, ExtractorBuilder};
+pub use extractor::{Explanation, Extractor, ExtractorBuilder, SEGMENT_BYTES};
 pub use gazetteer::{CaseMode, Entry, EntryId, GazMatch, Gazetteer, GazetteerBuilder};
 pub use limits::Limits;
 pub use span::Span;

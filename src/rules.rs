@@ -130,24 +130,53 @@ pub(crate) fn token_span(tokens: &[Token], range: std::ops::Range<usize>) -> Spa
     Span::new(tokens[range.start].span.start, tokens[range.end - 1].span.end)
 }
 
-/// Runs `set` over every sentence, with `entities` (sorted by start) for
-/// the `{LABEL}` slots.
-pub(crate) fn run(
+/// Runs `set` over every sentence that holds at least `min_entities` of
+/// `entities` (sorted by start; the `{LABEL}` slots).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run<E: AsEntity>(
     set: &RuleSet,
     text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
-    entities: &[Entity],
+    entities: &[E],
+    min_entities: usize,
     scratch: &mut Scratch,
     out: &mut Vec<PatternMatch>,
 ) {
     if set.is_empty() {
         return;
     }
-    let refs: Vec<EntityRef<'_>> =
-        entities.iter().map(|e| EntityRef { tokens: e.tokens.clone(), label: &e.label }).collect();
+    let refs: Vec<EntityRef<'_>> = entities
+        .iter()
+        .map(|e| e.as_entity())
+        .map(|e| EntityRef { tokens: e.tokens.clone(), label: &e.label })
+        .collect();
     for s in sentences {
+        if min_entities > 0 {
+            let first = refs.partition_point(|e| e.tokens.start < s.tokens.start);
+            let inside = refs[first..].iter().take_while(|e| e.tokens.start < s.tokens.end).count();
+            if inside < min_entities {
+                continue;
+            }
+        }
         set.find_in_sentence_with(text, tokens, s, &refs, scratch, out);
+    }
+}
+
+/// Gives the entity of a pipeline value (an entity, or a candidate).
+pub(crate) trait AsEntity {
+    fn as_entity(&self) -> &Entity;
+}
+
+impl AsEntity for Entity {
+    fn as_entity(&self) -> &Entity {
+        self
+    }
+}
+
+impl AsEntity for crate::resolve::Candidate {
+    fn as_entity(&self) -> &Entity {
+        &self.entity
     }
 }
 

@@ -73,3 +73,42 @@ fn offsets_slice_the_text_on_the_whole_corpus() {
     }
     assert!(total > 40, "the corpus yields entities ({total})");
 }
+
+#[test]
+fn long_documents_are_read_in_segments_with_document_offsets() {
+    let ex = Extractor::new();
+    let para = "Poland ordered 96 AH-64E Apache helicopters from the United States, \
+                the Polish Defence Ministry said on Thursday.\n\n";
+    let mut text = String::new();
+    while text.len() < 2 * recon::SEGMENT_BYTES {
+        text.push_str(para);
+    }
+    let last = "Finally, Gen. Boris Volkonsky arrived in Minsk.";
+    text.push_str(last);
+    let doc = ex.extract(&text);
+    let mut prev_end = 0;
+    for e in doc.entities() {
+        assert!(e.span().start >= prev_end, "sorted and apart");
+        prev_end = e.span().end;
+        assert_eq!(e.text(&doc), &text[e.span().range()]);
+    }
+    let n = doc.entities().len();
+    for r in doc.relations() {
+        assert!(r.head() < n && r.tail() < n);
+        let ev = &text[r.evidence().start..r.evidence().end];
+        assert!(ev.contains(doc.entities()[r.head()].text(&doc)) || r.label() == "ALIAS_OF");
+    }
+    // The last paragraph is found where it is, as when read alone.
+    let alone = ex.extract(last);
+    let shift = text.len() - last.len();
+    for e in alone.entities() {
+        let span = recon::Span::new(e.span().start + shift, e.span().end + shift);
+        assert!(doc.entities().iter().any(|d| d.span() == span && d.label() == e.label()), "{e:?}");
+    }
+    let visited = doc.relations().iter().filter(|r| r.label() == "VISITED").count();
+    assert_eq!(visited, 1);
+    // Every paragraph's purchase is read: one ACQUIRES per copy.
+    let copies = text.matches("Poland ordered").count();
+    let acquires = doc.relations().iter().filter(|r| r.label() == "ACQUIRES").count();
+    assert_eq!(acquires, copies);
+}
