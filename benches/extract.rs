@@ -64,15 +64,29 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
+    // The pipeline stage by stage: gazetteer + conflicts + linking, then
+    // with the entity rules, then with the relation rules (the default).
+    let no_rules = Extractor::builder().default_rules(false).build().unwrap();
+    let entity_rules = Extractor::builder()
+        .default_rules(false)
+        .rules_str(include_str!("../data/rules/entities.rules"), Some("entities.rules"))
+        .build()
+        .unwrap();
     let mut doc = recon::Document::new("");
-    g.bench_function("extract (full pipeline)", |b| {
-        b.iter(|| {
-            for d in &docs {
-                ex.extract_into(black_box(d), &mut doc);
-                black_box(doc.entities().len());
-            }
-        })
-    });
+    for (name, x) in [
+        ("extract: gazetteer, no rules", &no_rules),
+        ("extract: + entity rules", &entity_rules),
+        ("extract: full pipeline", &ex),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                for d in &docs {
+                    x.extract_into(black_box(d), &mut doc);
+                    black_box(doc.entities().len());
+                }
+            })
+        });
+    }
     g.finish();
 }
 

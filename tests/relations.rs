@@ -97,6 +97,9 @@ fn acquires_and_supplies() {
         "{:?}",
         rels(t)
     );
+    // The source of a report is not a buyer.
+    let t = "Germany will not sell Taurus missiles to Kyiv, according to Reuters.";
+    assert!(rels(t).iter().all(|(l, h, ..)| !(l == "ACQUIRES" && h == "Reuters")), "{:?}", rels(t));
     // A purchase by an unnamed buyer has no ACQUIRES.
     assert!(
         none_with("An unnamed customer ordered 12 Gripen fighters.", "ACQUIRES"),
