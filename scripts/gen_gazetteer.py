@@ -255,7 +255,8 @@ def factbook_military(shared, reg, countries_by_name, nats_by_country):
     seen = set()
     generic = {"land", "forces", "force", "army", "navy", "air", "national", "ground", "naval", "republican", "guard",
                "marine", "special", "defense", "defence", "armed", "people's", "coast", "of", "the", "royal", "units",
-               "military", "police", "border", "regiments", "army/land"}
+               "military", "police", "border", "regiments", "army/land", "ministry", "gendarmerie",
+               "interior", "security", "service", "services", "staff", "general", "command"}
     acr_stop = {"AND", "SDF", "SAN", "EDF", "FAB", "ANT", "AAS", "THE", "FOR", "ARM", "ADF", "CAF", "SAF", "FAR", "FAN"}
     for canonical, aliases, country, level in cands:
         aliases = [a for a in aliases if not (a in acr_count and acr_count[a] > 1) and a not in acr_stop

@@ -26,25 +26,34 @@ impl fmt::Display for Location {
 }
 
 /// The kinds of error recon reports.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Reading a file failed.
+    #[error("{0}")]
     Io(String),
     /// The input is not valid UTF-8; `offset` is the first bad byte.
+    #[error("invalid UTF-8 at byte offset {offset}")]
     NotUtf8 {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
     /// An alias (or canonical name) is empty.
+    #[error("empty alias")]
     EmptyAlias,
     /// A TSV header names a column recon does not know.
+    #[error(
+        "unknown column {0:?} (known: canonical, label, aliases, id, case, match_canonical, meta.KEY)"
+    )]
     UnknownColumn(String),
     /// A TSV header lacks a required column.
+    #[error("missing required column {0:?}")]
     MissingColumn(String),
     /// A TSV header names the same column twice.
+    #[error("column {0:?} appears twice")]
     DuplicateColumn(String),
     /// A TSV data line has the wrong number of fields.
+    #[error("expected {expected} tab-separated fields, found {found}")]
     FieldCount {
         /// Fields in the header.
         expected: usize,
@@ -52,12 +61,16 @@ pub enum ErrorKind {
         found: usize,
     },
     /// A backslash escape other than `\t`, `\n`, `\\` or `\|`.
+    #[error("bad escape {0:?} (allowed: \\t, \\n, \\\\, \\|)")]
     BadEscape(String),
     /// Two entries share a stable id.
+    #[error("duplicate id {0:?}")]
     DuplicateId(String),
     /// A required field is empty.
+    #[error("empty {0}")]
     EmptyField(String),
     /// A field's value is not allowed (e.g. an unknown `case` mode).
+    #[error("invalid {field} {value:?}")]
     InvalidValue {
         /// The field.
         field: String,
@@ -65,15 +78,24 @@ pub enum ErrorKind {
         value: String,
     },
     /// A JSON Lines record could not be read.
+    #[error("invalid JSON record: {0}")]
     Json(String),
     /// A rule file could not be parsed or compiled.
+    #[error("{0}")]
     Rule(String),
     /// A configured limit was exceeded.
+    #[error("limit exceeded: {0}")]
     Limit(String),
     /// Building the matching automaton failed.
+    #[error("cannot build matcher: {0}")]
     Build(String),
     /// Several errors from one source; the valid parts were still loaded.
+    #[error("{}", join_lines(.0))]
     Many(Vec<Error>),
+}
+
+fn join_lines(errors: &[Error]) -> String {
+    errors.iter().map(Error::to_string).collect::<Vec<_>>().join("\n")
 }
 
 /// An error from building or loading, with its location where it has one.
@@ -130,48 +152,6 @@ impl Error {
         match &self.kind {
             ErrorKind::Many(v) => v,
             _ => std::slice::from_ref(self),
-        }
-    }
-}
-
-impl fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ErrorKind::Io(m) => write!(f, "{m}"),
-            ErrorKind::NotUtf8 { offset } => {
-                write!(f, "invalid UTF-8 at byte offset {offset}")
-            }
-            ErrorKind::EmptyAlias => write!(f, "empty alias"),
-            ErrorKind::UnknownColumn(c) => write!(
-                f,
-                "unknown column {c:?} (known: canonical, label, aliases, id, case, match_canonical, meta.KEY)"
-            ),
-            ErrorKind::MissingColumn(c) => write!(f, "missing required column {c:?}"),
-            ErrorKind::DuplicateColumn(c) => write!(f, "column {c:?} appears twice"),
-            ErrorKind::FieldCount { expected, found } => {
-                write!(f, "expected {expected} tab-separated fields, found {found}")
-            }
-            ErrorKind::BadEscape(e) => {
-                write!(f, "bad escape {e:?} (allowed: \\t, \\n, \\\\, \\|)")
-            }
-            ErrorKind::DuplicateId(id) => write!(f, "duplicate id {id:?}"),
-            ErrorKind::EmptyField(name) => write!(f, "empty {name}"),
-            ErrorKind::InvalidValue { field, value } => {
-                write!(f, "invalid {field} {value:?}")
-            }
-            ErrorKind::Json(m) => write!(f, "invalid JSON record: {m}"),
-            ErrorKind::Rule(m) => write!(f, "{m}"),
-            ErrorKind::Limit(m) => write!(f, "limit exceeded: {m}"),
-            ErrorKind::Build(m) => write!(f, "cannot build matcher: {m}"),
-            ErrorKind::Many(errors) => {
-                for (i, e) in errors.iter().enumerate() {
-                    if i > 0 {
-                        writeln!(f)?;
-                    }
-                    write!(f, "{e}")?;
-                }
-                Ok(())
-            }
         }
     }
 }

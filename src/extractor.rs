@@ -9,7 +9,7 @@ use crate::linking;
 use crate::patterns::PatternMatch;
 use crate::patterns::Scratch as PatternScratch;
 use crate::relations;
-use crate::resolve::{gazetteer_priority, resolve, Candidate, RULE_PRIORITY};
+use crate::resolve::{gazetteer_priority, merge_adjacent, resolve, Candidate, RULE_PRIORITY};
 use crate::rules::{self, RuleSource, Rules};
 use crate::span::Span;
 use crate::tokenize::Tokenizer;
@@ -184,6 +184,59 @@ impl Extractor {
         doc
     }
 
+    /// Extracts many texts on `threads` threads (all of them on this one
+    /// when `threads` is 0 or 1); the documents come back in the order of
+    /// `texts`. Threads take the next text as they finish one, so long and
+    /// short texts balance out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let ex = recon::Extractor::new();
+    /// let texts = ["Poland bought K2 tanks.", "Japan ordered F-35B jets.", "Nothing here."];
+    /// let docs = ex.extract_batch(&texts, 2);
+    /// assert_eq!(docs.len(), 3);
+    /// assert_eq!(docs[1].text(), "Japan ordered F-35B jets.");
+    /// assert!(docs[2].entities().is_empty());
+    /// ```
+    pub fn extract_batch<'t, S: AsRef<str> + Sync>(
+        &self,
+        texts: &'t [S],
+        threads: usize,
+    ) -> Vec<Document<'t>> {
+        let threads = threads.min(texts.len());
+        if threads <= 1 {
+            return texts.iter().map(|t| self.extract(t.as_ref())).collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, Document<'t>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(t) = texts.get(i) else { break };
+                            out.push((i, self.extract(t.as_ref())));
+                        }
+                        out
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| match w.join() {
+                    Ok(v) => v,
+                    // Extraction does not panic; should a worker die all
+                    // the same, its panic is passed on.
+                    Err(p) => std::panic::resume_unwind(p),
+                })
+                .collect()
+        });
+        done.sort_unstable_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, d)| d).collect()
+    }
+
     /// Like [`Extractor::extract`], reusing the buffers of `doc`.
     ///
     /// A text longer than [`SEGMENT_BYTES`] is read in segments cut at
@@ -263,6 +316,7 @@ impl Extractor {
         let mut entities = Vec::with_capacity(cands.len());
         let mut rejected = Vec::new();
         resolve(cands, &mut entities, &mut rejected);
+        merge_adjacent(text, &mut entities);
         let before = entities.len();
         entities.retain(|e| e.span.start < stop);
         entities.truncate(budget);

@@ -48,6 +48,10 @@ struct ExtractArgs {
     /// Leave out the embedded default rules.
     #[arg(long)]
     no_default_rules: bool,
+    /// Extract on this many threads (documents still come out in input
+    /// order).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    threads: usize,
     /// Replace bytes that are not UTF-8 with U+FFFD instead of failing.
     #[arg(long)]
     lossy: bool,
@@ -283,21 +287,53 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
     let mut ok = true;
     let files: Vec<PathBuf> =
         if args.files.is_empty() { vec![PathBuf::from("-")] } else { args.files.clone() };
-    let mut handle = |item: Item, sink: &mut Sink<_>| -> io::Result<()> {
-        match item {
-            Item::Doc { id, text } => {
-                let doc = ex.extract(&text);
-                if doc.truncated() {
-                    let (id, len, cut) = (display_id(&id), text.len(), doc.text().len());
-                    eprintln!("recon: {id}: document of {len} bytes cut to {cut} (the size limit)");
+    // Documents are extracted in batches on `--threads` threads and written
+    // in input order; with one thread each is written as soon as it is read.
+    let threads = args.threads.max(1);
+    let mut pending: Vec<Item> = Vec::new();
+    let mut pending_bytes = 0usize;
+    let mut handle = |item: Option<Item>, sink: &mut Sink<_>| -> io::Result<()> {
+        if let Some(item) = item {
+            pending_bytes += match &item {
+                Item::Doc { text, .. } => text.len(),
+                Item::Failed { .. } => 0,
+            };
+            pending.push(item);
+            if pending.len() < 16 * threads && pending_bytes < (8 << 20) {
+                if threads > 1 {
+                    return Ok(());
                 }
-                sink.doc(&id, &doc)
-            }
-            Item::Failed { id, error } => {
-                ok = false;
-                sink.failed(&id, &error)
             }
         }
+        let items = std::mem::take(&mut pending);
+        pending_bytes = 0;
+        let texts: Vec<&str> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Doc { text, .. } => Some(text.as_str()),
+                Item::Failed { .. } => None,
+            })
+            .collect();
+        let mut docs = ex.extract_batch(&texts, threads).into_iter();
+        for item in &items {
+            match item {
+                Item::Doc { id, text } => {
+                    let doc = docs.next().expect("one document per text");
+                    if doc.truncated() {
+                        let (id, len, cut) = (display_id(id), text.len(), doc.text().len());
+                        eprintln!(
+                            "recon: {id}: document of {len} bytes cut to {cut} (the size limit)"
+                        );
+                    }
+                    sink.doc(id, &doc)?;
+                }
+                Item::Failed { id, error } => {
+                    ok = false;
+                    sink.failed(id, error)?;
+                }
+            }
+        }
+        Ok(())
     };
     for path in &files {
         let name =
@@ -314,7 +350,7 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
                     },
                     Err(e) => Item::Failed { id: name.clone().into(), error: format!("{name}: {e}") },
                 };
-                handle(item, &mut sink)?;
+                handle(Some(item), &mut sink)?;
             }
             InputFormat::Jsonl => {
                 let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
@@ -324,10 +360,10 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
                         Ok(f) => Box::new(io::BufReader::new(f)),
                         Err(e) => {
                             handle(
-                                Item::Failed {
+                                Some(Item::Failed {
                                     id: serde_json::Value::Null,
                                     error: format!("{name}: {e}"),
-                                },
+                                }),
                                 &mut sink,
                             )?;
                             continue;
@@ -340,10 +376,10 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
                         Ok(l) => l,
                         Err(e) => {
                             handle(
-                                Item::Failed {
+                                Some(Item::Failed {
                                     id: serde_json::Value::Null,
                                     error: format!("{name}: {e}"),
-                                },
+                                }),
                                 &mut sink,
                             )?;
                             break;
@@ -353,12 +389,13 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
                     offset += line.len() + 1;
                     let item = jsonl_item(&line, &name, n + 1, start, args.lossy);
                     if let Some(item) = item {
-                        handle(item, &mut sink)?;
+                        handle(Some(item), &mut sink)?;
                     }
                 }
             }
         }
     }
+    handle(None, &mut sink)?;
     sink.finish()?;
     Ok(ok)
 }

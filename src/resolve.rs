@@ -84,6 +84,29 @@ pub(crate) fn resolve(
     rejected.sort_by_key(|e| (e.span.start, e.span.end));
 }
 
+/// Joins neighbours that name the same thing: two entities with the same
+/// label and canonical name, separated only by spaces ("AH-64E Apache
+/// helicopters" is one AH-64 Apache, not two).
+pub(crate) fn merge_adjacent(text: &str, entities: &mut Vec<Entity>) {
+    let mut out: Vec<Entity> = Vec::with_capacity(entities.len());
+    for e in entities.drain(..) {
+        if let Some(prev) = out.last_mut() {
+            let between = text.get(prev.span.end..e.span.start).unwrap_or("x");
+            if prev.label == e.label
+                && prev.canonical == e.canonical
+                && !between.is_empty()
+                && between.chars().all(|c| c == ' ')
+            {
+                prev.span.end = e.span.end;
+                prev.tokens.end = e.tokens.end;
+                continue;
+            }
+        }
+        out.push(e);
+    }
+    *entities = out;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +133,18 @@ mod tests {
             kept.iter().map(|e| (e.span.start, e.span.end, e.label.to_string())).collect(),
             rejected.len(),
         )
+    }
+
+    #[test]
+    fn neighbours_with_one_canonical_merge() {
+        let text = "AH-64E Apache helicopters and Apache";
+        let mk = |a: usize, b: usize| cand(a, b, "WEAPON_SYSTEM", 0).entity;
+        let mut v = vec![mk(0, 6), mk(7, 24), mk(37, 43)];
+        merge_adjacent(text, &mut v);
+        assert_eq!(
+            v.iter().map(|e| (e.span.start, e.span.end)).collect::<Vec<_>>(),
+            [(0, 24), (37, 43)]
+        );
     }
 
     #[test]

@@ -116,3 +116,18 @@ fn json_and_pretty_outputs() {
     assert!(s.contains("[Sweden]{LOCATION} joined [NATO]{ORGANIZATION}."), "{s}");
     assert!(s.contains("canonical"));
 }
+
+#[test]
+fn threads_keep_input_order() {
+    let mut input = String::new();
+    for i in 0..50 {
+        let text = if i % 2 == 0 { "Poland bought K2 tanks from South Korea." } else { "Japan" };
+        input.push_str(&format!("{{\"id\": {i}, \"text\": \"{text}\"}}\n"));
+    }
+    let one = recon(&["extract", "--input", "jsonl"], input.as_bytes());
+    let two = recon(&["extract", "--input", "jsonl", "--threads", "2"], input.as_bytes());
+    assert!(one.status.success() && two.status.success());
+    assert_eq!(one.stdout, two.stdout);
+    let ids: Vec<u64> = lines(&two).iter().map(|d| d["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, (0..50).collect::<Vec<u64>>());
+}

@@ -112,3 +112,21 @@ fn long_documents_are_read_in_segments_with_document_offsets() {
     let acquires = doc.relations().iter().filter(|r| r.label() == "ACQUIRES").count();
     assert_eq!(acquires, copies);
 }
+
+#[test]
+fn batches_on_threads_equal_the_sequential_run_in_order() {
+    let ex = Extractor::new();
+    let corpus = crate::corpus();
+    let mut texts: Vec<String> = Vec::new();
+    for i in 0..40 {
+        let (_, t) = &corpus[i % corpus.len()];
+        // Vary lengths so that threads finish out of order.
+        texts.push(t.repeat(1 + i % 3));
+    }
+    let one: Vec<_> = texts.iter().map(|t| ex.extract(t)).collect();
+    for threads in [0, 1, 2, 3, 64] {
+        let docs = ex.extract_batch(&texts, threads);
+        assert_eq!(docs, one, "threads = {threads}");
+    }
+    assert!(ex.extract_batch::<&str>(&[], 4).is_empty());
+}
