@@ -299,10 +299,8 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
                 Item::Failed { .. } => 0,
             };
             pending.push(item);
-            if pending.len() < 16 * threads && pending_bytes < (8 << 20) {
-                if threads > 1 {
-                    return Ok(());
-                }
+            if threads > 1 && pending.len() < 16 * threads && pending_bytes < (8 << 20) {
+                return Ok(());
             }
         }
         let items = std::mem::take(&mut pending);
