@@ -16,6 +16,7 @@
 //! [`Document::rejected`]: crate::Document::rejected
 
 use crate::document::Entity;
+use crate::span::Span;
 use std::collections::BTreeMap;
 
 /// The rank of a label in the tie-break (lower wins).
@@ -85,17 +86,27 @@ pub(crate) fn resolve(
 }
 
 /// Joins neighbours that name the same thing: two entities with the same
-/// label and canonical name, separated only by spaces ("AH-64E Apache
-/// helicopters" is one AH-64 Apache, not two).
+/// label and canonical name, written differently and separated only by
+/// spaces ("AH-64E Apache helicopters" is one AH-64 Apache, not two).
 pub(crate) fn merge_adjacent(text: &str, entities: &mut Vec<Entity>) {
     let mut out: Vec<Entity> = Vec::with_capacity(entities.len());
     for e in entities.drain(..) {
         if let Some(prev) = out.last_mut() {
             let between = text.get(prev.span.end..e.span.start).unwrap_or("x");
+            let key = |span: Span| -> String {
+                text.get(span.start..span.end)
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_lowercase)
+                    .collect()
+            };
+            // A repeated name ("Su-35 SU-35") is two mentions, not one.
             if prev.label == e.label
                 && prev.canonical == e.canonical
                 && !between.is_empty()
                 && between.chars().all(|c| c == ' ')
+                && key(prev.span) != key(e.span)
             {
                 prev.span.end = e.span.end;
                 prev.tokens.end = e.tokens.end;

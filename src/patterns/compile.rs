@@ -65,20 +65,55 @@ pub(crate) enum First {
     Ent(Box<[u16]>),
     /// Only the sentence start.
     Start,
+    /// Any one of these.
+    OneOf(Box<[First]>),
 }
 
 impl First {
-    /// The check the program's first instruction (after captures) allows.
+    /// The checks the program's first consuming instructions allow: every
+    /// path from the start through splits, jumps and captures is followed,
+    /// so a pattern starting with an alternation or an optional element
+    /// still gets a cheap start check (one of several).
     fn of(insts: &[Inst]) -> First {
-        let pc = insts.iter().take_while(|i| matches!(i, Inst::Save(_))).count();
-        match insts.get(pc) {
-            Some(Inst::Word(id)) => First::Word(*id),
-            Some(Inst::Exact(s)) => First::Exact(s.clone()),
-            Some(Inst::Test(t)) => First::Test(t.clone()),
-            Some(Inst::Lex(l)) => First::Lex(*l),
-            Some(Inst::Ent(v)) => First::Ent(v.clone()),
-            Some(Inst::Start) => First::Start,
-            _ => First::Any,
+        const MAX_CHOICES: usize = 32;
+        let mut found: Vec<First> = Vec::new();
+        let mut seen = vec![false; insts.len()];
+        let mut stack = vec![0usize];
+        while let Some(pc) = stack.pop() {
+            if pc >= insts.len() || std::mem::replace(&mut seen[pc], true) {
+                continue;
+            }
+            let one = match &insts[pc] {
+                Inst::Save(_) => {
+                    stack.push(pc + 1);
+                    continue;
+                }
+                Inst::Jmp(t) => {
+                    stack.push(*t as usize);
+                    continue;
+                }
+                Inst::Split(a, b) => {
+                    stack.push(*b as usize);
+                    stack.push(*a as usize);
+                    continue;
+                }
+                Inst::Word(id) => First::Word(*id),
+                Inst::Exact(s) => First::Exact(s.clone()),
+                Inst::Test(t) => First::Test(t.clone()),
+                Inst::Lex(l) => First::Lex(*l),
+                Inst::Ent(v) => First::Ent(v.clone()),
+                Inst::Start => First::Start,
+                Inst::Any | Inst::End | Inst::Match => return First::Any,
+            };
+            found.push(one);
+            if found.len() > MAX_CHOICES {
+                return First::Any;
+            }
+        }
+        match found.len() {
+            0 => First::Any,
+            1 => found.pop().unwrap_or(First::Any),
+            _ => First::OneOf(found.into_boxed_slice()),
         }
     }
 }
@@ -94,6 +129,10 @@ pub(crate) struct Program {
     /// At least one of these must be in a sentence for the rule to match;
     /// `None` when the rule must be tried on every sentence.
     pub triggers: Option<Vec<Trig>>,
+    /// Every group here must have one of its triggers in a sentence for
+    /// the rule to match (one group per element the pattern cannot skip):
+    /// a finer check than `triggers`, made before the rule is run.
+    pub required: Vec<Vec<Trig>>,
 }
 
 /// Everything the matcher needs.
@@ -235,9 +274,17 @@ impl Emitter<'_> {
         self.emit(pattern)?;
         self.insts.push(Inst::Match);
         let triggers = self.triggers(pattern).map(|(t, _)| t);
+        let mut required = Vec::new();
+        self.required(pattern, &mut required);
         let captures: Vec<Arc<str>> = self.captures.iter().map(|c| Arc::from(c.as_str())).collect();
         let insts = std::mem::take(&mut self.insts);
-        Ok(Program { first: First::of(&insts), insts, captures: captures.into(), triggers })
+        Ok(Program {
+            first: First::of(&insts),
+            insts,
+            captures: captures.into(),
+            triggers,
+            required,
+        })
     }
 
     /// Tokens of a literal, as (lower-case form, text as written).
@@ -490,6 +537,25 @@ impl Emitter<'_> {
                 node.at,
             ),
         })
+    }
+
+    /// The trigger groups every match of `node` needs: one group for each
+    /// element of a sequence that cannot be skipped and has triggers.
+    fn required(&self, node: &Node, out: &mut Vec<Vec<Trig>>) {
+        match &node.kind {
+            NodeKind::Seq(v) => v.iter().for_each(|n| self.required(n, out)),
+            NodeKind::Capture { node, .. } => self.required(node, out),
+            NodeKind::Repeat { node, min, .. } if *min >= 1 => self.required(node, out),
+            _ => {
+                // Large groups (a lexicon of thousands of names) would cost
+                // more to check than they save.
+                if let Some((t, _)) = self.triggers(node) {
+                    if !t.is_empty() && t.len() <= 64 {
+                        out.push(t);
+                    }
+                }
+            }
+        }
     }
 
     /// Triggers of a node, with their cost (lower is more selective), or

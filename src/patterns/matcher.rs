@@ -11,6 +11,7 @@
 //! nothing is allocated per token once it has grown.
 
 use super::compile::{Compiled, First, Inst, Program, Test};
+use super::index::Trig;
 use super::lexicon::NONE;
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
 use super::shape::shape_bits;
@@ -32,6 +33,11 @@ pub struct Scratch {
     rule_mark: Vec<u32>,
     mark_gen: u32,
     cands: Vec<u32>,
+    /// `word_mark[w] == mark_gen` when word id `w` is in the sentence.
+    word_mark: Vec<u32>,
+    /// `label_seen[l] == mark_gen` when an entity labelled `l` is in the
+    /// sentence.
+    label_seen: Vec<u32>,
 }
 
 /// What is known about each token of the sentence being matched.
@@ -163,10 +169,20 @@ fn prepare(
     };
 
     let index = &compiled.index;
+    let words_len = compiled.vocab.lower_len();
+    if sc.word_mark.len() < words_len {
+        sc.word_mark.resize(words_len, 0);
+    }
+    if sc.label_seen.len() < compiled.labels.len() {
+        sc.label_seen.resize(compiled.labels.len(), 0);
+    }
     for t in toks {
         let id = compiled.vocab.lower_id(text, t, &mut sc.norm);
         facts.words.push(id);
         if id != NONE {
+            if let Some(m) = sc.word_mark.get_mut(id as usize) {
+                *m = mark;
+            }
             add(index.word(id));
         }
     }
@@ -181,6 +197,9 @@ fn prepare(
                 continue;
             }
             if let Some(&label) = compiled.labels.get(e.label) {
+                if let Some(m) = sc.label_seen.get_mut(label as usize) {
+                    *m = mark;
+                }
                 facts.ents.push(Ent {
                     start: (e.tokens.start - s0) as u32,
                     end: (e.tokens.end - s0) as u32,
@@ -210,11 +229,25 @@ fn prepare(
     add(index.always());
 
     if !cands.is_empty() {
-        cands.sort_unstable();
         if facts.shapes.is_empty() {
             facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t)));
         }
-        if compiled.vocab.has_exact() {
+        // Drop the rules an element of which cannot be met in this sentence.
+        let shapes = facts.shapes.iter().fold(0u16, |a, &b| a | b);
+        let (words, labels) = (&sc.word_mark, &sc.label_seen);
+        let present = |t: &Trig| match *t {
+            Trig::Word(w) => words.get(w as usize) == Some(&mark),
+            Trig::Label(l) => labels.get(l as usize) == Some(&mark),
+            Trig::Shape(b) => shapes & (1 << b) != 0,
+        };
+        cands.retain(|&r| {
+            compiled
+                .programs
+                .get(r as usize)
+                .is_some_and(|p| p.required.iter().all(|group| group.iter().any(present)))
+        });
+        cands.sort_unstable();
+        if !cands.is_empty() && compiled.vocab.has_exact() {
             facts.exact.extend(toks.iter().map(|t| compiled.vocab.exact_id(text, t)));
         }
     }
@@ -452,6 +485,7 @@ fn can_start(cx: &Cx<'_>, first: &First, pos: usize) -> bool {
             next_ent(&f.ents, labels, pos as u32, from, usize::MAX).is_some()
         }
         First::Start => pos == 0,
+        First::OneOf(v) => v.iter().any(|f| can_start(cx, f, pos)),
     }
 }
 
