@@ -4,7 +4,7 @@
 //!
 //! # Overview
 //!
-//! The pipeline runs in stages, each a module:
+//! The pipeline runs in stages:
 //!
 //! 1. [`tokenize`]: words, numbers, designators (`Su-35`, `DF-21D`),
 //!    abbreviations (`Gen.`, `U.S.`) and punctuation with UTF-8 byte
@@ -13,9 +13,18 @@
 //!    compiled into one Aho-Corasick automaton and matched on token
 //!    boundaries, leftmost-longest, with designator spelling variants,
 //!    plurals, possessives and case rules.
-//! 3. The result is a [`Document`] of [`Entity`] values (and, from the
-//!    relation stage, [`Relation`] values) whose spans point into the text,
-//!    serialised by serde to the output contract.
+//! 3. Entity rules ([`patterns`], the rule language of `docs/RULES.md`):
+//!    people after titles and in appositions, units, weapons by designator,
+//!    dates, money, quantities, found from context.
+//! 4. One conflict policy for overlapping candidates (longest, then source,
+//!    then label; the losers in [`Document::rejected`]), then in-document
+//!    linking ("Singh" -> "Rajnath Singh", acronyms as `ALIAS_OF`).
+//! 5. Relation rules: who holds which post, visited, met, bought, sold,
+//!    made, operates what, with coordination, modality and evidence
+//!    ([`Extractor::explain`]).
+//!
+//! The result is a [`Document`] of [`Entity`] and [`Relation`] values whose
+//! spans point into the text, serialised by serde to the output contract.
 //!
 //! The main types:
 //!
@@ -58,6 +67,19 @@
 //! let e = doc.entities_with_label("PROGRAM").next().unwrap();
 //! assert_eq!(e.id(), Some("prog:maven"));
 //! # Ok::<(), recon::Error>(())
+//! ```
+//!
+//! Read relations, with their modality and the rule behind them:
+//!
+//! ```
+//! use recon::{Extractor, Modality};
+//!
+//! let ex = Extractor::new();
+//! let doc = ex.extract("Egypt is reportedly in talks to buy J-10C fighters from China.");
+//! let buy = doc.relations().iter().find(|r| r.label() == "ACQUIRES").unwrap();
+//! assert_eq!(doc.entities()[buy.head()].canonical(), "Egypt");
+//! assert_eq!(buy.modality(), Modality::Speculated);
+//! println!("{}", ex.explain(&doc, buy));
 //! ```
 //!
 //! Serialise to the JSON output contract:
