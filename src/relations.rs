@@ -349,8 +349,20 @@ pub(crate) fn cue_modality(
     match_start: usize,
     match_end: usize,
 ) -> Modality {
-    let words: Vec<String> =
-        tokens.iter().map(|t| t.as_str(text).to_lowercase().replace('\u{2019}', "'")).collect();
+    // Cues are lower-case words; only the sentence's first word is lowered
+    // ("Reportedly, ..."), so that "May" the month is not "may" the modal.
+    let words: Vec<String> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let w = t.as_str(text).replace('\u{2019}', "'");
+            if i == 0 {
+                w.to_lowercase()
+            } else {
+                w
+            }
+        })
+        .collect();
     let end = match_end.min(words.len());
     let mut clause = 0;
     for i in (1..match_start.min(end)).rev() {
@@ -410,6 +422,9 @@ mod tests {
             modality("India is in talks to buy Rafales, according to AFP"),
             Modality::Speculated
         );
+        // "May" the month is no cue; a sentence-initial cue still counts.
+        assert_eq!(modality("In May, India bought Rafales from France"), Modality::Asserted);
+        assert_eq!(modality("Reportedly, India bought Rafales from France"), Modality::Speculated);
         // A cue in an earlier clause does not reach a later one.
         assert_eq!(
             modality("Germany has no plans to sell tanks, while Poland bought Korean K2 tanks"),
