@@ -49,7 +49,7 @@ fn spec_examples_stay_above_the_bar() {
             let arg = |k: usize, key: &str| !ents[k].1.is_disjoint(&names(&g[key]));
             let fwd = arg(r.head(), "head") && arg(r.tail(), "tail");
             let back = g["symmetric"] == true && arg(r.tail(), "head") && arg(r.head(), "tail");
-            let modality_ok = g.get("modality").map_or(true, |m| {
+            let modality_ok = g.get("modality").is_none_or(|m| {
                 strs(m).contains(&format!("{:?}", r.modality()).to_lowercase().as_str())
             });
             strs(&g["labels"]).contains(&r.label()) && (fwd || back) && modality_ok
