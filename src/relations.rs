@@ -36,6 +36,9 @@ pub(crate) fn relations_from(
     out: &mut Vec<Relation>,
 ) {
     let owner = entity_of_token(tokens.len(), entities);
+    // The cue words of the sentence last seen: matches come sentence by
+    // sentence, so each sentence is prepared once.
+    let mut cached: Option<(usize, Vec<String>)> = None;
     for m in matches {
         let rule = &set.rules()[m.rule];
         let Action::Relation { head, tail, attributes } = rule.action() else { continue };
@@ -54,12 +57,11 @@ pub(crate) fn relations_from(
             .find(|s| s.tokens.start <= m.tokens.start && m.tokens.start < s.tokens.end)
             .map_or(m.tokens.clone(), |s| s.tokens.clone());
         let base = sentence_tokens.start;
-        let modality = cue_modality(
-            text,
-            &tokens[sentence_tokens.clone()],
-            m.tokens.start - base,
-            m.tokens.end - base,
-        );
+        if cached.as_ref().is_none_or(|(b, _)| *b != base) {
+            cached = Some((base, cue_words(text, &tokens[sentence_tokens.clone()])));
+        }
+        let words = cached.as_ref().map_or(&[][..], |(_, w)| w.as_slice());
+        let modality = modality_of_words(words, m.tokens.start - base, m.tokens.end - base);
         let mut attrs = BTreeMap::new();
         for a in attributes {
             let value = match &a.value {
@@ -343,15 +345,21 @@ const CLAUSE_STARTS: &[&str] = &["while", "but", "whereas", "although", "though"
 /// of the sentence `tokens`. Negation, speculation and plans count from
 /// the start of the clause the match starts in to the end of the match;
 /// attribution counts anywhere in the sentence.
+#[cfg(test)]
 pub(crate) fn cue_modality(
     text: &str,
     tokens: &[Token],
     match_start: usize,
     match_end: usize,
 ) -> Modality {
-    // Cues are lower-case words; only the sentence's first word is lowered
-    // ("Reportedly, ..."), so that "May" the month is not "may" the modal.
-    let words: Vec<String> = tokens
+    modality_of_words(&cue_words(text, tokens), match_start, match_end)
+}
+
+/// The words of a sentence as cues are compared with them: only the
+/// sentence's first word is lowered ("Reportedly, ..."), so that "May" the
+/// month is not "may" the modal; typographic apostrophes are plain.
+fn cue_words(text: &str, tokens: &[Token]) -> Vec<String> {
+    tokens
         .iter()
         .enumerate()
         .map(|(i, t)| {
@@ -362,7 +370,28 @@ pub(crate) fn cue_modality(
                 w
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The cue lists, each phrase split into words once.
+struct Cues {
+    negated: Vec<Vec<&'static str>>,
+    speculated: Vec<Vec<&'static str>>,
+    reported: Vec<Vec<&'static str>>,
+    planned: Vec<Vec<&'static str>>,
+}
+
+static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
+    let split = |list: &[&'static str]| list.iter().map(|c| c.split(' ').collect()).collect();
+    Cues {
+        negated: split(NEGATED),
+        speculated: split(SPECULATED),
+        reported: split(REPORTED),
+        planned: split(PLANNED),
+    }
+});
+
+fn modality_of_words(words: &[String], match_start: usize, match_end: usize) -> Modality {
     let end = match_end.min(words.len());
     let mut clause = 0;
     for i in (1..match_start.min(end)).rev() {
@@ -373,23 +402,24 @@ pub(crate) fn cue_modality(
         }
     }
     let before = &words[clause..end];
-    let has = |cues: &[&str], within: &[String]| cues.iter().any(|c| contains_phrase(within, c));
-    if has(NEGATED, before) {
+    let cues = &*CUES;
+    let has =
+        |list: &[Vec<&str>], within: &[String]| list.iter().any(|c| contains_phrase(within, c));
+    if has(&cues.negated, before) {
         Modality::Negated
-    } else if has(SPECULATED, before) {
+    } else if has(&cues.speculated, before) {
         Modality::Speculated
-    } else if has(REPORTED, &words) {
+    } else if has(&cues.reported, words) {
         Modality::Reported
-    } else if has(PLANNED, before) {
+    } else if has(&cues.planned, before) {
         Modality::Planned
     } else {
         Modality::Asserted
     }
 }
 
-fn contains_phrase(words: &[String], phrase: &str) -> bool {
-    let parts: Vec<&str> = phrase.split(' ').collect();
-    words.windows(parts.len()).any(|w| w.iter().zip(&parts).all(|(a, b)| a == b))
+fn contains_phrase(words: &[String], parts: &[&str]) -> bool {
+    words.windows(parts.len()).any(|w| w.iter().zip(parts).all(|(a, b)| a == b))
 }
 
 #[cfg(test)]
