@@ -2,20 +2,10 @@
 #![cfg(feature = "cli")]
 
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn recon(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_recon"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run recon");
-    // The process may exit before reading its input (a bad gazetteer).
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
+    crate::run_recon(args, stdin)
 }
 
 fn lines(out: &Output) -> Vec<Value> {

@@ -36,3 +36,27 @@ pub fn corpus() -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Runs the `recon` binary with `args`, feeding `stdin` from a thread (the
+/// program may write output before it has read all of its input, or exit
+/// without reading it).
+#[cfg(feature = "cli")]
+pub fn run_recon(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_recon"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run recon");
+    let mut input = child.stdin.take().expect("stdin");
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let out = child.wait_with_output().expect("recon output");
+    writer.join().expect("stdin writer");
+    out
+}
