@@ -71,6 +71,11 @@ fn visited_and_met() {
 
 #[test]
 fn spoke_to_and_deployed_to() {
+    // A place after the listener is not the listener.
+    assert!(none_with(
+        "Gen. Boris Volkonsky told reporters at the Pentagon the drills were over.",
+        "SPOKE_TO"
+    ));
     let t = "Gen. Boris Volkonsky told Reuters the drills were over.";
     assert!(has(t, "SPOKE_TO", "Boris Volkonsky", "Reuters"), "{:?}", rels(t));
     assert!(none_with("Gen. Boris Volkonsky told reporters the drills were over.", "SPOKE_TO"));
@@ -126,6 +131,12 @@ fn manufactures_operates_based_in() {
 fn fighting_and_allied() {
     let t = "Hezbollah clashed with the Israel Defense Forces near the border.";
     assert!(rels(t).iter().any(|(l, ..)| l == "FIGHTING_AGAINST"), "{:?}", rels(t));
+    let t = "The Government of National Accord, which is fighting forces loyal to commander Khalifa Haftar, asked Turkey for help.";
+    assert!(
+        has(t, "FIGHTING_AGAINST", "Government of National Accord", "Khalifa Haftar"),
+        "{:?}",
+        rels(t)
+    );
     let t = "Hezbollah fought alongside the Syrian Arab Army.";
     assert!(rels(t).iter().any(|(l, ..)| l == "ALLIED_WITH"), "{:?}", rels(t));
 }
