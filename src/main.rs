@@ -109,6 +109,13 @@ enum Item {
     Failed { id: serde_json::Value, error: String },
 }
 
+impl Item {
+    /// A file of JSON Lines that could not be opened or read on.
+    fn io_failure(name: &str, e: &io::Error) -> Item {
+        Item::Failed { id: serde_json::Value::Null, error: format!("{name}: {e}") }
+    }
+}
+
 /// Writes results as they come, flushing after each document in jsonl
 /// mode so that a consumer sees them at once.
 struct Sink<W: Write> {
@@ -357,13 +364,7 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
                     match std::fs::File::open(path) {
                         Ok(f) => Box::new(io::BufReader::new(f)),
                         Err(e) => {
-                            handle(
-                                Some(Item::Failed {
-                                    id: serde_json::Value::Null,
-                                    error: format!("{name}: {e}"),
-                                }),
-                                &mut sink,
-                            )?;
+                            handle(Some(Item::io_failure(&name, &e)), &mut sink)?;
                             continue;
                         }
                     }
@@ -373,13 +374,7 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
                     let line = match line {
                         Ok(l) => l,
                         Err(e) => {
-                            handle(
-                                Some(Item::Failed {
-                                    id: serde_json::Value::Null,
-                                    error: format!("{name}: {e}"),
-                                }),
-                                &mut sink,
-                            )?;
+                            handle(Some(Item::io_failure(&name, &e)), &mut sink)?;
                             break;
                         }
                     };
