@@ -98,8 +98,9 @@ fn weapons_by_designator_next_to_a_class_word() {
     ] {
         assert!(has(text, w, "WEAPON_SYSTEM"), "{text}: {:?}", ents(text));
     }
-    // An ordinal is not a designator.
+    // An ordinal is not a designator, nor is a calibre.
     assert!(labelled("the 3rd tank company", "WEAPON_SYSTEM").is_empty());
+    assert!(labelled("more 155mm artillery shells", "WEAPON_SYSTEM").is_empty());
 }
 
 #[test]

@@ -105,6 +105,8 @@ fn acquires_and_supplies() {
     // The source of a report is not a buyer.
     let t = "Germany will not sell Taurus missiles to Kyiv, according to Reuters.";
     assert!(rels(t).iter().all(|(l, h, ..)| !(l == "ACQUIRES" && h == "Reuters")), "{:?}", rels(t));
+    let t = "Norway pledged NASAMS batteries to Ukraine.";
+    assert!(rels(t).iter().any(|(l, h, ..)| l == "SUPPLIES" && h == "Norway"), "{:?}", rels(t));
     // A purchase by an unnamed buyer has no ACQUIRES.
     assert!(
         none_with("An unnamed customer ordered 12 Gripen fighters.", "ACQUIRES"),
@@ -134,6 +136,12 @@ fn fighting_and_allied() {
     let t = "The Government of National Accord, which is fighting forces loyal to commander Khalifa Haftar, asked Turkey for help.";
     assert!(
         has(t, "FIGHTING_AGAINST", "Government of National Accord", "Khalifa Haftar"),
+        "{:?}",
+        rels(t)
+    );
+    let t = "Cuban troops were fighting alongside Angolan units.";
+    assert!(
+        has(t, "ALLIED_WITH", "Cuba", "Angola") || has(t, "ALLIED_WITH", "Cuban troops", "Angola"),
         "{:?}",
         rels(t)
     );
