@@ -11,41 +11,13 @@
 //! Run: `cargo bench --bench scale`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use recon::{Entry, Extractor};
+use recon::Extractor;
 use std::hint::black_box;
 use std::time::Instant;
 
-const GIVEN: &str = include_str!("../data/lexicons/given_names.txt");
-const SURNAMES: &str = include_str!("../data/lexicons/surnames.txt");
-
-fn words(list: &str) -> Vec<&str> {
-    list.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(str::trim).collect()
-}
-
-/// `n` aliases: half people ("Given Surname"), half designators
-/// ("QX-1234"), in entries of two aliases each. The same `n` gives the same
-/// gazetteer on every run.
-fn generated(n: usize) -> Vec<Entry> {
-    let given = words(GIVEN);
-    let surnames = words(SURNAMES);
-    let mut out = Vec::with_capacity(n / 2);
-    let letters = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
-    for i in 0..n / 2 {
-        if i % 2 == 0 {
-            let g = given[(i * 31) % given.len()];
-            let s = surnames[(i * 7919 + i / given.len()) % surnames.len()];
-            let name = format!("{g} {s}");
-            out.push(Entry::new(name.clone(), "PERSON").alias(format!("{s}, {g}")));
-        } else {
-            let a = letters[i % letters.len()] as char;
-            let b = letters[(i / letters.len()) % letters.len()] as char;
-            let num = i / (letters.len() * letters.len()) + 100;
-            let d = format!("{a}{b}-{num}");
-            out.push(Entry::new(d.clone(), "WEAPON_SYSTEM").alias(format!("{a}{b}-{num} Mk 2")));
-        }
-    }
-    out
-}
+#[path = "support/generate.rs"]
+mod generate;
+use generate::generated;
 
 fn news(bytes: usize) -> String {
     let one = include_str!("data/news.txt");
