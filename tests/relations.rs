@@ -42,6 +42,10 @@ fn holds_position() {
     let doc = Extractor::new().extract(t);
     let r = doc.relations().iter().find(|r| r.label() == "HOLDS_POSITION").unwrap();
     assert_eq!(r.attributes().get("role").map(String::as_str), Some("commander"));
+    // The organisation inside the title.
+    let t = "Gen. Adam Lis was met by Chief of the General Staff Piotr Nowakowski.";
+    assert!(has(t, "HOLDS_POSITION", "Piotr Nowakowski", "General Staff"), "{:?}", rels(t));
+    assert!(!has(t, "HOLDS_POSITION", "Adam Lis", "General Staff"), "{:?}", rels(t));
     // A title without a country or organisation gives no relation.
     assert!(none_with("Defence Minister Haruto Sakamoto inspected the base.", "HOLDS_POSITION"));
 }
