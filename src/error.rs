@@ -167,6 +167,16 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The located error for bytes that are not UTF-8: the offset of the first
+/// bad byte, with its line and column.
+pub(crate) fn not_utf8(e: &std::string::FromUtf8Error, name: Option<&str>) -> Error {
+    let offset = e.utf8_error().valid_up_to();
+    let good = String::from_utf8_lossy(&e.as_bytes()[..offset]);
+    let line = good.matches('\n').count() + 1;
+    let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Error::at(ErrorKind::NotUtf8 { offset }, name, line, column)
+}
+
 /// The 1-based `char` column of byte offset `byte` in `line`.
 pub(crate) fn column_of(line: &str, byte: usize) -> usize {
     let byte = byte.min(line.len());

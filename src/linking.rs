@@ -214,8 +214,8 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
     links
 }
 
-/// For each token, the entity covering it.
-fn coverage(n: usize, entities: &[Entity]) -> Vec<Option<usize>> {
+/// For each of `n` tokens, the index of the entity covering it.
+pub(crate) fn coverage(n: usize, entities: &[Entity]) -> Vec<Option<usize>> {
     let mut cov = vec![None; n];
     for (k, e) in entities.iter().enumerate() {
         for c in cov.iter_mut().take(e.tokens.end.min(n)).skip(e.tokens.start) {

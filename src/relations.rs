@@ -35,7 +35,7 @@ pub(crate) fn relations_from(
     matches: &[PatternMatch],
     out: &mut Vec<Relation>,
 ) {
-    let owner = entity_of_token(tokens.len(), entities);
+    let owner = crate::linking::coverage(tokens.len(), entities);
     // The cue words of the sentence last seen: matches come sentence by
     // sentence, so each sentence is prepared once.
     let mut cached: Option<(usize, Vec<String>)> = None;
@@ -106,28 +106,17 @@ pub(crate) fn dedup(relations: &mut Vec<Relation>) {
     relations.retain(|r| seen.insert((r.label.clone(), r.head, r.tail)));
 }
 
-/// For each token, the index of the entity that covers it.
-fn entity_of_token(n: usize, entities: &[Entity]) -> Vec<Option<u32>> {
-    let mut owner = vec![None; n];
-    for (k, e) in entities.iter().enumerate() {
-        for o in owner.iter_mut().take(e.tokens.end.min(n)).skip(e.tokens.start) {
-            *o = Some(k as u32);
-        }
-    }
-    owner
-}
-
 /// The entities inside `range`, and those coordinated with them.
 fn conjuncts(
     text: &str,
     tokens: &[Token],
     entities: &[Entity],
-    owner: &[Option<u32>],
+    owner: &[Option<usize>],
     range: Range<usize>,
 ) -> Vec<usize> {
     let mut found: Vec<usize> = Vec::new();
     for o in owner[range.clone()].iter().flatten() {
-        let k = *o as usize;
+        let k = *o;
         let e = &entities[k];
         if e.tokens.start >= range.start && e.tokens.end <= range.end && !found.contains(&k) {
             found.push(k);
@@ -184,7 +173,7 @@ fn conjuncts(
 fn next_conjunct(
     text: &str,
     tokens: &[Token],
-    owner: &[Option<u32>],
+    owner: &[Option<usize>],
     at: usize,
     forward: bool,
 ) -> Option<(usize, bool)> {
@@ -215,7 +204,7 @@ fn next_conjunct(
         while i < tokens.len() && matches!(word(i), "the" | "a" | "an") {
             i += 1;
         }
-        owner.get(i).copied().flatten().map(|k| (k as usize, word_conj))
+        owner.get(i).copied().flatten().map(|k| (k, word_conj))
     } else {
         let mut i = at;
         let mut conj = 0;
@@ -239,7 +228,7 @@ fn next_conjunct(
         if i == 0 {
             return None;
         }
-        owner[i - 1].map(|k| (k as usize, word_conj))
+        owner[i - 1].map(|k| (k, word_conj))
     }
 }
 

@@ -324,14 +324,7 @@ fn read_utf8<R: Read>(mut reader: R, name: Option<&str>) -> Result<String, Error
             None => e.to_string(),
         }))
     })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start =
-            e.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let col = String::from_utf8_lossy(&e.as_bytes()[line_start..offset]).chars().count() + 1;
-        Error::at(ErrorKind::NotUtf8 { offset }, name, line, col)
-    })
+    String::from_utf8(bytes).map_err(|e| crate::error::not_utf8(&e, name))
 }
 
 #[derive(Clone, Copy, Debug)]

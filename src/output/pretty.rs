@@ -1,6 +1,7 @@
 //! A terminal view: the text with entities marked, then a table.
 
 use crate::document::Document;
+use crate::rules::one_line;
 use std::io::{self, Write};
 
 /// Writes `doc` for people: the text with each entity marked as
@@ -92,10 +93,6 @@ pub fn write_pretty<W: Write>(doc: &Document<'_>, mut w: W, color: bool) -> io::
         table(&mut w, ["#", "relation", "head", "tail", "modality", "rule"], &rows)?;
     }
     Ok(())
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn colour(label: &str) -> u8 {

@@ -357,13 +357,7 @@ impl RuleSetBuilder {
         let name = path.display().to_string();
         let bytes =
             std::fs::read(path).map_err(|e| Error::new(ErrorKind::Io(format!("{name}: {e}"))))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            let good = String::from_utf8_lossy(&e.as_bytes()[..offset]);
-            let line = good.matches('\n').count() + 1;
-            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Error::at(ErrorKind::NotUtf8 { offset }, Some(&name), line, col)
-        })?;
+        let text = String::from_utf8(bytes).map_err(|e| crate::error::not_utf8(&e, Some(&name)))?;
         self.add_str(&text, Some(&name))
     }
 
