@@ -21,7 +21,8 @@ use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
 use crate::rules::{one_line, token_span};
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token, TokenKind};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -38,7 +39,10 @@ pub(crate) fn relations_from(
     let owner = crate::linking::coverage(tokens.len(), entities);
     // The cue words of the sentence last seen: matches come sentence by
     // sentence, so each sentence is prepared once.
-    let mut cached: Option<(usize, Vec<String>)> = None;
+    let mut cached: Option<(usize, SentenceCues)> = None;
+    // One shared string per rule for the label and the rule name.
+    let mut labels: Vec<Option<Arc<str>>> = vec![None; set.len()];
+    let mut names: Vec<Option<Arc<str>>> = vec![None; set.len()];
     for m in matches {
         let rule = &set.rules()[m.rule];
         let Action::Relation { head, tail, attributes } = rule.action() else { continue };
@@ -48,20 +52,21 @@ pub(crate) fn relations_from(
         if heads.is_empty() || tails.is_empty() {
             continue;
         }
-        let sentence = sentences
-            .iter()
-            .find(|s| s.tokens.start <= m.tokens.start && m.tokens.start < s.tokens.end)
-            .map_or(token_span(tokens, m.tokens.clone()), |s| s.span);
-        let sentence_tokens = sentences
-            .iter()
-            .find(|s| s.tokens.start <= m.tokens.start && m.tokens.start < s.tokens.end)
-            .map_or(m.tokens.clone(), |s| s.tokens.clone());
+        // Sentences are sorted and do not overlap.
+        let k = sentences.partition_point(|s| s.tokens.end <= m.tokens.start);
+        let (sentence, sentence_tokens) = match sentences.get(k) {
+            Some(s) if s.tokens.start <= m.tokens.start => (s.span, s.tokens.clone()),
+            _ => (token_span(tokens, m.tokens.clone()), m.tokens.clone()),
+        };
         let base = sentence_tokens.start;
-        if cached.as_ref().is_none_or(|(b, _)| *b != base) {
-            cached = Some((base, cue_words(text, &tokens[sentence_tokens.clone()])));
-        }
-        let words = cached.as_ref().map_or(&[][..], |(_, w)| w.as_slice());
-        let modality = modality_of_words(words, m.tokens.start - base, m.tokens.end - base);
+        let cues = match &mut cached {
+            Some((b, c)) if *b == base => c,
+            _ => {
+                let c = SentenceCues::new(&cue_words(text, &tokens[sentence_tokens.clone()]));
+                &mut cached.insert((base, c)).1
+            }
+        };
+        let modality = cues.modality(m.tokens.start - base, m.tokens.end - base);
         let mut attrs = BTreeMap::new();
         for a in attributes {
             let value = match &a.value {
@@ -74,10 +79,10 @@ pub(crate) fn relations_from(
                 attrs.insert(a.key.clone(), v);
             }
         }
-        let label: Arc<str> = Arc::from(rule.label());
-        let name: Arc<str> = Arc::from(rule.name());
+        let label = labels[m.rule].get_or_insert_with(|| Arc::from(rule.label())).clone();
+        let name = names[m.rule].get_or_insert_with(|| Arc::from(rule.name())).clone();
         let captures: Vec<(Arc<str>, Span)> =
-            m.captures().map(|(n, r)| (Arc::from(n), token_span(tokens, r))).collect();
+            m.shared_captures().map(|(n, r)| (n.clone(), token_span(tokens, r))).collect();
         let evidence = token_span(tokens, m.tokens.clone());
         for &hd in &heads {
             for &tl in &tails {
@@ -341,20 +346,25 @@ pub(crate) fn cue_modality(
     match_start: usize,
     match_end: usize,
 ) -> Modality {
-    modality_of_words(&cue_words(text, tokens), match_start, match_end)
+    SentenceCues::new(&cue_words(text, tokens)).modality(match_start, match_end)
 }
 
 /// The words of a sentence as cues are compared with them: only the
 /// sentence's first word is lowered ("Reportedly, ..."), so that "May" the
 /// month is not "may" the modal; typographic apostrophes are plain.
-fn cue_words(text: &str, tokens: &[Token]) -> Vec<String> {
+fn cue_words<'a>(text: &'a str, tokens: &[Token]) -> Vec<Cow<'a, str>> {
     tokens
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let w = t.as_str(text).replace('\u{2019}', "'");
-            if i == 0 {
-                w.to_lowercase()
+            let w = t.as_str(text);
+            let w = if w.contains('\u{2019}') {
+                Cow::Owned(w.replace('\u{2019}', "'"))
+            } else {
+                Cow::Borrowed(w)
+            };
+            if i == 0 && w.chars().any(char::is_uppercase) {
+                Cow::Owned(w.to_lowercase())
             } else {
                 w
             }
@@ -362,53 +372,99 @@ fn cue_words(text: &str, tokens: &[Token]) -> Vec<String> {
         .collect()
 }
 
-/// The cue lists, each phrase split into words once.
-struct Cues {
-    negated: Vec<Vec<&'static str>>,
-    speculated: Vec<Vec<&'static str>>,
-    reported: Vec<Vec<&'static str>>,
-    planned: Vec<Vec<&'static str>>,
+/// The cue categories, weakest claim first: the first found wins.
+#[derive(Clone, Copy)]
+enum Cue {
+    Negated = 0,
+    Speculated = 1,
+    Reported = 2,
+    Planned = 3,
 }
 
-static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
-    let split = |list: &[&'static str]| list.iter().map(|c| c.split(' ').collect()).collect();
-    Cues {
-        negated: split(NEGATED),
-        speculated: split(SPECULATED),
-        reported: split(REPORTED),
-        planned: split(PLANNED),
-    }
-});
+/// Every cue phrase split into words, by its first word.
+static CUES: std::sync::LazyLock<HashMap<&'static str, Vec<(Cue, Vec<&'static str>)>>> =
+    std::sync::LazyLock::new(|| {
+        let mut map: HashMap<&'static str, Vec<(Cue, Vec<&'static str>)>> = HashMap::new();
+        for (cue, list) in [
+            (Cue::Negated, NEGATED),
+            (Cue::Speculated, SPECULATED),
+            (Cue::Reported, REPORTED),
+            (Cue::Planned, PLANNED),
+        ] {
+            for phrase in list {
+                let words: Vec<&str> = phrase.split(' ').collect();
+                map.entry(words[0]).or_default().push((cue, words));
+            }
+        }
+        map
+    });
 
-fn modality_of_words(words: &[String], match_start: usize, match_end: usize) -> Modality {
-    let end = match_end.min(words.len());
-    let mut clause = 0;
-    for i in (1..match_start.min(end)).rev() {
-        let w = words[i].as_str();
-        if w == ";" || (words[i - 1] == "," && CLAUSE_STARTS.contains(&w)) {
-            clause = i;
-            break;
+/// The cues of one sentence: for each word, the length of the shortest
+/// phrase of each category starting there (0: none), and the clause
+/// starts.
+struct SentenceCues {
+    at: Vec<[u8; 4]>,
+    /// `clause[i]`: where the clause holding word `i` starts.
+    clause: Vec<u32>,
+}
+
+impl SentenceCues {
+    fn new(words: &[Cow<'_, str>]) -> SentenceCues {
+        let cues = &*CUES;
+        let mut at = vec![[0u8; 4]; words.len()];
+        for (i, w) in words.iter().enumerate() {
+            let Some(phrases) = cues.get(&**w) else { continue };
+            for (cue, parts) in phrases {
+                let fits = words
+                    .get(i..i + parts.len())
+                    .is_some_and(|ws| ws.iter().zip(parts).all(|(a, b)| a == b));
+                let slot = &mut at[i][*cue as usize];
+                if fits && (*slot == 0 || usize::from(*slot) > parts.len()) {
+                    *slot = parts.len().min(255) as u8;
+                }
+            }
+        }
+        let mut clause = Vec::with_capacity(words.len());
+        let mut start = 0u32;
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 && (w == ";" || (words[i - 1] == "," && CLAUSE_STARTS.contains(&&**w))) {
+                start = i as u32;
+            }
+            clause.push(start);
+        }
+        SentenceCues { at, clause }
+    }
+
+    /// Whether a phrase of `cue` lies wholly inside words `from..end`.
+    fn has(&self, cue: Cue, from: usize, end: usize) -> bool {
+        (from..end).any(|i| {
+            let len = usize::from(self.at[i][cue as usize]);
+            len > 0 && i + len <= end
+        })
+    }
+
+    /// The modality of a match over words `match_start..match_end`.
+    fn modality(&self, match_start: usize, match_end: usize) -> Modality {
+        let n = self.at.len();
+        let end = match_end.min(n);
+        // The clause the match starts in (a clause break at the match's
+        // first word does not count).
+        let clause = match match_start.min(end) {
+            0 => 0,
+            s => self.clause[s - 1] as usize,
+        };
+        if self.has(Cue::Negated, clause, end) {
+            Modality::Negated
+        } else if self.has(Cue::Speculated, clause, end) {
+            Modality::Speculated
+        } else if self.has(Cue::Reported, 0, n) {
+            Modality::Reported
+        } else if self.has(Cue::Planned, clause, end) {
+            Modality::Planned
+        } else {
+            Modality::Asserted
         }
     }
-    let before = &words[clause..end];
-    let cues = &*CUES;
-    let has =
-        |list: &[Vec<&str>], within: &[String]| list.iter().any(|c| contains_phrase(within, c));
-    if has(&cues.negated, before) {
-        Modality::Negated
-    } else if has(&cues.speculated, before) {
-        Modality::Speculated
-    } else if has(&cues.reported, words) {
-        Modality::Reported
-    } else if has(&cues.planned, before) {
-        Modality::Planned
-    } else {
-        Modality::Asserted
-    }
-}
-
-fn contains_phrase(words: &[String], parts: &[&str]) -> bool {
-    words.windows(parts.len()).any(|w| w.iter().zip(parts).all(|(a, b)| a == b))
 }
 
 #[cfg(test)]

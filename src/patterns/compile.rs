@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A single-token test, from `&`, `!` and what they combine.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Test {
     Shape(u16),
     Word(u32),
@@ -53,7 +53,7 @@ pub(crate) enum Inst {
 
 /// What the first token of a match must be, checked before a start
 /// position is tried at all.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum First {
     /// Nothing cheap to check.
     Any,
@@ -118,11 +118,121 @@ impl First {
     }
 }
 
+/// A start check shared by every rule whose patterns begin the same way;
+/// the matcher computes each one once per sentence, as a set of positions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum StartCheck {
+    Any,
+    Word(u32),
+    Exact(Box<str>),
+    Test(Test),
+    Lex(u32),
+    Ent(Box<[u16]>),
+    Start,
+    /// The union of these checks (each has a smaller id).
+    OneOf(Box<[u32]>),
+}
+
+/// Start checks, each stored once.
+#[derive(Debug, Default)]
+struct StartChecks {
+    checks: Vec<StartCheck>,
+    ids: HashMap<StartCheck, u32>,
+}
+
+impl StartChecks {
+    fn intern(&mut self, first: &First) -> u32 {
+        let check = match first {
+            First::Any => StartCheck::Any,
+            First::Word(w) => StartCheck::Word(*w),
+            First::Exact(s) => StartCheck::Exact(s.clone()),
+            First::Test(t) => StartCheck::Test(t.clone()),
+            First::Lex(l) => StartCheck::Lex(*l),
+            First::Ent(v) => StartCheck::Ent(v.clone()),
+            First::Start => StartCheck::Start,
+            First::OneOf(v) => {
+                let mut ids: Vec<u32> = v.iter().map(|f| self.intern(f)).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                if ids.len() == 1 {
+                    return ids[0];
+                }
+                StartCheck::OneOf(ids.into())
+            }
+        };
+        if let Some(&id) = self.ids.get(&check) {
+            return id;
+        }
+        let id = self.checks.len() as u32;
+        self.ids.insert(check.clone(), id);
+        self.checks.push(check);
+        id
+    }
+}
+
+/// Which lexicons each word id belongs to, as bit sets of `stride` words:
+/// as a one-token entry (`one`), and as the first token of an entry
+/// (`start`). Lexicon tests are then one bit test instead of a trie walk.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Membership {
+    pub stride: usize,
+    pub one: Vec<u64>,
+    pub start: Vec<u64>,
+}
+
+impl Membership {
+    /// Bit sets over `ids` word ids for the lexicons `pick` selects.
+    fn build(lexicons: &[Lexicon], ids: usize, pick: impl Fn(&Lexicon) -> bool) -> Membership {
+        let stride = lexicons.len().div_ceil(64).max(1);
+        let mut m = Membership { stride, one: vec![0; ids * stride], start: vec![0; ids * stride] };
+        for (l, lex) in lexicons.iter().enumerate() {
+            if !pick(lex) {
+                continue;
+            }
+            let (word, bit) = (l / 64, 1u64 << (l % 64));
+            for (id, terminal) in lex.trie.first_tokens() {
+                let k = id as usize * stride + word;
+                if let Some(s) = m.start.get_mut(k) {
+                    *s |= bit;
+                }
+                if terminal {
+                    if let Some(o) = m.one.get_mut(k) {
+                        *o |= bit;
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    /// Whether word `id` is a one-token entry of lexicon `l`.
+    #[inline]
+    pub(crate) fn one(&self, id: u32, l: u32) -> bool {
+        Self::bit(&self.one, self.stride, id, l)
+    }
+
+    /// Whether an entry of lexicon `l` starts with word `id`.
+    #[inline]
+    pub(crate) fn starts(&self, id: u32, l: u32) -> bool {
+        Self::bit(&self.start, self.stride, id, l)
+    }
+
+    #[inline]
+    fn bit(bits: &[u64], stride: usize, id: u32, l: u32) -> bool {
+        if id == super::lexicon::NONE {
+            return false;
+        }
+        let k = id as usize * stride + l as usize / 64;
+        bits.get(k).is_some_and(|w| w & (1 << (l % 64)) != 0)
+    }
+}
+
 /// A compiled pattern.
 #[derive(Clone, Debug)]
 pub(crate) struct Program {
-    /// The check for a start position.
-    pub first: First,
+    /// The check for a start position: an index into
+    /// [`Compiled::starts`].
+    pub first: u32,
     pub insts: Vec<Inst>,
     /// Capture names; capture `k` uses slots `2k` and `2k + 1`.
     pub captures: Arc<[Arc<str>]>,
@@ -143,6 +253,13 @@ pub(crate) struct Compiled {
     pub labels: HashMap<Box<str>, u16>,
     pub programs: Vec<Program>,
     pub index: Index,
+    /// The start checks the programs use.
+    pub starts: Vec<StartCheck>,
+    /// Lexicon membership of lower-case word ids (lexicons matched in
+    /// lower case).
+    pub lower_members: Membership,
+    /// Lexicon membership of exact word ids (lexicons matched as written).
+    pub exact_members: Membership,
 }
 
 /// Compiles all lexicons and rules; every error found is returned.
@@ -225,6 +342,7 @@ pub(crate) fn compile(
         .map(|r| r.label.as_str())
         .collect();
     let mut programs = Vec::with_capacity(rules.len());
+    let mut starts = StartChecks::default();
     for rule in rules {
         let mut em = Emitter {
             insts: Vec::new(),
@@ -236,6 +354,7 @@ pub(crate) fn compile(
             known_labels,
             produced: &produced,
             tokenizer,
+            starts: &mut starts,
         };
         match em.program(&rule.pattern) {
             Ok(p) => programs.push(p),
@@ -246,7 +365,18 @@ pub(crate) fn compile(
         return Err(Error::many(errors));
     }
     let index = Index::build(&programs, vocab.lower_len(), labels.len());
-    Ok(Compiled { vocab, lexicons, labels, programs, index })
+    let lower_members = Membership::build(&lexicons, vocab.lower_len(), |l| !l.exact);
+    let exact_members = Membership::build(&lexicons, vocab.exact_len(), |l| l.exact);
+    Ok(Compiled {
+        vocab,
+        lexicons,
+        labels,
+        programs,
+        index,
+        starts: starts.checks,
+        lower_members,
+        exact_members,
+    })
 }
 
 struct Emitter<'a> {
@@ -259,6 +389,7 @@ struct Emitter<'a> {
     known_labels: Option<&'a HashSet<String>>,
     produced: &'a HashSet<&'a str>,
     tokenizer: Tokenizer,
+    starts: &'a mut StartChecks,
 }
 
 fn rule_err<T>(msg: impl Into<String>, at: usize) -> Result<T, PErr> {
@@ -279,7 +410,7 @@ impl Emitter<'_> {
         let captures: Vec<Arc<str>> = self.captures.iter().map(|c| Arc::from(c.as_str())).collect();
         let insts = std::mem::take(&mut self.insts);
         Ok(Program {
-            first: First::of(&insts),
+            first: self.starts.intern(&First::of(&insts)),
             insts,
             captures: captures.into(),
             triggers,

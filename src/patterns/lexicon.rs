@@ -77,6 +77,11 @@ impl Vocab {
         self.lower.len()
     }
 
+    /// The number of exact (as written) word ids.
+    pub(crate) fn exact_len(&self) -> usize {
+        self.exact.len()
+    }
+
     /// True when an exact-case lexicon exists.
     pub(crate) fn has_exact(&self) -> bool {
         !self.exact.is_empty()
@@ -196,16 +201,10 @@ impl Trie {
         best
     }
 
-    /// True when some entry starts with token `id`.
-    #[inline]
-    pub(crate) fn starts_with(&self, id: u32) -> bool {
-        id != NONE && self.child(0, id).is_some()
-    }
-
-    /// True when the one-token sequence `[id]` is an entry.
-    #[inline]
-    pub(crate) fn one(&self, id: u32) -> bool {
-        id != NONE && self.child(0, id).is_some_and(|c| self.nodes[c].terminal)
+    /// The ids entries can start with, and whether that id alone is an
+    /// entry.
+    pub(crate) fn first_tokens(&self) -> impl Iterator<Item = (u32, bool)> + '_ {
+        self.nodes[0].edges.iter().map(|&(id, c)| (id, self.nodes[c as usize].terminal))
     }
 
     /// True when no entry is in the trie.
@@ -239,9 +238,10 @@ mod tests {
         assert_eq!(t.longest(&[4, 2]), 2);
         assert_eq!(t.longest(&[4]), 0);
         assert_eq!(t.longest(&[NONE, 1]), 0);
-        assert!(t.one(1));
-        assert!(!t.one(4));
-        assert!(!t.one(NONE));
+        let mut first: Vec<(u32, bool)> = t.first_tokens().collect();
+        first.sort_unstable();
+        // 1 alone is an entry; 4 only starts one.
+        assert_eq!(first, [(1, true), (4, false)]);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! reached that end. All buffers live in a [`Scratch`] that is reused, so
 //! nothing is allocated per token once it has grown.
 
-use super::compile::{Compiled, First, Inst, Program, Test};
+use super::compile::{Compiled, Inst, Program, StartCheck, Test};
 use super::index::Trig;
 use super::lexicon::NONE;
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
@@ -38,6 +38,124 @@ pub struct Scratch {
     /// `label_seen[l] == mark_gen` when an entity labelled `l` is in the
     /// sentence.
     label_seen: Vec<u32>,
+    starts: StartSets,
+}
+
+/// The positions of the sentence each start check allows, computed when a
+/// rule first needs them and shared by every rule with the same check.
+#[derive(Debug, Default)]
+struct StartSets {
+    /// `words` bits per check.
+    bits: Vec<u64>,
+    /// `done[c] == gen` when check `c` is computed for this sentence.
+    done: Vec<u32>,
+    gen: u32,
+    words: usize,
+}
+
+impl StartSets {
+    /// Forgets the previous sentence's sets.
+    fn reset(&mut self, checks: usize, tokens: usize) {
+        self.words = tokens.div_ceil(64).max(1);
+        if self.done.len() != checks {
+            self.done.clear();
+            self.done.resize(checks, 0);
+            self.gen = 0;
+        }
+        self.gen = self.gen.wrapping_add(1);
+        if self.gen == 0 {
+            self.done.fill(0);
+            self.gen = 1;
+        }
+        let need = checks * self.words;
+        if self.bits.len() < need {
+            self.bits.resize(need, 0);
+        }
+    }
+
+    /// The positions check `c` allows.
+    fn get(&mut self, cx: &Cx<'_>, c: u32) -> &[u64] {
+        self.ensure(cx, c);
+        let w = self.words;
+        &self.bits[c as usize * w..(c as usize + 1) * w]
+    }
+
+    fn ensure(&mut self, cx: &Cx<'_>, c: u32) {
+        let k = c as usize;
+        if self.done.get(k) == Some(&self.gen) {
+            return;
+        }
+        let Some(check) = cx.compiled.starts.get(k) else { return };
+        if let StartCheck::OneOf(parts) = check {
+            for &p in parts.iter() {
+                self.ensure(cx, p);
+            }
+        }
+        let w = self.words;
+        let (before, rest) = self.bits.split_at_mut(k * w);
+        let out = &mut rest[..w];
+        out.fill(0);
+        let n = cx.tokens.len();
+        let f = cx.facts;
+        let mut set = |pos: usize| out[pos / 64] |= 1 << (pos % 64);
+        match check {
+            StartCheck::Any => (0..n).for_each(&mut set),
+            StartCheck::Start => {
+                if n > 0 {
+                    set(0)
+                }
+            }
+            StartCheck::Word(id) => {
+                f.words.iter().enumerate().filter(|(_, w)| *w == id).for_each(|(p, _)| set(p))
+            }
+            StartCheck::Exact(s) => {
+                (0..n).filter(|&p| cx.tokens[p].span.range().eq_text(cx.text, s)).for_each(&mut set)
+            }
+            StartCheck::Test(t) => (0..n).filter(|&p| eval(cx, t, p)).for_each(&mut set),
+            StartCheck::Lex(l) => {
+                let exact = cx.compiled.lexicons.get(*l as usize).is_some_and(|x| x.exact);
+                let (ids, members) = if exact {
+                    (&f.exact, &cx.compiled.exact_members)
+                } else {
+                    (&f.words, &cx.compiled.lower_members)
+                };
+                ids.iter()
+                    .enumerate()
+                    .filter(|(_, &id)| members.starts(id, *l))
+                    .for_each(|(p, _)| set(p))
+            }
+            StartCheck::Ent(labels) => f
+                .ents
+                .iter()
+                .filter(|e| (e.start as usize) < n && labels.contains(&e.label))
+                .for_each(|e| set(e.start as usize)),
+            StartCheck::OneOf(parts) => {
+                for &p in parts.iter() {
+                    let p = p as usize;
+                    if p < k {
+                        for (o, b) in out.iter_mut().zip(&before[p * w..(p + 1) * w]) {
+                            *o |= b;
+                        }
+                    }
+                }
+            }
+        }
+        self.done[k] = self.gen;
+    }
+}
+
+/// The first position `>= from` in `bits`.
+#[inline]
+fn next_start(bits: &[u64], from: usize) -> Option<usize> {
+    let mut w = from / 64;
+    let mut word = *bits.get(w)? & (!0u64 << (from % 64));
+    loop {
+        if word != 0 {
+            return Some(w * 64 + word.trailing_zeros() as usize);
+        }
+        w += 1;
+        word = *bits.get(w)?;
+    }
 }
 
 /// What is known about each token of the sentence being matched.
@@ -283,24 +401,36 @@ pub(crate) fn find(
         return;
     }
     let first_out = out.len();
-    let cx = Cx { text, tokens: &tokens[s0..e0], base: s0, facts: &sc.facts, compiled };
-    for &r in &sc.cands {
+    let Scratch { facts, state, cands, starts, .. } = sc;
+    let cx = Cx { text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
+    starts.reset(compiled.starts.len(), e0 - s0);
+    for &r in cands.iter() {
         let Some(prog) = compiled.programs.get(r as usize) else { continue };
-        run_rule(&cx, prog, r as usize, &mut sc.state, out);
+        let bits = starts.get(&cx, prog.first);
+        run_rule(&cx, prog, bits, r as usize, state, out);
     }
     out[first_out..].sort_unstable_by_key(|m| (m.tokens.start, m.rule));
 }
 
-/// Scans the sentence left to right for non-overlapping longest matches.
-fn run_rule(cx: &Cx<'_>, prog: &Program, rule: usize, st: &mut State, out: &mut Vec<PatternMatch>) {
+/// Scans the sentence left to right for non-overlapping longest matches,
+/// trying only the positions in `starts`.
+fn run_rule(
+    cx: &Cx<'_>,
+    prog: &Program,
+    starts: &[u64],
+    rule: usize,
+    st: &mut State,
+    out: &mut Vec<PatternMatch>,
+) {
     let n = cx.tokens.len();
     let mut budget = MAX_STEPS_PER_SENTENCE;
     let mut pos = 0;
-    while pos < n && budget > 0 {
-        if !can_start(cx, &prog.first, pos) {
-            pos += 1;
-            continue;
+    while budget > 0 {
+        let Some(p) = next_start(starts, pos) else { break };
+        if p >= n {
+            break;
         }
+        pos = p;
         match longest_at(cx, prog, pos, st, &mut budget) {
             Some(end) => {
                 let mut captures = Vec::new();
@@ -466,29 +596,6 @@ fn longest_at(
     best_end
 }
 
-/// False when no match can start at `pos`: a quick check of the first
-/// instruction.
-#[inline]
-fn can_start(cx: &Cx<'_>, first: &First, pos: usize) -> bool {
-    let f = cx.facts;
-    match first {
-        First::Any => true,
-        First::Word(id) => f.words.get(pos) == Some(id),
-        First::Exact(s) => cx.tokens.get(pos).is_some_and(|t| t.span.range().eq_text(cx.text, s)),
-        First::Test(t) => eval(cx, t, pos),
-        First::Lex(l) => cx.compiled.lexicons.get(*l as usize).is_some_and(|lex| {
-            let ids = if lex.exact { &f.exact } else { &f.words };
-            ids.get(pos).is_some_and(|&id| lex.trie.starts_with(id))
-        }),
-        First::Ent(labels) => {
-            let from = f.ents.partition_point(|e| (e.start as usize) < pos);
-            next_ent(&f.ents, labels, pos as u32, from, usize::MAX).is_some()
-        }
-        First::Start => pos == 0,
-        First::OneOf(v) => v.iter().any(|f| can_start(cx, f, pos)),
-    }
-}
-
 /// The next entity from `ents[from]` on that starts at `pos`, has one of
 /// `labels` and ends by `limit`: its index and end.
 #[inline]
@@ -517,8 +624,12 @@ fn eval(cx: &Cx<'_>, t: &Test, pos: usize) -> bool {
         Test::Word(id) => f.words.get(pos) == Some(id),
         Test::Exact(s) => cx.tokens.get(pos).is_some_and(|t| t.span.range().eq_text(cx.text, s)),
         Test::Lex(l) => cx.compiled.lexicons.get(*l as usize).is_some_and(|lex| {
-            let ids = if lex.exact { &f.exact } else { &f.words };
-            ids.get(pos).is_some_and(|&id| lex.trie.one(id))
+            let (ids, members) = if lex.exact {
+                (&f.exact, &cx.compiled.exact_members)
+            } else {
+                (&f.words, &cx.compiled.lower_members)
+            };
+            ids.get(pos).is_some_and(|&id| members.one(id, *l))
         }),
         Test::Not(x) => !eval(cx, x, pos),
         Test::And(v) => v.iter().all(|x| eval(cx, x, pos)),

@@ -236,6 +236,11 @@ impl PatternMatch {
     pub fn captures(&self) -> impl Iterator<Item = (&str, Range<usize>)> + '_ {
         self.captures.iter().map(|(n, r)| (&**n, r.clone()))
     }
+
+    /// [`PatternMatch::captures`] with the names as shared strings.
+    pub(crate) fn shared_captures(&self) -> impl Iterator<Item = (&Arc<str>, Range<usize>)> + '_ {
+        self.captures.iter().map(|(n, r)| (n, r.clone()))
+    }
 }
 
 /// Collects rule sources and lexicons, then builds a [`RuleSet`].
