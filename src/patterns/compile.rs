@@ -22,6 +22,125 @@ pub(crate) enum Test {
     Not(Box<Test>),
     And(Box<[Test]>),
     Or(Box<[Test]>),
+    /// A conjunction of simple tests, checked without recursion.
+    Flat(Box<Flat>),
+}
+
+/// A conjunction of shape, word and lexicon tests on one token, as masks:
+/// what `Cap & !<TITLE> & !"the"` and the like compile to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Flat {
+    /// Shape bits that must all be set.
+    pub shapes_all: u16,
+    /// Shape bits none of which may be set.
+    pub shapes_none: u16,
+    /// Groups of shape bits each of which needs one bit set.
+    pub shapes_any: Box<[u16]>,
+    /// The lower-case word the token must be, if any.
+    pub word: Option<u32>,
+    /// Lower-case words the token must not be.
+    pub words_none: Box<[u32]>,
+    /// Lexicon bit sets (as in [`Membership`]) the token must be in all
+    /// of, or in none of; lower-case and exact lexicons apart.
+    pub lower_all: Box<[u64]>,
+    pub lower_none: Box<[u64]>,
+    pub exact_all: Box<[u64]>,
+    pub exact_none: Box<[u64]>,
+}
+
+impl Flat {
+    /// The flat form of `tests` (all of which must pass), or `None` when
+    /// one of them is not a simple test.
+    fn of(tests: &[Test], lexicons: &[Lexicon]) -> Option<Flat> {
+        let stride = lexicons.len().div_ceil(64).max(1);
+        let mut f = Flat::default();
+        let mut lower_all = vec![0u64; stride];
+        let mut lower_none = vec![0u64; stride];
+        let mut exact_all = vec![0u64; stride];
+        let mut exact_none = vec![0u64; stride];
+        let mut any = Vec::new();
+        let mut words_none = Vec::new();
+        let lex = |l: u32, negated: bool| {
+            let exact = lexicons.get(l as usize).is_some_and(|x| x.exact);
+            (exact, negated, l)
+        };
+        let mut lex_tests = Vec::new();
+        for t in tests {
+            match t {
+                Test::Shape(b) => f.shapes_all |= b,
+                Test::Word(w) => match f.word {
+                    // Two different words: left to the general form.
+                    Some(x) if x != *w => return None,
+                    _ => f.word = Some(*w),
+                },
+                Test::Lex(l) => lex_tests.push(lex(*l, false)),
+                Test::Not(inner) => match &**inner {
+                    Test::Shape(b) => f.shapes_none |= b,
+                    Test::Word(w) => words_none.push(*w),
+                    Test::Lex(l) => lex_tests.push(lex(*l, true)),
+                    _ => return None,
+                },
+                Test::Or(v) => {
+                    let mut group = 0u16;
+                    for x in v.iter() {
+                        match x {
+                            Test::Shape(b) => group |= b,
+                            _ => return None,
+                        }
+                    }
+                    any.push(group);
+                }
+                Test::Flat(inner) => {
+                    f.shapes_all |= inner.shapes_all;
+                    f.shapes_none |= inner.shapes_none;
+                    any.extend(inner.shapes_any.iter().copied());
+                    match (f.word, inner.word) {
+                        (Some(a), Some(b)) if a != b => return None,
+                        (None, w) => f.word = w,
+                        _ => {}
+                    }
+                    words_none.extend(inner.words_none.iter().copied());
+                    for (into, from) in [
+                        (&mut lower_all, &inner.lower_all),
+                        (&mut lower_none, &inner.lower_none),
+                        (&mut exact_all, &inner.exact_all),
+                        (&mut exact_none, &inner.exact_none),
+                    ] {
+                        for (a, b) in into.iter_mut().zip(from.iter()) {
+                            *a |= b;
+                        }
+                    }
+                }
+                _ => return None,
+            }
+        }
+        for (exact, negated, l) in lex_tests {
+            let (word, bit) = (l as usize / 64, 1u64 << (l % 64));
+            let target = match (exact, negated) {
+                (false, false) => &mut lower_all,
+                (false, true) => &mut lower_none,
+                (true, false) => &mut exact_all,
+                (true, true) => &mut exact_none,
+            };
+            target[word] |= bit;
+        }
+        let mask = |v: Vec<u64>| -> Box<[u64]> {
+            if v.iter().all(|&w| w == 0) {
+                Box::new([])
+            } else {
+                v.into()
+            }
+        };
+        f.shapes_any = any.into();
+        words_none.sort_unstable();
+        words_none.dedup();
+        f.words_none = words_none.into();
+        f.lower_all = mask(lower_all);
+        f.lower_none = mask(lower_none);
+        f.exact_all = mask(exact_all);
+        f.exact_none = mask(exact_none);
+        Some(f)
+    }
 }
 
 /// One instruction of a pattern program.
@@ -148,7 +267,12 @@ impl StartChecks {
             First::Exact(s) => StartCheck::Exact(s.clone()),
             First::Test(t) => StartCheck::Test(t.clone()),
             First::Lex(l) => StartCheck::Lex(*l),
-            First::Ent(v) => StartCheck::Ent(v.clone()),
+            First::Ent(v) => {
+                let mut v = v.to_vec();
+                v.sort_unstable();
+                v.dedup();
+                StartCheck::Ent(v.into())
+            }
             First::Start => StartCheck::Start,
             First::OneOf(v) => {
                 let mut ids: Vec<u32> = v.iter().map(|f| self.intern(f)).collect();
@@ -167,6 +291,90 @@ impl StartChecks {
         self.ids.insert(check.clone(), id);
         self.checks.push(check);
         id
+    }
+}
+
+/// The start checks that a single pass over a sentence's word ids
+/// decides: words, exact spellings, and alternatives made only of these.
+/// `hits(w)` lists the checks a token with lower-case id `w` passes (an
+/// exact spelling also compares the token's text).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EagerStarts {
+    /// The eager check ids.
+    pub checks: Vec<u32>,
+    /// Hits of word id `w`: `hits[start[w]..start[w + 1]]`.
+    start: Vec<u32>,
+    hits: Vec<EagerHit>,
+    /// Spellings of exact checks, by index.
+    pub exact: Vec<Box<str>>,
+}
+
+/// A check passed by a word id; `exact` indexes [`EagerStarts::exact`]
+/// (`NONE`: no spelling to compare).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EagerHit {
+    pub check: u32,
+    pub exact: u32,
+}
+
+impl EagerStarts {
+    fn build(checks: &[StartCheck], words: usize, lower_of: impl Fn(&str) -> Option<u32>) -> Self {
+        let mut out = EagerStarts::default();
+        let mut pairs: Vec<(u32, EagerHit)> = Vec::new();
+        let mut leaf = |c: &StartCheck, target: u32, out: &mut EagerStarts| -> Option<()> {
+            match c {
+                StartCheck::Word(w) => {
+                    pairs.push((*w, EagerHit { check: target, exact: super::lexicon::NONE }))
+                }
+                StartCheck::Exact(text) => {
+                    let w = lower_of(text)?;
+                    out.exact.push(text.clone());
+                    let exact = (out.exact.len() - 1) as u32;
+                    pairs.push((w, EagerHit { check: target, exact }));
+                }
+                _ => return None,
+            }
+            Some(())
+        };
+        let is_leaf = |c: &StartCheck| matches!(c, StartCheck::Word(_) | StartCheck::Exact(_));
+        for (id, c) in checks.iter().enumerate() {
+            let id = id as u32;
+            let eager = match c {
+                StartCheck::Word(_) | StartCheck::Exact(_) => leaf(c, id, &mut out).is_some(),
+                StartCheck::OneOf(parts)
+                    if parts.iter().all(|&p| checks.get(p as usize).is_some_and(is_leaf)) =>
+                {
+                    parts.iter().all(|&p| leaf(&checks[p as usize], id, &mut out).is_some())
+                }
+                _ => false,
+            };
+            if eager {
+                out.checks.push(id);
+            }
+        }
+        pairs.sort_unstable_by_key(|(w, h)| (*w, h.check));
+        out.start = vec![0; words + 1];
+        for (w, _) in &pairs {
+            if let Some(c) = out.start.get_mut(*w as usize + 1) {
+                *c += 1;
+            }
+        }
+        for k in 1..out.start.len() {
+            out.start[k] += out.start[k - 1];
+        }
+        out.hits =
+            pairs.into_iter().filter(|(w, _)| (*w as usize) < words).map(|(_, h)| h).collect();
+        out
+    }
+
+    /// The eager checks a token with lower-case id `w` may pass.
+    #[inline]
+    pub(crate) fn hits(&self, w: u32) -> &[EagerHit] {
+        let w = w as usize;
+        match (self.start.get(w), self.start.get(w + 1)) {
+            (Some(&a), Some(&b)) => self.hits.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 }
 
@@ -203,6 +411,16 @@ impl Membership {
             }
         }
         m
+    }
+
+    /// The one-token membership bits of word `id` (empty for `NONE`).
+    #[inline]
+    pub(crate) fn row(&self, id: u32) -> &[u64] {
+        if id == super::lexicon::NONE {
+            return &[];
+        }
+        let k = id as usize * self.stride;
+        self.one.get(k..k + self.stride).unwrap_or(&[])
     }
 
     /// Whether word `id` is a one-token entry of lexicon `l`.
@@ -255,6 +473,8 @@ pub(crate) struct Compiled {
     pub index: Index,
     /// The start checks the programs use.
     pub starts: Vec<StartCheck>,
+    /// The start checks decided by word ids alone.
+    pub eager: EagerStarts,
     /// Lexicon membership of lower-case word ids (lexicons matched in
     /// lower case).
     pub lower_members: Membership,
@@ -365,6 +585,14 @@ pub(crate) fn compile(
         return Err(Error::many(errors));
     }
     let index = Index::build(&programs, vocab.lower_len(), labels.len());
+    let lower_of = |text: &str| {
+        let toks = tokenizer.tokenize(text);
+        match toks.as_slice() {
+            [t] => vocab.get_lower(&normal_form(text, t)),
+            _ => None,
+        }
+    };
+    let eager = EagerStarts::build(&starts.checks, vocab.lower_len(), lower_of);
     let lower_members = Membership::build(&lexicons, vocab.lower_len(), |l| !l.exact);
     let exact_members = Membership::build(&lexicons, vocab.exact_len(), |l| l.exact);
     Ok(Compiled {
@@ -374,6 +602,7 @@ pub(crate) fn compile(
         programs,
         index,
         starts: starts.checks,
+        eager,
         lower_members,
         exact_members,
     })
@@ -652,9 +881,19 @@ impl Emitter<'_> {
                 }
             }
             NodeKind::Lex(name) => Test::Lex(self.lex_id(name, node.at)?),
-            NodeKind::Not(inner) => Test::Not(Box::new(self.test(inner)?)),
+            NodeKind::Not(inner) => {
+                let t = Test::Not(Box::new(self.test(inner)?));
+                match Flat::of(std::slice::from_ref(&t), self.lexicons) {
+                    Some(f) => Test::Flat(Box::new(f)),
+                    None => t,
+                }
+            }
             NodeKind::And(v) => {
-                Test::And(v.iter().map(|n| self.test(n)).collect::<Result<Vec<_>, _>>()?.into())
+                let v = v.iter().map(|n| self.test(n)).collect::<Result<Vec<_>, _>>()?;
+                match Flat::of(&v, self.lexicons) {
+                    Some(f) => Test::Flat(Box::new(f)),
+                    None => Test::And(v.into()),
+                }
             }
             NodeKind::Alt(v) => {
                 Test::Or(v.iter().map(|n| self.test(n)).collect::<Result<Vec<_>, _>>()?.into())

@@ -10,7 +10,7 @@
 //! reached that end. All buffers live in a [`Scratch`] that is reused, so
 //! nothing is allocated per token once it has grown.
 
-use super::compile::{Compiled, Inst, Program, StartCheck, Test};
+use super::compile::{Compiled, Flat, Inst, Membership, Program, StartCheck, Test};
 use super::index::Trig;
 use super::lexicon::NONE;
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
@@ -54,6 +54,33 @@ struct StartSets {
 }
 
 impl StartSets {
+    /// Forgets the previous sentence's sets, and computes the eager ones
+    /// in one pass over the words.
+    fn reset_eager(&mut self, cx: &Cx<'_>) {
+        let eager = &cx.compiled.eager;
+        self.reset(cx.compiled.starts.len(), cx.tokens.len());
+        let w = self.words;
+        for &c in &eager.checks {
+            let k = c as usize;
+            self.bits[k * w..(k + 1) * w].fill(0);
+            self.done[k] = self.gen;
+        }
+        for (pos, &id) in cx.facts.words.iter().enumerate() {
+            if id == NONE {
+                continue;
+            }
+            for h in eager.hits(id) {
+                if h.exact != NONE {
+                    let want = eager.exact.get(h.exact as usize).map_or("", |s| &**s);
+                    if !cx.tokens[pos].span.range().eq_text(cx.text, want) {
+                        continue;
+                    }
+                }
+                self.bits[h.check as usize * w + pos / 64] |= 1 << (pos % 64);
+            }
+        }
+    }
+
     /// Forgets the previous sentence's sets.
     fn reset(&mut self, checks: usize, tokens: usize) {
         self.words = tokens.div_ceil(64).max(1);
@@ -403,7 +430,7 @@ pub(crate) fn find(
     let first_out = out.len();
     let Scratch { facts, state, cands, starts, .. } = sc;
     let cx = Cx { text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
-    starts.reset(compiled.starts.len(), e0 - s0);
+    starts.reset_eager(&cx);
     for &r in cands.iter() {
         let Some(prog) = compiled.programs.get(r as usize) else { continue };
         let bits = starts.get(&cx, prog.first);
@@ -631,10 +658,39 @@ fn eval(cx: &Cx<'_>, t: &Test, pos: usize) -> bool {
             };
             ids.get(pos).is_some_and(|&id| members.one(id, *l))
         }),
+        Test::Flat(flat) => eval_flat(cx, flat, pos),
         Test::Not(x) => !eval(cx, x, pos),
         Test::And(v) => v.iter().all(|x| eval(cx, x, pos)),
         Test::Or(v) => v.iter().any(|x| eval(cx, x, pos)),
     }
+}
+
+#[inline]
+fn eval_flat(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
+    let f = cx.facts;
+    let Some(&shape) = f.shapes.get(pos) else { return false };
+    if shape & t.shapes_all != t.shapes_all
+        || shape & t.shapes_none != 0
+        || t.shapes_any.iter().any(|&g| shape & g == 0)
+    {
+        return false;
+    }
+    let word = f.words.get(pos).copied().unwrap_or(NONE);
+    if t.word.is_some_and(|w| w != word) || t.words_none.contains(&word) {
+        return false;
+    }
+    let c = cx.compiled;
+    let lexicons = |all: &[u64], none: &[u64], ids: &[u32], members: &Membership| {
+        if all.is_empty() && none.is_empty() {
+            return true;
+        }
+        let row = members.row(ids.get(pos).copied().unwrap_or(NONE));
+        let has = |k: usize| row.get(k).copied().unwrap_or(0);
+        all.iter().enumerate().all(|(k, &m)| has(k) & m == m)
+            && none.iter().enumerate().all(|(k, &m)| has(k) & m == 0)
+    };
+    lexicons(&t.lower_all, &t.lower_none, &f.words, &c.lower_members)
+        && lexicons(&t.exact_all, &t.exact_none, &f.exact, &c.exact_members)
 }
 
 /// Compares the text a byte range covers with a string, never panicking.
