@@ -148,6 +148,9 @@ impl Flat {
 pub(crate) enum Inst {
     /// One token with this lower-case id.
     Word(u32),
+    /// One token whose lower-case id is one of these (sorted): an
+    /// alternation of single words.
+    Words(Box<[u32]>),
     /// One token written exactly so.
     Exact(Box<str>),
     /// Any one token.
@@ -217,6 +220,13 @@ impl First {
                     continue;
                 }
                 Inst::Word(id) => First::Word(*id),
+                Inst::Words(ids) => {
+                    found.extend(ids.iter().map(|&id| First::Word(id)));
+                    if found.len() > MAX_CHOICES {
+                        return First::Any;
+                    }
+                    continue;
+                }
                 Inst::Exact(s) => First::Exact(s.clone()),
                 Inst::Test(t) => First::Test(t.clone()),
                 Inst::Lex(l) => First::Lex(*l),
@@ -636,6 +646,9 @@ impl Emitter<'_> {
         let triggers = self.triggers(pattern).map(|(t, _)| t);
         let mut required = Vec::new();
         self.required(pattern, &mut required);
+        // Small groups first: they are the likeliest to be missing, and
+        // the cheapest to check.
+        required.sort_by_key(Vec::len);
         let captures: Vec<Arc<str>> = self.captures.iter().map(|c| Arc::from(c.as_str())).collect();
         let insts = std::mem::take(&mut self.insts);
         Ok(Program {
@@ -775,6 +788,10 @@ impl Emitter<'_> {
                     self.emit(n)?;
                 }
             }
+            NodeKind::Alt(v) if self.single_words(v).is_some() => {
+                let ids = self.single_words(v).unwrap_or_default();
+                self.push(Inst::Words(ids.into()));
+            }
             NodeKind::Alt(v) => {
                 let mut jumps = Vec::new();
                 for (k, branch) in v.iter().enumerate() {
@@ -832,6 +849,31 @@ impl Emitter<'_> {
             return Err(too_big(self.insts.len(), node.at));
         }
         Ok(())
+    }
+
+    /// The lower-case ids of an alternation whose branches are all one
+    /// word each (not written exactly), sorted; `None` otherwise.
+    fn single_words(&mut self, branches: &[Node]) -> Option<Vec<u32>> {
+        if branches.len() < 2 {
+            return None;
+        }
+        let mut ids = Vec::with_capacity(branches.len());
+        for b in branches {
+            let mut node = b;
+            while let NodeKind::Seq(v) = &node.kind {
+                match v.as_slice() {
+                    [one] => node = one,
+                    _ => return None,
+                }
+            }
+            let NodeKind::Lit { text, exact: false } = &node.kind else { return None };
+            let toks = self.tokenizer.tokenize(text);
+            let [t] = toks.as_slice() else { return None };
+            ids.push(self.vocab.intern_lower(&normal_form(text, t)));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
     }
 
     /// `count` nested greedy optional copies: each later copy is tried

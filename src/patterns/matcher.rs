@@ -550,6 +550,7 @@ fn longest_at(
                     break;
                 }
                 Inst::Word(id) => pos < limit && facts.words[pos] == *id,
+                Inst::Words(ids) => pos < limit && ids.binary_search(&facts.words[pos]).is_ok(),
                 Inst::Exact(s) => pos < limit && cx.tokens[pos].span.range().eq_text(cx.text, s),
                 Inst::Any => pos < limit,
                 Inst::Test(t) => pos < limit && eval(cx, t, pos),
