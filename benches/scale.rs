@@ -1,7 +1,7 @@
 //! How the gazetteer stage scales with the number of aliases: 10k and 100k
 //! generated aliases (1M with `RECON_BENCH_1M=1`), added to the default
-//! model, scanned over the news text; and how extraction scales with text
-//! length (1 KB, 100 KB, 10 MB).
+//! model, scanned over the committed news corpus (`benches/data/corpus/`);
+//! and how extraction scales with text length (1 KB, 100 KB, 10 MB).
 //!
 //! The gazetteers are generated reproducibly from the embedded name lists
 //! (given name + surname people) and designator patterns (letters, hyphen,
@@ -19,12 +19,16 @@ use std::time::Instant;
 mod generate;
 use generate::generated;
 
+/// The committed articles of `benches/data/corpus/`, separated by blank
+/// lines and repeated, cut to `bytes` (on a character boundary).
 fn news(bytes: usize) -> String {
-    let one = include_str!("data/news.txt");
-    let mut s = String::with_capacity(bytes + one.len());
-    while s.len() < bytes {
-        s.push_str(one);
-        s.push('\n');
+    let mut s = String::with_capacity(bytes + 8192);
+    for a in generate::corpus_articles().iter().cycle() {
+        if s.len() >= bytes {
+            break;
+        }
+        s.push_str(a.trim_end());
+        s.push_str("\n\n");
     }
     let mut end = bytes.min(s.len());
     while !s.is_char_boundary(end) {
