@@ -3,8 +3,10 @@
 //!
 //! A normal form is lower case, writes typographic quotes and dashes as
 //! ASCII, drops the `-` and `/` inside designators (`Su-35` -> `su35`) and
-//! the `,` inside numbers (`18,000` -> `18000`). It never holds a space or a
-//! NUL byte: those separate tokens and sentences in the matching buffer.
+//! the `,` inside numbers (`18,000` -> `18000`). [`push_token`] writes any
+//! token's form; [`ascii_form`] is the fast path the gazetteer takes for
+//! ASCII tokens of text (no heap, eight bytes at a time), with the same
+//! result.
 
 use crate::tokenize::{Token, TokenKind};
 
@@ -30,6 +32,122 @@ pub(crate) fn push_token(text: &str, tok: &Token, out: &mut String) {
             push_lower(s, out, |_| false);
         }
     }
+}
+
+/// Longest token [`ascii_form`] handles.
+pub(crate) const ASCII_FORM_MAX: usize = 32;
+
+/// `MASKS[n]` keeps the low `n` bytes of a word.
+pub(crate) const MASKS: [u64; 9] = {
+    let mut m = [0u64; 9];
+    let mut n = 1;
+    while n < 9 {
+        m[n] = u64::MAX >> (64 - 8 * n);
+        n += 1;
+    }
+    m
+};
+
+/// The normal form of `tok` when the token is ASCII and at most
+/// [`ASCII_FORM_MAX`] bytes long, written into `buf[..n]` without touching
+/// the heap; returns `n`. The fast path for matching text: `None` for other
+/// tokens, whose form [`push_token`] writes. Both give the same normal
+/// form. Bytes of `buf` past `n` may hold anything.
+#[inline]
+pub(crate) fn ascii_form(text: &str, tok: &Token, buf: &mut [u8; ASCII_FORM_MAX]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let s = bytes.get(tok.span.start..tok.span.end)?;
+    if s.len() > ASCII_FORM_MAX {
+        return None;
+    }
+    // Most tokens are lower-cased and nothing more; but a designator drops
+    // `-` and `/`, a number `,`, and punctuation keeps its first character
+    // only, a space character becoming `_`.
+    let kind = tok.kind;
+    let drop: Option<fn(u8) -> bool> = if kind == TokenKind::Designator {
+        Some(|b| b == b'-' || b == b'/')
+    } else if kind == TokenKind::Number {
+        Some(|b| b == b',')
+    } else {
+        None
+    };
+    if kind == TokenKind::Punct && (s.len() != 1 || (s[0] as char).is_whitespace()) {
+        let c = *s.first()?;
+        if !c.is_ascii() {
+            return None;
+        }
+        buf[0] = if (c as char).is_whitespace() { b'_' } else { c };
+        return Some(1);
+    }
+    match drop {
+        Some(drop) if s.iter().any(|&b| drop(b)) => {
+            let mut n = 0;
+            for &b in s {
+                if !b.is_ascii() {
+                    return None;
+                }
+                if !drop(b) {
+                    buf[n] = b.to_ascii_lowercase();
+                    n += 1;
+                }
+            }
+            Some(n)
+        }
+        _ => lower_words(bytes, tok.span.start, s.len(), buf),
+    }
+}
+
+/// Lower-cases the `n` bytes of `text` from `start` (at most
+/// [`ASCII_FORM_MAX`]) into `buf` eight at a time; `None` when one is not
+/// ASCII.
+#[inline]
+fn lower_words(
+    text: &[u8],
+    start: usize,
+    n: usize,
+    buf: &mut [u8; ASCII_FORM_MAX],
+) -> Option<usize> {
+    // Eight bytes of text from `at`, the first `k` of them kept (bytes past
+    // the token's end are read when there are any, then masked off).
+    let word = |at: usize, k: usize| -> u64 {
+        let w = match text.get(at..at + 8) {
+            Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+            None => {
+                let mut b = [0u8; 8];
+                let k = k.min(8);
+                b[..k].copy_from_slice(&text[at..at + k]);
+                u64::from_le_bytes(b)
+            }
+        };
+        w & MASKS[k.min(8)]
+    };
+    if n <= 8 {
+        // Most tokens: one word.
+        buf[..8].copy_from_slice(&lower_word(word(start, n))?.to_le_bytes());
+        return Some(n);
+    }
+    let mut i = 0;
+    while i < n {
+        let lower = lower_word(word(start + i, n - i))?;
+        buf[i..i + 8].copy_from_slice(&lower.to_le_bytes());
+        i += 8;
+    }
+    Some(n)
+}
+
+/// The eight bytes of `w` in lower case; `None` when one is not ASCII.
+#[inline]
+fn lower_word(w: u64) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    if w & HIGH != 0 {
+        return None;
+    }
+    // Bytes are below 0x80, so adding to them carries into no other byte:
+    // the high bit of each byte tells `>= 'A'` and `> 'Z'`.
+    let ge_a = w + ONES * (0x80 - u64::from(b'A'));
+    let gt_z = w + ONES * (0x80 - u64::from(b'Z') - 1);
+    Some(w | (ge_a & !gt_z & HIGH) >> 2)
 }
 
 /// Lower-cases `s` into `out`, skipping chars for which `skip` is true.
@@ -72,6 +190,48 @@ mod tests {
             out.push(' ');
         }
         out.trim_end().to_string()
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees() {
+        let text = "Gen. Li's Su-35s, F/A-18E and 18,000 U.S. troops flew \u{b} over \0 the \
+                    U.S.-supplied base (ABC) at 10:45; O'Brien said: \"no\" -- MiG-29SMT? \
+                    Israel’s ÉCOLE Straße. [x] {y} @z #w $5 100% a+b=c ~ ` ^ | \\ / * &.";
+        let toks = Tokenizer::new().tokenize(text);
+        let mut buf = [0u8; ASCII_FORM_MAX];
+        let mut fast = 0;
+        for t in &toks {
+            let mut slow = String::new();
+            push_token(text, t, &mut slow);
+            match ascii_form(text, t, &mut buf) {
+                Some(n) => {
+                    fast += 1;
+                    assert_eq!(&buf[..n], slow.as_bytes(), "{:?}", t.as_str(text));
+                }
+                None => assert!(!t.as_str(text).is_ascii(), "{:?}", t.as_str(text)),
+            }
+        }
+        assert!(fast > 50, "{fast}");
+        // Words of every length, mid-text and at the very end (where fewer
+        // than 8 bytes follow), with the characters around A-Z and a-z.
+        let letters = "AbCdEfGhIjKlMnOpQrStUvWxYzZaAz";
+        for n in 1..=ASCII_FORM_MAX + 1 {
+            let word: String = letters.chars().cycle().take(n).collect();
+            for text in [format!("{word} x"), format!("x {word}"), format!("@[`{{ {word}")] {
+                for t in &Tokenizer::new().tokenize(&text) {
+                    let mut slow = String::new();
+                    push_token(&text, t, &mut slow);
+                    if let Some(n) = ascii_form(&text, t, &mut buf) {
+                        assert_eq!(&buf[..n], slow.as_bytes(), "{text:?}");
+                    } else {
+                        assert!(t.span.len() > ASCII_FORM_MAX, "{text:?}");
+                    }
+                }
+            }
+        }
+        let long = "A".repeat(ASCII_FORM_MAX + 1);
+        let t = Tokenizer::new().tokenize(&long)[0];
+        assert!(ascii_form(&long, &t, &mut buf).is_none());
     }
 
     #[test]

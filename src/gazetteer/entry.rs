@@ -107,6 +107,36 @@ impl Entry {
         }
     }
 
+    /// An entry from all its parts at once (what the file loaders read):
+    /// as `Entry::new(canonical, label)` with `aliases` added, but without
+    /// moving the entry once per part.
+    pub(crate) fn from_parts<'a>(
+        canonical: &str,
+        label: &str,
+        aliases: impl ExactSizeIterator<Item = &'a str>,
+        id: Option<String>,
+        case: CaseMode,
+        match_canonical: bool,
+        meta: Vec<(String, String)>,
+    ) -> Entry {
+        let mut all = Vec::with_capacity(1 + aliases.len());
+        all.push(canonical.to_owned());
+        for a in aliases {
+            if !all.iter().any(|b| b == a) {
+                all.push(a.to_owned());
+            }
+        }
+        Entry {
+            canonical: canonical.to_owned(),
+            label: label.to_owned(),
+            aliases: all,
+            id,
+            case,
+            match_canonical,
+            meta,
+        }
+    }
+
     /// Whether the canonical name is matched in text (default: yes). A
     /// demonym entry names its country as canonical ("India" for "Indian")
     /// but must not match the country's name.

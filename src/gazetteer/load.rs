@@ -28,6 +28,7 @@
 use super::entry::{CaseMode, Entry};
 use crate::error::{column_of, Error, ErrorKind};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Where an entry came from, so that later checks (duplicate ids) can
@@ -170,13 +171,12 @@ fn parse_row(
     for (field, column) in fields.iter().zip(columns) {
         let start = offset;
         offset += field.len() + 1;
-        let parts =
-            unescape(field, *column == Column::Aliases).map_err(|(k, b)| at(k, start + b))?;
         match column {
             Column::Aliases => {
                 if field.is_empty() {
                     continue;
                 }
+                let parts = unescape(field, true).map_err(|(k, b)| at(k, start + b))?;
                 for (alias, b) in parts {
                     if alias.trim().is_empty() {
                         return Err(at(ErrorKind::EmptyAlias, start + b));
@@ -185,7 +185,7 @@ fn parse_row(
                 }
             }
             other => {
-                let value = parts.into_iter().next().map(|(v, _)| v).unwrap_or_default();
+                let value = unescape_one(field).map_err(|(k, b)| at(k, start + b))?;
                 match other {
                     Column::Canonical => {
                         if value.trim().is_empty() {
@@ -202,11 +202,17 @@ fn parse_row(
                     Column::Id => {
                         if !value.is_empty() {
                             id = Some(value);
-                            id_column = column_of(line, start);
+                            // Columns count chars; in ASCII, bytes.
+                            id_column = if line.as_bytes()[..start].is_ascii() {
+                                start + 1
+                            } else {
+                                column_of(line, start)
+                            };
                         }
                     }
                     Column::Case => {
                         case = value.trim().parse().map_err(|()| {
+                            let value = value.into_owned();
                             at(ErrorKind::InvalidValue { field: "case".into(), value }, start)
                         })?;
                     }
@@ -216,6 +222,7 @@ fn parse_row(
                             "no" => false,
                             _ => {
                                 let field = "match_canonical".into();
+                                let value = value.into_owned();
                                 return Err(at(ErrorKind::InvalidValue { field, value }, start));
                             }
                         };
@@ -233,24 +240,50 @@ fn parse_row(
     let (Some(canonical), Some(label)) = (canonical, label) else {
         unreachable!("the header requires canonical and label")
     };
-    let mut entry =
-        Entry::new(canonical.trim(), label.trim()).case(case).match_canonical(match_canonical);
-    for a in aliases {
-        entry = entry.alias(a.trim());
-    }
-    if let Some(id) = id {
-        entry = entry.id(id);
-    }
-    for (k, v) in meta {
-        entry = entry.meta(k, v);
-    }
+    let entry = Entry::from_parts(
+        canonical.trim(),
+        label.trim(),
+        aliases.iter().map(|a| a.trim()),
+        id.map(Cow::into_owned),
+        case,
+        match_canonical,
+        meta.into_iter().map(|(k, v)| (k, v.into_owned())).collect(),
+    );
     Ok((entry, Origin { line: lineno, id_column }))
+}
+
+/// The parts of a field, each with its byte offset in the field.
+type Parts<'a> = Vec<(Cow<'a, str>, usize)>;
+
+/// Unescapes a field that is not split.
+fn unescape_one(field: &str) -> Result<Cow<'_, str>, (ErrorKind, usize)> {
+    if field.contains('\\') {
+        let mut parts = unescape(field, false)?;
+        Ok(parts.pop().map(|(v, _)| v).unwrap_or_default())
+    } else {
+        Ok(Cow::Borrowed(field))
+    }
 }
 
 /// Unescapes a field. When `split` is true, an unescaped `|` separates
 /// parts. Returns each part with the byte offset (in the field) where it
 /// starts; on error, the kind and the offset of the bad escape.
-fn unescape(field: &str, split: bool) -> Result<Vec<(String, usize)>, (ErrorKind, usize)> {
+fn unescape(field: &str, split: bool) -> Result<Parts<'_>, (ErrorKind, usize)> {
+    if !field.contains('\\') {
+        // Nothing to unescape (the common case): borrow the parts.
+        if !split {
+            return Ok(vec![(Cow::Borrowed(field), 0)]);
+        }
+        let mut at = 0;
+        return Ok(field
+            .split('|')
+            .map(|part| {
+                let start = at;
+                at += part.len() + 1;
+                (Cow::Borrowed(part), start)
+            })
+            .collect());
+    }
     let mut parts = Vec::new();
     let mut cur = String::with_capacity(field.len());
     let mut part_start = 0;
@@ -268,13 +301,13 @@ fn unescape(field: &str, split: bool) -> Result<Vec<(String, usize)>, (ErrorKind
                 None => return Err((ErrorKind::BadEscape("\\".into()), i)),
             },
             '|' if split => {
-                parts.push((std::mem::take(&mut cur), part_start));
+                parts.push((Cow::Owned(std::mem::take(&mut cur)), part_start));
                 part_start = i + 1;
             }
             c => cur.push(c),
         }
     }
-    parts.push((cur, part_start));
+    parts.push((Cow::Owned(cur), part_start));
     Ok(parts)
 }
 

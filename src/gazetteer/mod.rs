@@ -1,14 +1,17 @@
-//! The gazetteer: a dictionary of entries compiled into one Aho-Corasick
-//! automaton, matched against tokenized text.
+//! The gazetteer: a dictionary of entries compiled into a trie over token
+//! normal forms, matched against tokenized text.
 //!
 //! # How matching works
 //!
-//! Aliases and text are both tokenized and written in their normal forms
-//! (see `normalize`), tokens joined by one space, sentences by a NUL. Every
-//! key is wrapped in spaces, so a match always starts and ends on token
-//! boundaries ("China" is not found in "chinaware", nor "Su-35" in
-//! "Su-355"). The automaton uses leftmost-longest semantics, so "South China
-//! Sea" wins over "China" and "PLA General Armaments Department" over "PLA".
+//! Aliases and text are both tokenized and their tokens written in normal
+//! form (see `normalize`). An alias's keys are sequences of normal forms;
+//! a match is a run of whole tokens inside one sentence whose normal forms
+//! are a key, so a match always starts and ends on token boundaries
+//! ("China" is not found in "chinaware", nor "Su-35" in "Su-355").
+//! Matches are leftmost-longest and do not overlap: "South China Sea" wins
+//! over "China" and "PLA General Armaments Department" over "PLA". When the
+//! longest key at a position fails the case check, nothing starts there
+//! and matching goes on at the next token.
 //!
 //! Variants are keys too: designators with and without the hyphen or space
 //! (`Su-35`, `SU-35`, `Su 35`, `Su35`), a word and a number joined (`Type
@@ -31,21 +34,25 @@
 mod entry;
 mod keys;
 mod load;
+mod trie;
+mod vocab;
 
 pub use entry::{CaseMode, Entry, EntryId};
 
 use crate::error::{Error, ErrorKind};
 use crate::limits::Limits;
+use crate::normalize;
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token, Tokenizer};
-use aho_corasick::{AhoCorasick, Input, MatchKind};
-use keys::{alias_keys, case_agrees, CaseRule};
+use keys::{case_agrees, CaseRule, KeyGen};
 use load::Origin;
 use std::collections::HashMap;
 use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
+use trie::{KeyRec, Trie, NONE};
+use vocab::{FastBuildHasher, Vocab};
 
 /// Collects entries, then compiles them into a [`Gazetteer`].
 ///
@@ -69,9 +76,10 @@ use std::sync::Arc;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct GazetteerBuilder {
-    entries: Vec<Entry>,
+    /// Shared with the built gazetteers, so building copies no entry.
+    entries: Vec<Arc<Entry>>,
     priorities: Vec<i32>,
-    ids: HashMap<String, usize>,
+    ids: HashMap<String, usize, FastBuildHasher>,
     priority: i32,
     limits: Limits,
     /// Aliases (canonical names included) added so far.
@@ -167,7 +175,7 @@ impl GazetteerBuilder {
             self.ids.insert(id.to_owned(), index);
         }
         self.alias_count += aliases;
-        self.entries.push(entry);
+        self.entries.push(Arc::new(entry));
         self.priorities.push(self.priority);
         Ok(EntryId(index as u32))
     }
@@ -250,60 +258,65 @@ impl GazetteerBuilder {
     ///
     /// # Errors
     ///
-    /// When the automaton cannot be built (it is too large).
+    /// When the tables cannot be built (more than 2³² − 1 keys, trie nodes
+    /// or distinct tokens, or 4 GiB of token text).
     pub fn build(&self) -> Result<Gazetteer, Error> {
         let tk = Tokenizer::new();
-        let mut key_ids: HashMap<String, u32> = HashMap::new();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut cands: Vec<Vec<Cand>> = Vec::new();
-        let mut labels: HashMap<&str, Arc<str>> = HashMap::new();
-        let mut compiled = Vec::with_capacity(self.entries.len());
-        let mut alias_count = 0;
+        let mut vocab = Vocab::default();
+        let mut gen = KeyGen::default();
+        // One candidate per alias; the tokens of all keys, and one record
+        // per key naming its alias.
+        let mut aliases: Vec<Cand> = Vec::new();
+        let mut toks: Vec<u32> = Vec::new();
+        let mut keys: Vec<KeyRec> = Vec::new();
+        // Per alias: the vocabulary number of each piece (interned once).
+        let mut piece_ids: Vec<u32> = Vec::new();
         for (i, entry) in self.entries.iter().enumerate() {
-            let label =
-                labels.entry(entry.label()).or_insert_with(|| Arc::from(entry.label())).clone();
-            compiled.push(CompiledEntry {
-                entry: Arc::new(entry.clone()),
-                canonical: Arc::from(entry.canonical()),
-                label,
-                priority: self.priorities[i],
-            });
             for (a, alias) in entry.matched_aliases() {
-                alias_count += 1;
-                let (keys, rule) = alias_keys(&tk, alias, entry.case_mode())?;
-                for key in keys {
-                    let next = patterns.len() as u32;
-                    let k = *key_ids.entry(key.text.clone()).or_insert_with(|| {
-                        patterns.push(key.text);
-                        cands.push(Vec::new());
-                        next
-                    });
-                    let list = &mut cands[k as usize];
-                    if !list.iter().any(|c| c.entry == i as u32) {
-                        list.push(Cand { entry: i as u32, alias: a as u32, rule, trim: key.trim });
+                let rule = gen.generate(&tk, alias, entry.case_mode())?;
+                let alias_index = u32::try_from(aliases.len()).map_err(|_| {
+                    Error::new(ErrorKind::Build("too many gazetteer aliases".into()))
+                })?;
+                aliases.push(Cand { entry: i as u32, alias: a as u32, rule, trim: 0, last: false });
+                piece_ids.clear();
+                piece_ids.resize(gen.pieces_len(), NONE);
+                // A key made twice (with different trims) is left to the
+                // trie, which keeps the smaller trim.
+                for (pieces, trim) in gen.keys() {
+                    let start = toks.len();
+                    for &p in pieces {
+                        let id = &mut piece_ids[p as usize];
+                        if *id == NONE {
+                            *id = vocab.intern(gen.piece(p))?;
+                        }
+                        toks.push(*id);
                     }
+                    keys.push(KeyRec::new(start, pieces.len() as u32, trim, alias_index)?);
                 }
             }
         }
-        let ac = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .build(&patterns)
-                    .map_err(|e| Error::new(ErrorKind::Build(e.to_string())))?,
-            )
-        };
+        let alias_count = aliases.len();
+        vocab.shrink_to_fit();
+        let trie = Trie::build(vocab.len(), toks, keys, aliases)?;
+        // The entries are compiled after the trie, so that they and the
+        // trie's working memory are not needed at the same time.
+        let mut labels: HashMap<&str, Arc<str>, FastBuildHasher> = HashMap::default();
+        let entries = self
+            .entries
+            .iter()
+            .zip(&self.priorities)
+            .map(|(entry, &priority)| CompiledEntry {
+                entry: entry.clone(),
+                canonical: Arc::from(entry.canonical()),
+                label: labels
+                    .entry(entry.label())
+                    .or_insert_with(|| Arc::from(entry.label()))
+                    .clone(),
+                priority,
+            })
+            .collect();
         Ok(Gazetteer {
-            inner: Arc::new(Inner {
-                entries: compiled,
-                cands: cands.into_iter().map(Vec::into_boxed_slice).collect(),
-                ac,
-                alias_count,
-                tokenizer: tk,
-            }),
+            inner: Arc::new(Inner { entries, vocab, trie, alias_count, tokenizer: tk }),
         })
     }
 }
@@ -327,12 +340,17 @@ fn read_utf8<R: Read>(mut reader: R, name: Option<&str>) -> Result<String, Error
     String::from_utf8(bytes).map_err(|e| crate::error::not_utf8(&e, name))
 }
 
+/// An entry a key stands for.
 #[derive(Clone, Copy, Debug)]
-struct Cand {
+pub(crate) struct Cand {
     entry: u32,
+    /// Which of the entry's aliases made the key.
     alias: u32,
     rule: CaseRule,
+    /// Bytes of plural ending to leave out of the span.
     trim: u8,
+    /// The last candidate of its key.
+    last: bool,
 }
 
 #[derive(Debug)]
@@ -346,8 +364,8 @@ pub(crate) struct CompiledEntry {
 #[derive(Debug)]
 struct Inner {
     entries: Vec<CompiledEntry>,
-    cands: Vec<Box<[Cand]>>,
-    ac: Option<AhoCorasick>,
+    vocab: Vocab,
+    trie: Trie,
     alias_count: usize,
     tokenizer: Tokenizer,
 }
@@ -376,7 +394,8 @@ pub struct GazMatch {
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     norm: String,
-    starts: Vec<u32>,
+    /// Vocabulary number of each token (`Vocab::miss` when in no key).
+    ids: Vec<u32>,
 }
 
 impl Gazetteer {
@@ -413,13 +432,11 @@ impl Gazetteer {
         &self.inner.entries[id.as_usize()]
     }
 
-    /// Bytes of heap memory the automaton and the candidate tables use
-    /// (the entries themselves not counted).
+    /// Bytes of heap memory the matching tables use: the vocabulary of
+    /// token normal forms, the key trie and the candidate table (the
+    /// entries themselves not counted).
     pub fn memory_usage(&self) -> usize {
-        let ac = self.inner.ac.as_ref().map_or(0, AhoCorasick::memory_usage);
-        let cands: usize =
-            self.inner.cands.iter().map(|c| c.len() * std::mem::size_of::<Cand>() + 16).sum();
-        ac + cands
+        self.inner.vocab.heap_bytes() + self.inner.trie.heap_bytes()
     }
 
     /// Finds the entries named in `text`, in text order, without overlaps.
@@ -438,18 +455,23 @@ impl Gazetteer {
     /// # Ok::<(), recon::Error>(())
     /// ```
     pub fn find_all(&self, text: &str) -> Vec<GazMatch> {
+        // Tokens, sentences, matching scratch and matches.
+        type Buffers = (Vec<Token>, Vec<Sentence>, Scratch, Vec<GazMatch>);
         thread_local! {
             // Buffers reused across calls on one thread: tokenizing and
             // matching allocate nothing once they have grown.
-            static BUFFERS: std::cell::RefCell<(Vec<Token>, Vec<Sentence>, Scratch)> =
-                std::cell::RefCell::default();
+            static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
         }
         let mut out = Vec::new();
-        let mut run = |(tokens, sentences, scratch): &mut (Vec<Token>, Vec<Sentence>, Scratch)| {
+        let mut run = |(tokens, sentences, scratch, found): &mut Buffers| {
             let tk = self.inner.tokenizer;
             tk.tokenize_into(text, tokens);
             tk.sentences_into(text, tokens, sentences);
-            self.find_into(text, tokens, sentences, scratch, &mut out);
+            found.clear();
+            self.find_into(text, tokens, sentences, scratch, found);
+            // One allocation of the right size for the result.
+            out.reserve_exact(found.len());
+            out.append(found);
         };
         let done = BUFFERS.try_with(|b| b.try_borrow_mut().map(|mut b| run(&mut b)).is_ok());
         if done != Ok(true) {
@@ -467,40 +489,68 @@ impl Gazetteer {
         scratch: &mut Scratch,
         out: &mut Vec<GazMatch>,
     ) {
-        let Some(ac) = &self.inner.ac else { return };
-        let Scratch { norm, starts } = scratch;
-        norm.clear();
-        starts.clear();
-        norm.push(' ');
-        let mut sent = sentences.iter().map(|s| s.tokens.start).peekable();
-        for (i, t) in tokens.iter().enumerate() {
-            if sent.peek() == Some(&i) {
-                sent.next();
-                if i > 0 {
-                    norm.push_str("\0 ");
-                }
-            }
-            starts.push(norm.len() as u32);
-            crate::normalize::push_token(text, t, norm);
-            norm.push(' ');
+        let Inner { vocab, trie, .. } = &*self.inner;
+        if trie.is_empty() {
+            return;
         }
-        let hay = norm.as_str();
-        let mut pos = 0;
-        while pos < hay.len() {
-            let Some(m) = ac.find(Input::new(hay).span(pos..hay.len())) else { break };
-            let first = starts.partition_point(|&s| (s as usize) < m.start() + 1);
-            let last = starts.partition_point(|&s| (s as usize) < m.end() - 1);
-            if first >= last || first >= tokens.len() {
-                pos = m.start() + 1;
+        let Scratch { norm, ids } = scratch;
+        let mut small = [0u8; normalize::ASCII_FORM_MAX];
+        ids.clear();
+        // A token in no key gets `miss`, which the trie has no edge for.
+        let miss = vocab.miss();
+        ids.extend(tokens.iter().map(|t| match normalize::ascii_form(text, t, &mut small) {
+            Some(n) => vocab.get_padded(&small, n),
+            None => {
+                norm.clear();
+                normalize::push_token(text, t, norm);
+                vocab.get(norm.as_bytes()).unwrap_or(miss)
+            }
+        }));
+        // Matches stay inside a sentence: `stop` is where the sentence of
+        // token `i` ends.
+        let mut next_sentence = 0;
+        let mut stop = 0;
+        let mut i = 0;
+        while i < tokens.len() {
+            if i >= stop {
+                while sentences.get(next_sentence).is_some_and(|s| s.tokens.start <= i) {
+                    next_sentence += 1;
+                }
+                stop = sentences.get(next_sentence).map_or(tokens.len(), |s| s.tokens.start);
+                stop = stop.min(tokens.len());
+            }
+            let mut node = trie.root_child(ids[i]);
+            if node == NONE {
+                i += 1;
                 continue;
             }
-            let range = first..last;
-            match self.choose(text, tokens, range.clone(), m.pattern().as_usize()) {
-                Some((span, entry, alternatives)) => {
-                    out.push(GazMatch { span, tokens: range, entry, alternatives });
-                    pos = m.end() - 1;
+            // Walk as far as the trie goes; the longest key found wins.
+            let mut longest = None;
+            let mut end = i + 1;
+            loop {
+                if trie.is_key(node) {
+                    longest = Some((node, end));
                 }
-                None => pos = m.start() + 1,
+                if end >= stop {
+                    break;
+                }
+                let next = trie.child(node, ids[end]);
+                if next == NONE {
+                    break;
+                }
+                node = next;
+                end += 1;
+            }
+            let chosen = longest.and_then(|(node, end)| {
+                Some((end, self.choose(text, tokens, i..end, trie.cands(node))?))
+            });
+            match chosen {
+                Some((end, (span, entry, alternatives))) => {
+                    out.push(GazMatch { span, tokens: i..end, entry, alternatives });
+                    i = end;
+                }
+                // The longest key fails the case rules: nothing starts here.
+                None => i += 1,
             }
         }
     }
@@ -511,13 +561,13 @@ impl Gazetteer {
         text: &str,
         tokens: &[Token],
         range: Range<usize>,
-        key: usize,
+        cands: &[Cand],
     ) -> Option<(Span, EntryId, Vec<EntryId>)> {
         let start = tokens[range.start].span.start;
         let full_end = tokens[range.end - 1].span.end;
         let mut best: Option<(Cand, bool, Span)> = None;
         let mut passing: Vec<u32> = Vec::new();
-        for &c in self.inner.cands[key].iter() {
+        for &c in cands {
             let end = full_end.checked_sub(usize::from(c.trim))?;
             if end <= start || !text.is_char_boundary(end) {
                 continue;
@@ -529,11 +579,14 @@ impl Gazetteer {
             let e = &self.inner.entries[c.entry as usize];
             let alias = &e.entry.aliases()[c.alias as usize];
             let found = &text[start..end];
-            if !case_agrees(c.rule, alias, found) {
+            // Written exactly as the alias: agrees under every rule.
+            let exact = alias == found;
+            if !exact && !case_agrees(c.rule, alias, found) {
                 continue;
             }
-            passing.push(c.entry);
-            let exact = alias == found;
+            if cands.len() > 1 {
+                passing.push(c.entry);
+            }
             let better = match &best {
                 None => true,
                 Some((b, b_exact, _)) => {
@@ -665,5 +718,139 @@ mod tests {
         b.add(Entry::new("A", "X").id("x")).unwrap();
         let e = b.add(Entry::new("B", "X").id("x")).unwrap_err();
         assert_eq!(e.kind(), &ErrorKind::DuplicateId("x".into()));
+    }
+
+    #[test]
+    fn tokens_in_no_key_stop_a_match() {
+        let long = "Supercalifragilisticexpialidocious-Mk-1234";
+        let g = gaz(vec![
+            Entry::new("Iron Dome", "WEAPON_SYSTEM"),
+            Entry::new("Zürich", "LOCATION"),
+            Entry::new(long, "WEAPON_SYSTEM"),
+        ]);
+        assert_eq!(found(&g, "Iron Dome"), t(&[("Iron Dome", "Iron Dome")]));
+        // "Xyzzy" is in no key: nothing runs through it, at the end or not.
+        assert!(found(&g, "Iron Xyzzy Dome").is_empty());
+        assert!(found(&g, "Iron Xyzzy").is_empty());
+        assert!(found(&g, "Iron").is_empty());
+        // Non-ASCII tokens and tokens longer than the ASCII fast path.
+        assert_eq!(found(&g, "in ZÜRICH, not zürich"), t(&[("ZÜRICH", "Zürich")]));
+        let upper = long.to_uppercase();
+        let text = format!("the {long} and the {} or {upper}.", &long[..long.len() - 1]);
+        assert_eq!(found(&g, &text), t(&[(long, long), (&upper, long)]));
+        // An empty gazetteer finds nothing.
+        assert!(Gazetteer::empty().find_all("Iron Dome").is_empty());
+    }
+
+    #[test]
+    fn matches_stay_inside_sentences() {
+        let g = gaz(vec![Entry::new("New York", "LOCATION"), Entry::new("York", "LOCATION")]);
+        let text = "New York New York New York";
+        let tk = Tokenizer::new();
+        let tokens = tk.tokenize(text);
+        let sentence = |r: Range<usize>| Sentence {
+            span: Span::new(tokens[r.start].span.start, tokens[r.end - 1].span.end),
+            tokens: r,
+        };
+        // Sentences cut between "New" and "York" (tokens 2 | 3), and after
+        // a whole "New York" (tokens 4 | 5).
+        let sentences = [sentence(0..3), sentence(3..4), sentence(4..6)];
+        let mut out = Vec::new();
+        g.find_into(text, &tokens, &sentences, &mut Scratch::default(), &mut out);
+        let got: Vec<(Range<usize>, &str)> =
+            out.iter().map(|m| (m.tokens.clone(), g.entry(m.entry).canonical())).collect();
+        assert_eq!(got, [(0..2, "New York"), (3..4, "York"), (4..6, "New York")]);
+        // One sentence: three matches.
+        let mut out = Vec::new();
+        g.find_into(text, &tokens, &[sentence(0..6)], &mut Scratch::default(), &mut out);
+        assert_eq!(out.iter().map(|m| m.tokens.clone()).collect::<Vec<_>>(), [0..2, 2..4, 4..6]);
+    }
+
+    #[test]
+    fn longest_key_failing_the_case_rule_blocks_its_start() {
+        // At a position, only the longest key is tried; when its case check
+        // fails, nothing starts there (not even a shorter key) and matching
+        // goes on at the next token.
+        let g = gaz(vec![
+            Entry::new("Patriot", "WEAPON_SYSTEM"),
+            Entry::new("Patriot missile", "WEAPON_SYSTEM").case(CaseMode::Sensitive),
+            Entry::new("missile", "WEAPON_SYSTEM"),
+        ]);
+        assert_eq!(found(&g, "a Patriot missile"), t(&[("Patriot missile", "Patriot missile")]));
+        assert_eq!(found(&g, "a PATRIOT missile"), t(&[("missile", "missile")]));
+        assert_eq!(found(&g, "a PATRIOT"), t(&[("PATRIOT", "Patriot")]));
+        // A plural key whose ending is in capitals fails the same way.
+        let g = gaz(vec![
+            Entry::new("Tomahawk", "WEAPON_SYSTEM"),
+            Entry::new("Tomahawk cruise missile", "WEAPON_SYSTEM"),
+        ]);
+        assert_eq!(
+            found(&g, "Tomahawk cruise missiles"),
+            t(&[("Tomahawk cruise missile", "Tomahawk cruise missile")])
+        );
+        assert!(found(&g, "TOMAHAWK CRUISE MISSILES").is_empty());
+        assert_eq!(found(&g, "TOMAHAWK CRUISE"), t(&[("TOMAHAWK", "Tomahawk")]));
+    }
+
+    #[test]
+    fn multi_token_designator_variants() {
+        let g = gaz(vec![
+            Entry::new("Su-35 Flanker-E", "WEAPON_SYSTEM"),
+            Entry::new("Type 055 destroyer", "WEAPON_SYSTEM"),
+        ]);
+        // "Flanker-E" is three tokens (no digit: not a designator), so
+        // "flanker E" (no hyphen) and "FlankerE" (one token) are not it.
+        let text =
+            "Su-35 Flanker-E, SU 35 flanker E, Su35 FlankerE, SU35 flanker-e, Su 35 Flanker-Es, \
+                    Type-055 destroyers, type055 destroyer, Type 055 Destroyer; not Su-35 Flanker";
+        assert_eq!(
+            found(&g, text).into_iter().map(|p| p.0).collect::<Vec<_>>(),
+            [
+                "Su-35 Flanker-E",
+                "SU35 flanker-e",
+                "Su 35 Flanker-E",
+                "Type-055 destroyer",
+                "type055 destroyer",
+                "Type 055 Destroyer"
+            ]
+        );
+    }
+
+    #[test]
+    fn plurals_leave_their_ending_out() {
+        let g = gaz(vec![
+            Entry::new("F-16", "WEAPON_SYSTEM"),
+            Entry::new("Bus", "VEHICLE"),
+            Entry::new("Hama", "LOCATION"),
+            Entry::new("Hamas", "ORGANIZATION"),
+        ]);
+        assert_eq!(
+            found(&g, "F-16s, Buses, BUS, Hamas and Hama"),
+            t(&[
+                ("F-16", "F-16"),
+                ("Bus", "Bus"),
+                ("BUS", "Bus"),
+                ("Hamas", "Hamas"),
+                ("Hama", "Hama")
+            ])
+        );
+        // The ending must be in lower case.
+        assert!(found(&g, "F-16S").is_empty());
+        // Spans are byte offsets in the text, plural ending left out.
+        let m = &g.find_all("two F-16s")[0];
+        assert_eq!((m.span, m.tokens.clone()), (Span::new(4, 8), 1..2));
+    }
+
+    #[test]
+    fn memory_usage_counts_the_tables() {
+        let small = gaz(vec![Entry::new("A", "X")]);
+        let entries: Vec<Entry> =
+            (0..2000).map(|i| Entry::new(format!("Name{i} Surname{i}"), "PERSON")).collect();
+        let big = gaz(entries);
+        assert!(small.memory_usage() > 0);
+        // Each of 4,000 keys costs at least a candidate and a trie node.
+        assert!(big.memory_usage() > small.memory_usage() + 4000 * 16, "{}", big.memory_usage());
+        assert_eq!(big.aliases_len(), 2000);
+        assert_eq!(found(&big, "Name7 Surname7s"), t(&[("Name7 Surname7", "Name7 Surname7")]));
     }
 }
