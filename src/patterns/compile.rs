@@ -788,24 +788,42 @@ impl Emitter<'_> {
                     self.emit(n)?;
                 }
             }
-            NodeKind::Alt(v) if self.single_words(v).is_some() => {
-                let ids = self.single_words(v).unwrap_or_default();
-                self.push(Inst::Words(ids.into()));
-            }
             NodeKind::Alt(v) => {
+                // Single-word branches are tried as one instruction (they
+                // hold no capture, so their order does not matter); the
+                // other branches keep theirs.
+                let (words, others): (Vec<&Node>, Vec<&Node>) =
+                    v.iter().partition(|b| self.single_word(b).is_some());
+                let mut branches: Vec<Option<&Node>> = Vec::with_capacity(v.len());
+                if words.len() >= 2 {
+                    branches.push(None);
+                    branches.extend(others.into_iter().map(Some));
+                } else {
+                    branches.extend(v.iter().map(Some));
+                }
                 let mut jumps = Vec::new();
-                for (k, branch) in v.iter().enumerate() {
-                    if k + 1 < v.len() {
+                for (k, branch) in branches.iter().enumerate() {
+                    let split = (k + 1 < branches.len()).then(|| {
                         let split = self.push(Inst::Split(0, 0));
                         if let Inst::Split(a, _) = &mut self.insts[split as usize] {
                             *a = split + 1;
                         }
-                        self.emit(branch)?;
+                        split
+                    });
+                    match branch {
+                        Some(b) => self.emit(b)?,
+                        None => {
+                            let mut ids: Vec<u32> =
+                                words.iter().filter_map(|w| self.single_word(w)).collect();
+                            ids.sort_unstable();
+                            ids.dedup();
+                            self.push(Inst::Words(ids.into()));
+                        }
+                    }
+                    if let Some(split) = split {
                         jumps.push(self.push(Inst::Jmp(0)));
                         let next = self.here();
                         self.patch(split, next);
-                    } else {
-                        self.emit(branch)?;
                     }
                 }
                 let end = self.here();
@@ -851,29 +869,20 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// The lower-case ids of an alternation whose branches are all one
-    /// word each (not written exactly), sorted; `None` otherwise.
-    fn single_words(&mut self, branches: &[Node]) -> Option<Vec<u32>> {
-        if branches.len() < 2 {
-            return None;
-        }
-        let mut ids = Vec::with_capacity(branches.len());
-        for b in branches {
-            let mut node = b;
-            while let NodeKind::Seq(v) = &node.kind {
-                match v.as_slice() {
-                    [one] => node = one,
-                    _ => return None,
-                }
+    /// The lower-case id of a branch that is one word (not written
+    /// exactly), interned.
+    fn single_word(&mut self, branch: &Node) -> Option<u32> {
+        let mut node = branch;
+        while let NodeKind::Seq(v) = &node.kind {
+            match v.as_slice() {
+                [one] => node = one,
+                _ => return None,
             }
-            let NodeKind::Lit { text, exact: false } = &node.kind else { return None };
-            let toks = self.tokenizer.tokenize(text);
-            let [t] = toks.as_slice() else { return None };
-            ids.push(self.vocab.intern_lower(&normal_form(text, t)));
         }
-        ids.sort_unstable();
-        ids.dedup();
-        Some(ids)
+        let NodeKind::Lit { text, exact: false } = &node.kind else { return None };
+        let toks = self.tokenizer.tokenize(text);
+        let [t] = toks.as_slice() else { return None };
+        Some(self.vocab.intern_lower(&normal_form(text, t)))
     }
 
     /// `count` nested greedy optional copies: each later copy is tried
