@@ -17,12 +17,12 @@
 //! [`Extractor::explain`]: crate::Extractor::explain
 
 use crate::document::{Entity, Modality, Relation};
-use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
+use crate::patterns::{Action, AttrValue, FastMap, PatternMatch, RuleSet};
 use crate::rules::{one_line, token_span};
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token, TokenKind};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -382,9 +382,9 @@ enum Cue {
 }
 
 /// Every cue phrase split into words, by its first word.
-static CUES: std::sync::LazyLock<HashMap<&'static str, Vec<(Cue, Vec<&'static str>)>>> =
+static CUES: std::sync::LazyLock<FastMap<&'static str, Vec<(Cue, Vec<&'static str>)>>> =
     std::sync::LazyLock::new(|| {
-        let mut map: HashMap<&'static str, Vec<(Cue, Vec<&'static str>)>> = HashMap::new();
+        let mut map: FastMap<&'static str, Vec<(Cue, Vec<&'static str>)>> = FastMap::default();
         for (cue, list) in [
             (Cue::Negated, NEGATED),
             (Cue::Speculated, SPECULATED),

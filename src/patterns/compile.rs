@@ -2,7 +2,7 @@
 //! the backtracking matcher, and each rule's triggers for the index.
 
 use super::index::{Index, Trig};
-use super::lexicon::{normal_form, Lexicon, Trie, Vocab};
+use super::lexicon::{normal_form, FastMap, Lexicon, Trie, Vocab};
 use super::limits::{MAX_INSTRUCTIONS, MAX_MATCH_TOKENS};
 use super::shape::Shape;
 use super::syntax::{LexDef, LexEntry, Node, NodeKind, PErr, RuleDef, Source};
@@ -478,7 +478,7 @@ pub(crate) struct Program {
 pub(crate) struct Compiled {
     pub vocab: Vocab,
     pub lexicons: Vec<Lexicon>,
-    pub labels: HashMap<Box<str>, u16>,
+    pub labels: FastMap<Box<str>, u16>,
     pub programs: Vec<Program>,
     pub index: Index,
     /// The start checks the programs use.
@@ -565,7 +565,7 @@ pub(crate) fn compile(
     }
 
     // Rules.
-    let mut labels: HashMap<Box<str>, u16> = HashMap::new();
+    let mut labels: FastMap<Box<str>, u16> = FastMap::default();
     let produced: HashSet<&str> = rules
         .iter()
         .filter(|r| r.kind == super::RuleKind::Entity)
@@ -624,7 +624,7 @@ struct Emitter<'a> {
     vocab: &'a mut Vocab,
     lexicons: &'a [Lexicon],
     lex_ids: &'a HashMap<&'a str, u32>,
-    labels: &'a mut HashMap<Box<str>, u16>,
+    labels: &'a mut FastMap<Box<str>, u16>,
     known_labels: Option<&'a HashSet<String>>,
     produced: &'a HashSet<&'a str>,
     tokenizer: Tokenizer,

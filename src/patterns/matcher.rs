@@ -62,7 +62,11 @@ impl StartSets {
         let w = self.words;
         for &c in &eager.checks {
             let k = c as usize;
-            self.bits[k * w..(k + 1) * w].fill(0);
+            if w == 1 {
+                self.bits[k] = 0;
+            } else {
+                self.bits[k * w..(k + 1) * w].fill(0);
+            }
             self.done[k] = self.gen;
         }
         for (pos, &id) in cx.facts.words.iter().enumerate() {

@@ -72,6 +72,7 @@ mod shape;
 mod syntax;
 
 pub use matcher::Scratch;
+pub(crate) use lexicon::FastMap;
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::tokenize::{Sentence, Token};
