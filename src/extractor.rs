@@ -308,6 +308,7 @@ impl Extractor {
         // Entity rules see the gazetteer's entities in their {LABEL} slots.
         let rules = &self.inner.rules;
         pm.clear();
+        pattern_scratch.share_shapes(text, tokens);
         rules::run(&rules.entity, text, tokens, sentences, &cands, 0, pattern_scratch, pm);
         let from_rules = rules::entities_from(&rules.entity, text, tokens, pm);
         cands.extend(
@@ -348,6 +349,7 @@ impl Extractor {
         // fewer than two entities cannot hold a relation.
         pm.clear();
         rules::run(&rules.relation, text, tokens, sentences, &entities, 2, pattern_scratch, pm);
+        pattern_scratch.forget_shapes();
         relations::relations_from(
             &rules.relation,
             text,

@@ -39,6 +39,23 @@ pub struct Scratch {
     /// sentence.
     label_seen: Vec<u32>,
     starts: StartSets,
+    /// Shapes of every token of the document being matched, when the
+    /// caller prepared them (see [`Scratch::share_shapes`]).
+    doc_shapes: Vec<u16>,
+}
+
+impl Scratch {
+    /// Computes the shapes of all `tokens` once, for every rule set run
+    /// on this document until [`Scratch::forget_shapes`].
+    pub(crate) fn share_shapes(&mut self, text: &str, tokens: &[Token]) {
+        self.doc_shapes.clear();
+        self.doc_shapes.extend(tokens.iter().map(|t| shape_bits(text, t)));
+    }
+
+    /// Drops the shapes of [`Scratch::share_shapes`].
+    pub(crate) fn forget_shapes(&mut self) {
+        self.doc_shapes.clear();
+    }
 }
 
 /// The positions of the sentence each start check allows, computed when a
@@ -361,12 +378,21 @@ fn prepare(
     }
 
     let shape_mask = index.shape_mask();
+    let shared = (sc.doc_shapes.len() == tokens.len()).then(|| &sc.doc_shapes[s0..e0]);
     if shape_mask != 0 {
         let mut seen = 0u16;
-        for t in toks {
-            let b = shape_bits(text, t);
-            seen |= b;
-            facts.shapes.push(b);
+        match shared {
+            Some(sh) => {
+                facts.shapes.extend_from_slice(sh);
+                seen = sh.iter().fold(0, |a, &b| a | b);
+            }
+            None => {
+                for t in toks {
+                    let b = shape_bits(text, t);
+                    seen |= b;
+                    facts.shapes.push(b);
+                }
+            }
         }
         let mut hits = seen & shape_mask;
         while hits != 0 {
@@ -379,7 +405,10 @@ fn prepare(
 
     if !cands.is_empty() {
         if facts.shapes.is_empty() {
-            facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t)));
+            match shared {
+                Some(sh) => facts.shapes.extend_from_slice(sh),
+                None => facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t))),
+            }
         }
         // Drop the rules an element of which cannot be met in this sentence.
         let shapes = facts.shapes.iter().fold(0u16, |a, &b| a | b);

@@ -71,8 +71,8 @@ mod matcher;
 mod shape;
 mod syntax;
 
-pub use matcher::Scratch;
 pub(crate) use lexicon::FastMap;
+pub use matcher::Scratch;
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::tokenize::{Sentence, Token};
