@@ -714,17 +714,21 @@ fn eval_flat(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
         return false;
     }
     let c = cx.compiled;
-    let lexicons = |all: &[u64], none: &[u64], ids: &[u32], members: &Membership| {
-        if all.is_empty() && none.is_empty() {
-            return true;
-        }
-        let row = members.row(ids.get(pos).copied().unwrap_or(NONE));
-        let has = |k: usize| row.get(k).copied().unwrap_or(0);
-        all.iter().enumerate().all(|(k, &m)| has(k) & m == m)
-            && none.iter().enumerate().all(|(k, &m)| has(k) & m == 0)
-    };
-    lexicons(&t.lower_all, &t.lower_none, &f.words, &c.lower_members)
-        && lexicons(&t.exact_all, &t.exact_none, &f.exact, &c.exact_members)
+    lexicons_pass(&t.lower_all, &t.lower_none, f.words.get(pos), &c.lower_members)
+        && lexicons_pass(&t.exact_all, &t.exact_none, f.exact.get(pos), &c.exact_members)
+}
+
+/// Whether word `id` is in every lexicon of `all` and in none of `none`
+/// (bit sets as in [`Membership`]).
+#[inline(always)]
+fn lexicons_pass(all: &[u64], none: &[u64], id: Option<&u32>, members: &Membership) -> bool {
+    if all.is_empty() && none.is_empty() {
+        return true;
+    }
+    let row = members.row(id.copied().unwrap_or(NONE));
+    let has = |k: usize| row.get(k).copied().unwrap_or(0);
+    all.iter().enumerate().all(|(k, &m)| has(k) & m == m)
+        && none.iter().enumerate().all(|(k, &m)| has(k) & m == 0)
 }
 
 /// Compares the text a byte range covers with a string, never panicking.
