@@ -169,10 +169,23 @@ impl Extractor {
         &self.inner.gazetteer
     }
 
-    /// Bytes of heap memory used by the compiled model (automaton and
-    /// tables).
+    /// Approximate bytes of heap memory used by the compiled model: the
+    /// gazetteer's matching tables (see [`Gazetteer::memory_usage`]) and
+    /// the compiled entity and relation rules.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let ex = recon::Extractor::new();
+    /// let bytes = ex.memory_usage();
+    /// assert!(bytes > ex.gazetteer().memory_usage());
+    /// println!("default model: {:.1} MB", bytes as f64 / 1e6);
+    /// ```
     pub fn memory_usage(&self) -> usize {
+        let rules = &self.inner.rules;
         self.inner.gazetteer.memory_usage()
+            + rules.entity.memory_usage()
+            + rules.relation.memory_usage()
     }
 
     /// Extracts the entities and relations of `text`.

@@ -492,6 +492,30 @@ pub(crate) struct Compiled {
     pub exact_members: Membership,
 }
 
+impl Compiled {
+    /// Approximate heap bytes of the compiled rules: vocabulary, lexicon
+    /// tries and bit sets, programs, start checks and index.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let insts: usize = self
+            .programs
+            .iter()
+            .map(|p| p.insts.capacity() * std::mem::size_of::<Inst>() + 64)
+            .sum();
+        let members = |m: &Membership| 8 * (m.one.capacity() + m.start.capacity());
+        self.vocab.heap_bytes()
+            + self
+                .lexicons
+                .iter()
+                .map(|l| l.trie.heap_bytes() + 4 * l.first_lower.capacity())
+                .sum::<usize>()
+            + insts
+            + self.starts.capacity() * std::mem::size_of::<StartCheck>()
+            + members(&self.lower_members)
+            + members(&self.exact_members)
+            + self.index.heap_bytes()
+    }
+}
+
 /// Compiles all lexicons and rules; every error found is returned.
 pub(crate) fn compile(
     sources: &[Source],

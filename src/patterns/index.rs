@@ -86,6 +86,13 @@ impl Index {
         Index { word_start, word_rules, label_rules, shape_rules, shape_mask, always }
     }
 
+    /// Approximate heap bytes.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let lists = self.label_rules.iter().chain(&self.shape_rules);
+        4 * (self.word_start.capacity() + self.word_rules.capacity() + self.always.capacity())
+            + lists.map(|v| 24 + 4 * v.capacity()).sum::<usize>()
+    }
+
     /// Rules triggered by word id `w` (none for an unknown id).
     #[inline]
     pub(crate) fn word(&self, w: u32) -> &[u32] {

@@ -436,6 +436,12 @@ impl RuleSet {
         self.inner.rules.len()
     }
 
+    /// Approximate bytes of heap memory the compiled rules use
+    /// (vocabulary, lexicons, programs, index).
+    pub fn memory_usage(&self) -> usize {
+        self.inner.compiled.heap_bytes()
+    }
+
     /// True when there is no rule.
     pub fn is_empty(&self) -> bool {
         self.inner.rules.is_empty()
