@@ -381,10 +381,13 @@ enum Cue {
     Planned = 3,
 }
 
+/// Cue phrases split into words, with their category.
+type CuePhrases = Vec<(Cue, Vec<&'static str>)>;
+
 /// Every cue phrase split into words, by its first word.
-static CUES: std::sync::LazyLock<FastMap<&'static str, Vec<(Cue, Vec<&'static str>)>>> =
+static CUES: std::sync::LazyLock<FastMap<&'static str, CuePhrases>> =
     std::sync::LazyLock::new(|| {
-        let mut map: FastMap<&'static str, Vec<(Cue, Vec<&'static str>)>> = FastMap::default();
+        let mut map: FastMap<&'static str, CuePhrases> = FastMap::default();
         for (cue, list) in [
             (Cue::Negated, NEGATED),
             (Cue::Speculated, SPECULATED),
