@@ -321,7 +321,9 @@ impl Extractor {
         // Entity rules see the gazetteer's entities in their {LABEL} slots.
         let rules = &self.inner.rules;
         pm.clear();
-        pattern_scratch.share_shapes(text, tokens);
+        if !rules.entity.is_empty() || !rules.relation.is_empty() {
+            pattern_scratch.share_shapes(text, tokens);
+        }
         rules::run(&rules.entity, text, tokens, sentences, &cands, 0, pattern_scratch, pm);
         let from_rules = rules::entities_from(&rules.entity, text, tokens, pm);
         cands.extend(

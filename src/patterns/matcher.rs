@@ -159,6 +159,9 @@ impl StartSets {
             StartCheck::Exact(s) => {
                 (0..n).filter(|&p| cx.tokens[p].span.range().eq_text(cx.text, s)).for_each(&mut set)
             }
+            StartCheck::Test(Test::Flat(t)) => {
+                (0..n).filter(|&p| eval_flat(cx, t, p)).for_each(&mut set)
+            }
             StartCheck::Test(t) => (0..n).filter(|&p| eval(cx, t, p)).for_each(&mut set),
             StartCheck::Lex(l) => {
                 let exact = cx.compiled.lexicons.get(*l as usize).is_some_and(|x| x.exact);
@@ -212,6 +215,11 @@ struct Facts {
     words: Vec<u32>,
     exact: Vec<u32>,
     shapes: Vec<u16>,
+    /// One-token lexicon membership of each token (lower-case lexicons,
+    /// then exact ones), when the rules have at most 64 lexicons: the
+    /// first and only word of [`Membership::row`].
+    lex_lower: Vec<u64>,
+    lex_exact: Vec<u64>,
     /// Entities inside the sentence, sentence-relative, sorted by start
     /// then longest first.
     ents: Vec<Ent>,
@@ -303,6 +311,8 @@ fn prepare(
     sc.cands.clear();
     facts.words.clear();
     facts.exact.clear();
+    facts.lex_lower.clear();
+    facts.lex_exact.clear();
     facts.shapes.clear();
     facts.ents.clear();
     if nrules == 0 || toks.is_empty() {
@@ -427,6 +437,13 @@ fn prepare(
         cands.sort_unstable();
         if !cands.is_empty() && compiled.vocab.has_exact() {
             facts.exact.extend(toks.iter().map(|t| compiled.vocab.exact_id(text, t)));
+        }
+        if !cands.is_empty() && compiled.lower_members.stride == 1 {
+            let row = |m: &Membership, id: u32| m.row(id).first().copied().unwrap_or(0);
+            let (lower, exact) = (&compiled.lower_members, &compiled.exact_members);
+            facts.lex_lower.extend(facts.words.iter().map(|&id| row(lower, id)));
+            facts.lex_exact.extend(facts.exact.iter().map(|&id| row(exact, id)));
+            facts.lex_exact.resize(facts.words.len(), 0);
         }
     }
     (s0, e0)
@@ -712,6 +729,14 @@ fn eval_flat(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
     let word = f.words.get(pos).copied().unwrap_or(NONE);
     if t.word.is_some_and(|w| w != word) || t.words_none.contains(&word) {
         return false;
+    }
+    if let (Some(&lower), Some(&exact)) = (f.lex_lower.get(pos), f.lex_exact.get(pos)) {
+        // At most 64 lexicons: one word of bits each.
+        let first = |m: &[u64]| m.first().copied().unwrap_or(0);
+        let pass = |bits: u64, all: &[u64], none: &[u64]| {
+            bits & first(all) == first(all) && bits & first(none) == 0
+        };
+        return pass(lower, &t.lower_all, &t.lower_none) && pass(exact, &t.exact_all, &t.exact_none);
     }
     let c = cx.compiled;
     lexicons_pass(&t.lower_all, &t.lower_none, f.words.get(pos), &c.lower_members)
