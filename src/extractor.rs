@@ -354,6 +354,7 @@ impl Extractor {
             tokens,
             sentences,
             &entities,
+            &rejected,
             pm,
             &mut relations,
         );
