@@ -371,6 +371,7 @@ impl Extractor {
             tokens,
             sentences,
             &entities,
+            &rejected,
             pm,
             &mut relations,
         );

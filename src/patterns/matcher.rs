@@ -736,7 +736,8 @@ fn eval_flat(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
         let pass = |bits: u64, all: &[u64], none: &[u64]| {
             bits & first(all) == first(all) && bits & first(none) == 0
         };
-        return pass(lower, &t.lower_all, &t.lower_none) && pass(exact, &t.exact_all, &t.exact_none);
+        return pass(lower, &t.lower_all, &t.lower_none)
+            && pass(exact, &t.exact_all, &t.exact_none);
     }
     let c = cx.compiled;
     lexicons_pass(&t.lower_all, &t.lower_none, f.words.get(pos), &c.lower_members)

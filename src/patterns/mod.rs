@@ -782,6 +782,11 @@ mod tests {
         assert_eq!(shape_hits("Symbol", text), ["€"]);
         assert_eq!(shape_hits("Possessive", text), ["'s"]);
         assert_eq!(shape_hits("Any", "a , b").len(), 3);
+        assert_eq!(shape_hits("Glued", text), ["NATO", "'s", ",", "5"]);
+        assert_eq!(
+            shape_hits("Cap \"-\" (Cap & Glued)", "Ruiz-Castell and Ruiz - Castell"),
+            ["Ruiz-Castell"]
+        );
     }
 
     #[test]
