@@ -4,6 +4,7 @@
 use super::index::{Index, Trig};
 use super::lexicon::{normal_form, FastMap, Lexicon, Trie, Vocab};
 use super::limits::{MAX_INSTRUCTIONS, MAX_MATCH_TOKENS};
+use super::lists::Lists;
 use super::shape::Shape;
 use super::syntax::{LexDef, LexEntry, Node, NodeKind, PErr, RuleDef, Source};
 use crate::error::{Error, ErrorKind};
@@ -312,9 +313,8 @@ impl StartChecks {
 pub(crate) struct EagerStarts {
     /// The eager check ids.
     pub checks: Vec<u32>,
-    /// Hits of word id `w`: `hits[start[w]..start[w + 1]]`.
-    start: Vec<u32>,
-    hits: Vec<EagerHit>,
+    /// The checks each word id may pass.
+    hits: Lists<EagerHit>,
     /// Spellings of exact checks, by index.
     pub exact: Vec<Box<str>>,
 }
@@ -363,28 +363,14 @@ impl EagerStarts {
             }
         }
         pairs.sort_unstable_by_key(|(w, h)| (*w, h.check));
-        out.start = vec![0; words + 1];
-        for (w, _) in &pairs {
-            if let Some(c) = out.start.get_mut(*w as usize + 1) {
-                *c += 1;
-            }
-        }
-        for k in 1..out.start.len() {
-            out.start[k] += out.start[k - 1];
-        }
-        out.hits =
-            pairs.into_iter().filter(|(w, _)| (*w as usize) < words).map(|(_, h)| h).collect();
+        out.hits = Lists::from_pairs(pairs, words);
         out
     }
 
     /// The eager checks a token with lower-case id `w` may pass.
     #[inline]
     pub(crate) fn hits(&self, w: u32) -> &[EagerHit] {
-        let w = w as usize;
-        match (self.start.get(w), self.start.get(w + 1)) {
-            (Some(&a), Some(&b)) => self.hits.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+        self.hits.get(w)
     }
 }
 

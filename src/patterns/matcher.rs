@@ -105,16 +105,7 @@ impl StartSets {
     /// Forgets the previous sentence's sets.
     fn reset(&mut self, checks: usize, tokens: usize) {
         self.words = tokens.div_ceil(64).max(1);
-        if self.done.len() != checks {
-            self.done.clear();
-            self.done.resize(checks, 0);
-            self.gen = 0;
-        }
-        self.gen = self.gen.wrapping_add(1);
-        if self.gen == 0 {
-            self.done.fill(0);
-            self.gen = 1;
-        }
+        next_generation(&mut self.done, &mut self.gen, checks);
         let need = checks * self.words;
         if self.bits.len() < need {
             self.bits.resize(need, 0);
@@ -193,6 +184,23 @@ impl StartSets {
         }
         self.done[k] = self.gen;
     }
+}
+
+/// Starts a new generation of `marks`, sized `len`: an entry equal to the
+/// value returned is marked in this generation, any other is not. Nothing
+/// is cleared but when the counter wraps or the size changes.
+fn next_generation(marks: &mut Vec<u32>, gen: &mut u32, len: usize) -> u32 {
+    if marks.len() != len {
+        marks.clear();
+        marks.resize(len, 0);
+        *gen = 0;
+    }
+    *gen = gen.wrapping_add(1);
+    if *gen == 0 {
+        marks.fill(0);
+        *gen = 1;
+    }
+    *gen
 }
 
 /// The first position `>= from` in `bits`.
@@ -320,17 +328,7 @@ fn prepare(
     }
 
     // Rules already collected for this sentence carry the current mark.
-    if sc.rule_mark.len() != nrules {
-        sc.rule_mark.clear();
-        sc.rule_mark.resize(nrules, 0);
-        sc.mark_gen = 0;
-    }
-    sc.mark_gen = sc.mark_gen.wrapping_add(1);
-    if sc.mark_gen == 0 {
-        sc.rule_mark.fill(0);
-        sc.mark_gen = 1;
-    }
-    let mark = sc.mark_gen;
+    let mark = next_generation(&mut sc.rule_mark, &mut sc.mark_gen, nrules);
     let marks = &mut sc.rule_mark;
     let cands = &mut sc.cands;
     let mut add = |rules: &[u32]| {

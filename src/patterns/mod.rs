@@ -67,6 +67,7 @@ mod compile;
 mod index;
 mod lexicon;
 pub mod limits;
+mod lists;
 mod matcher;
 mod shape;
 mod syntax;
