@@ -34,6 +34,9 @@ CASE_SENSITIVE = {
     "Defense One", "The War Zone", "Military Times", "Naval News", "Army Technology", "Army Recognition",
     "Defence Blog", "Forces News", "SpaceNews", "Arab News", "USA Today", "Fire Point", "Security Council",
     "Congress", "Quad", "Time", "Sea Hunter", "Sky Bow",
+    # split out of case-sensitive entries in the 2026 alias audit (also ordinary phrases)
+    "The Observer", "The Sunday Times", "Army Times", "Navy Times", "Air Force Times", "Marine Corps Times",
+    "Naval Technology", "Airforce Technology",
 }
 
 

@@ -169,10 +169,23 @@ impl Extractor {
         &self.inner.gazetteer
     }
 
-    /// Bytes of heap memory used by the compiled model (automaton and
-    /// tables).
+    /// Approximate bytes of heap memory used by the compiled model: the
+    /// gazetteer's matching tables (see [`Gazetteer::memory_usage`]) and
+    /// the compiled entity and relation rules.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let ex = recon::Extractor::new();
+    /// let bytes = ex.memory_usage();
+    /// assert!(bytes > ex.gazetteer().memory_usage());
+    /// println!("default model: {:.1} MB", bytes as f64 / 1e6);
+    /// ```
     pub fn memory_usage(&self) -> usize {
+        let rules = &self.inner.rules;
         self.inner.gazetteer.memory_usage()
+            + rules.entity.memory_usage()
+            + rules.relation.memory_usage()
     }
 
     /// Extracts the entities and relations of `text`.
@@ -308,6 +321,9 @@ impl Extractor {
         // Entity rules see the gazetteer's entities in their {LABEL} slots.
         let rules = &self.inner.rules;
         pm.clear();
+        if !rules.entity.is_empty() || !rules.relation.is_empty() {
+            pattern_scratch.share_shapes(text, tokens);
+        }
         rules::run(&rules.entity, text, tokens, sentences, &cands, 0, pattern_scratch, pm);
         let from_rules = rules::entities_from(&rules.entity, text, tokens, pm);
         cands.extend(
@@ -348,12 +364,14 @@ impl Extractor {
         // fewer than two entities cannot hold a relation.
         pm.clear();
         rules::run(&rules.relation, text, tokens, sentences, &entities, 2, pattern_scratch, pm);
+        pattern_scratch.forget_shapes();
         relations::relations_from(
             &rules.relation,
             text,
             tokens,
             sentences,
             &entities,
+            &rejected,
             pm,
             &mut relations,
         );

@@ -5,6 +5,8 @@
 //! - A person's full name (two or more name words) makes its first and its
 //!   last word keys: "Xu" finds "Xu Qiliang" (surname first) and "Bregman"
 //!   finds "Boris Bregman" (surname last), earlier or later in the text.
+//!   A double-barrelled name is one word: "Kosiniak-Kamysz" finds
+//!   "Władysław Kosiniak-Kamysz", and "Kamysz" alone finds nothing.
 //!   A key shared by two different people ("Li" for "Li Shuyin" and "Li
 //!   Qiang") links nothing: ambiguity is left alone rather than guessed.
 //! - A person mention whose name words are all in a longer one ("Charles
@@ -166,37 +168,49 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
         }
     }
     if !keys.is_empty() {
-        for (i, t) in tokens.iter().enumerate() {
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            let end = compound_end(text, tokens, i);
+            let at = i;
+            i = end;
             if t.kind != TokenKind::Word {
                 continue;
             }
-            let Some(found) = keys.get(t.as_str(text)) else { continue };
-            match covered[i] {
+            // A double-barrelled name is one key ("Kosiniak-Kamysz"); its
+            // parts are not keys of their own.
+            let span = Span::new(t.span.start, tokens[end - 1].span.end);
+            let Some(found) = keys.get(&text[span]) else { continue };
+            let owners = &covered[at..end];
+            match owners[0] {
                 Some(k) if k != usize::MAX => {
                     let e = &mut entities[k];
-                    if &*e.label == "PERSON" && e.span == t.span {
+                    if &*e.label == "PERSON" && e.span == span {
                         if let Some(c) = found {
                             e.canonical = c.clone();
                         }
                     }
                 }
                 Some(_) => {}
+                None if owners.iter().any(Option::is_some) => {}
                 None => {
                     // "Brown University": a capitalised word right after is
                     // part of another name.
-                    let next_cap = tokens.get(i + 1).is_some_and(|n| {
+                    let next_cap = tokens.get(end).is_some_and(|n| {
                         n.kind == TokenKind::Word
                             && starts_upper(n.as_str(text))
-                            && covered[i + 1].is_none()
+                            && covered[end].is_none()
                     });
                     if next_cap {
                         continue;
                     }
-                    let canonical = found.clone().unwrap_or_else(|| Arc::from(t.as_str(text)));
-                    covered[i] = Some(usize::MAX);
+                    let canonical = found.clone().unwrap_or_else(|| Arc::from(&text[span]));
+                    for c in &mut covered[at..end] {
+                        *c = Some(usize::MAX);
+                    }
                     added.push(Entity {
-                        span: t.span,
-                        tokens: i..i + 1,
+                        span,
+                        tokens: at..end,
                         label: Arc::from("PERSON"),
                         canonical,
                         source: Source::Rule(Arc::from(RULE_NAME)),
@@ -226,14 +240,46 @@ pub(crate) fn coverage(n: usize, entities: &[Entity]) -> Vec<Option<usize>> {
 }
 
 /// The words of a person's name that can identify them: capitalised words,
-/// without initials ("Q.") and suffixes ("Jr.", "III").
+/// without initials ("Q.") and suffixes ("Jr.", "III"). A double-barrelled
+/// name ("Kosiniak-Kamysz", written without spaces) is one word.
 fn name_words<'t>(text: &'t str, tokens: &[Token]) -> Vec<&'t str> {
-    tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| t.as_str(text))
-        .filter(|w| starts_upper(w) && !matches!(*w, "II" | "III" | "IV" | "Jr" | "Sr"))
-        .collect()
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let end = compound_end(text, tokens, i);
+        let t = &tokens[i];
+        if t.kind == TokenKind::Word {
+            let w = &text[t.span.start..tokens[end - 1].span.end];
+            if starts_upper(w) && !matches!(w, "II" | "III" | "IV" | "Jr" | "Sr") {
+                words.push(w);
+            }
+        }
+        i = end;
+    }
+    words
+}
+
+/// The end (exclusive) of the double-barrelled name starting at token `i`:
+/// capitalised words joined by hyphens with no space around them
+/// ("Ruiz-Castell", "Diallo-Konaté"); `i + 1` when there is none. "al-Assad"
+/// and "Ching-te" are not joined (a lower-case part).
+fn compound_end(text: &str, tokens: &[Token], i: usize) -> usize {
+    let capital_word = |t: &Token| t.kind == TokenKind::Word && starts_upper(t.as_str(text));
+    let mut end = i + 1;
+    if !capital_word(&tokens[i]) {
+        return end;
+    }
+    while let (Some(dash), Some(next)) = (tokens.get(end), tokens.get(end + 1)) {
+        if dash.as_str(text) != "-"
+            || dash.space_before()
+            || next.space_before()
+            || !capital_word(next)
+        {
+            break;
+        }
+        end += 2;
+    }
+    end
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -286,5 +332,19 @@ mod tests {
         assert!(initials_agree("SDF", "Syrian Democratic Forces"));
         assert!(initials_agree("CENTCOM", "U.S. Central Command"));
         assert!(!initials_agree("XYZ", "Syrian Democratic Forces"));
+    }
+
+    #[test]
+    fn double_barrelled_name_words() {
+        let words = |text: &str| {
+            let tokens = crate::tokenize::Tokenizer::new().tokenize(text);
+            name_words(text, &tokens).into_iter().map(str::to_owned).collect::<Vec<_>>()
+        };
+        assert_eq!(words("Aïcha Diallo-Konaté"), ["Aïcha", "Diallo-Konaté"]);
+        assert_eq!(words("Anna Nowak-Kowalska-Lis"), ["Anna", "Nowak-Kowalska-Lis"]);
+        // Lower-case parts and spaced dashes do not join.
+        assert_eq!(words("Bashar al-Assad"), ["Bashar", "Assad"]);
+        assert_eq!(words("Lai Ching-te"), ["Lai", "Ching"]);
+        assert_eq!(words("Ana Silva - Pereira"), ["Ana", "Silva", "Pereira"]);
     }
 }

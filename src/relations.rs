@@ -10,33 +10,51 @@
 //! - **Modality** comes from cue words in the sentence (see [`cue_modality`]):
 //!   negation, speculation and plan cues count from the start of the
 //!   match's clause to the end of the match, attribution cues anywhere in
-//!   the sentence. The weaker claim wins.
+//!   the sentence. A cue inside a quotation counts only for a match that
+//!   overlaps that quotation ("\"We will not wait,\" said X, an analyst at
+//!   Y": the analyst is not negated). The weaker claim wins.
 //! - **Evidence** is the span the rule matched; the sentence and the
 //!   captured tokens are kept for [`Extractor::explain`].
+//! - **Argument checks** (see [`arguments_fit`]) use the gazetteer's
+//!   metadata to drop pairs no rule should give: an entity related to
+//!   itself (same canonical name); a `MANUFACTURES` whose maker is an
+//!   alliance, government, ministry, news medium or think tank ("a NATO
+//!   E-3"); an `ALLIED_WITH` party that is a place rather than a country,
+//!   organisation or unit ("near Jēkabpils together with Latvian
+//!   engineers"), or a country allied with its own government or forces
+//!   ("Australia ... together with the Australian government").
 //!
 //! [`Extractor::explain`]: crate::Extractor::explain
 
 use crate::document::{Entity, Modality, Relation};
-use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
+use crate::patterns::{Action, AttrValue, FastMap, PatternMatch, RuleSet};
 use crate::rules::{one_line, token_span};
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token, TokenKind};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
 /// Builds the relations of the matches of relation rules.
+///
+/// `rejected` are the candidates the conflict policy left out: a country
+/// named inside a rule's entity ("Australian" in "the Australian
+/// government") is read from them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn relations_from(
     set: &RuleSet,
     text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
     entities: &[Entity],
+    rejected: &[Entity],
     matches: &[PatternMatch],
     out: &mut Vec<Relation>,
 ) {
     let owner = crate::linking::coverage(tokens.len(), entities);
+    // The country of each entity, computed when a check first needs it.
+    let mut countries: Option<Vec<Option<&str>>> = None;
     // The cue words of the sentence last seen: matches come sentence by
     // sentence, so each sentence is prepared once.
     let mut cached: Option<(usize, SentenceCues)> = None;
@@ -62,7 +80,8 @@ pub(crate) fn relations_from(
         let cues = match &mut cached {
             Some((b, c)) if *b == base => c,
             _ => {
-                let c = SentenceCues::new(&cue_words(text, &tokens[sentence_tokens.clone()]));
+                let st = &tokens[sentence_tokens.clone()];
+                let c = SentenceCues::new(&cue_words(text, st), st);
                 &mut cached.insert((base, c)).1
             }
         };
@@ -86,7 +105,7 @@ pub(crate) fn relations_from(
         let evidence = token_span(tokens, m.tokens.clone());
         for &hd in &heads {
             for &tl in &tails {
-                if hd == tl || entities[hd].canonical == entities[tl].canonical {
+                if !arguments_fit(&label, entities, hd, tl, &mut countries, rejected) {
                     continue;
                 }
                 out.push(Relation {
@@ -103,6 +122,85 @@ pub(crate) fn relations_from(
             }
         }
     }
+}
+
+/// Organisation kinds (the gazetteer's `kind`) that do not make weapons.
+const NOT_MAKERS: &[&str] = &["alliance", "government", "ministry", "media", "think tank"];
+
+/// Place kinds (the gazetteer's `kind`) that may be a party to an alliance:
+/// countries and territories, not cities, regions, bases or seas.
+const STATE_KINDS: &[&str] = &["country", "territory", "historical"];
+
+/// Whether `entities[hd]` and `entities[tl]` may be the head and tail of a
+/// relation labelled `label` (see the module documentation).
+fn arguments_fit<'e>(
+    label: &str,
+    entities: &'e [Entity],
+    hd: usize,
+    tl: usize,
+    countries: &mut Option<Vec<Option<&'e str>>>,
+    rejected: &'e [Entity],
+) -> bool {
+    let (h, t) = (&entities[hd], &entities[tl]);
+    if hd == tl || h.canonical == t.canonical {
+        return false;
+    }
+    fn kind(e: &Entity) -> Option<&str> {
+        e.entry.as_ref().and_then(|en| en.get_meta("kind"))
+    }
+    match label {
+        "MANUFACTURES" => !kind(h).is_some_and(|k| NOT_MAKERS.contains(&k)),
+        "ALLIED_WITH" => {
+            let is_state = |e: &Entity| {
+                &*e.label == "NATIONALITY"
+                    || (&*e.label == "LOCATION"
+                        && kind(e).is_some_and(|k| STATE_KINDS.contains(&k)))
+            };
+            if [h, t].iter().any(|e| &*e.label == "LOCATION" && !is_state(e)) {
+                return false;
+            }
+            // A country and its own government, ministry or forces.
+            let c = countries.get_or_insert_with(|| countries_of(entities, rejected));
+            let own = |state: &Entity, other: usize| {
+                is_state(state) && c[other].is_some_and(|x| x == &*state.canonical)
+            };
+            !(own(h, tl) || own(t, hd))
+        }
+        _ => true,
+    }
+}
+
+/// The country each entity belongs to: a state itself (a country or a
+/// nationality), the gazetteer's `country` of an entry, or for a rule's
+/// entity a country or nationality written inside it ("the Australian
+/// government", "Polish troops").
+fn countries_of<'e>(entities: &'e [Entity], rejected: &'e [Entity]) -> Vec<Option<&'e str>> {
+    let mut out: Vec<Option<&str>> = entities
+        .iter()
+        .map(|e| match &e.entry {
+            Some(en) if &*e.label == "NATIONALITY" || en.get_meta("kind") == Some("country") => {
+                Some(&*e.canonical)
+            }
+            Some(en) => en.get_meta("country").filter(|c| !c.is_empty()),
+            None => None,
+        })
+        .collect();
+    for r in rejected {
+        let state = &*r.label == "NATIONALITY"
+            || r.entry.as_ref().is_some_and(|en| en.get_meta("kind") == Some("country"));
+        if !state || r.entry.is_none() {
+            continue;
+        }
+        // The kept entity that starts at or before it (kept entities are
+        // sorted and do not overlap).
+        let k = entities.partition_point(|e| e.span.start <= r.span.start);
+        let Some(k) = k.checked_sub(1) else { continue };
+        let e = &entities[k];
+        if e.entry.is_none() && out[k].is_none() && e.span.end >= r.span.end {
+            out[k] = Some(&*r.canonical);
+        }
+    }
+    out
 }
 
 /// Removes repeated relations (same label, head, tail), keeping the first.
@@ -346,7 +444,7 @@ pub(crate) fn cue_modality(
     match_start: usize,
     match_end: usize,
 ) -> Modality {
-    SentenceCues::new(&cue_words(text, tokens)).modality(match_start, match_end)
+    SentenceCues::new(&cue_words(text, tokens), tokens).modality(match_start, match_end)
 }
 
 /// The words of a sentence as cues are compared with them: only the
@@ -381,10 +479,13 @@ enum Cue {
     Planned = 3,
 }
 
+/// Cue phrases split into words, with their category.
+type CuePhrases = Vec<(Cue, Vec<&'static str>)>;
+
 /// Every cue phrase split into words, by its first word.
-static CUES: std::sync::LazyLock<HashMap<&'static str, Vec<(Cue, Vec<&'static str>)>>> =
+static CUES: std::sync::LazyLock<FastMap<&'static str, CuePhrases>> =
     std::sync::LazyLock::new(|| {
-        let mut map: HashMap<&'static str, Vec<(Cue, Vec<&'static str>)>> = HashMap::new();
+        let mut map: FastMap<&'static str, CuePhrases> = FastMap::default();
         for (cue, list) in [
             (Cue::Negated, NEGATED),
             (Cue::Speculated, SPECULATED),
@@ -400,16 +501,41 @@ static CUES: std::sync::LazyLock<HashMap<&'static str, Vec<(Cue, Vec<&'static st
     });
 
 /// The cues of one sentence: for each word, the length of the shortest
-/// phrase of each category starting there (0: none), and the clause
-/// starts.
+/// phrase of each category starting there (0: none), the clause starts
+/// and the quotations.
 struct SentenceCues {
     at: Vec<[u8; 4]>,
     /// `clause[i]`: where the clause holding word `i` starts.
     clause: Vec<u32>,
+    /// `quote[i]`: 1 + the index in `quotes` of the quotation holding word
+    /// `i` (its marks included), 0 outside quotations.
+    quote: Vec<u32>,
+    /// Word ranges of the quotations, in order.
+    quotes: Vec<Range<usize>>,
+}
+
+/// How a token may delimit a quotation.
+#[derive(PartialEq)]
+enum QuoteMark {
+    Open,
+    Close,
+    /// A straight `"`: it opens unless it is glued to the word before.
+    Straight,
+}
+
+fn quote_mark(w: &str) -> Option<QuoteMark> {
+    match w {
+        "\"" => Some(QuoteMark::Straight),
+        "\u{201c}" | "\u{201e}" | "\u{ab}" => Some(QuoteMark::Open),
+        "\u{201d}" | "\u{bb}" => Some(QuoteMark::Close),
+        _ => None,
+    }
 }
 
 impl SentenceCues {
-    fn new(words: &[Cow<'_, str>]) -> SentenceCues {
+    /// The cues of a sentence of `words` (from [`cue_words`]) and their
+    /// `tokens`.
+    fn new(words: &[Cow<'_, str>], tokens: &[Token]) -> SentenceCues {
         let cues = &*CUES;
         let mut at = vec![[0u8; 4]; words.len()];
         for (i, w) in words.iter().enumerate() {
@@ -432,15 +558,56 @@ impl SentenceCues {
             }
             clause.push(start);
         }
-        SentenceCues { at, clause }
+        // Quotations: a closing mark with no opening one closes a quotation
+        // that began before the sentence; an opening one never closed runs
+        // to the sentence's end.
+        let mut quotes = Vec::new();
+        let mut open: Option<usize> = None;
+        for (i, w) in words.iter().enumerate() {
+            let Some(mark) = quote_mark(w) else { continue };
+            let glued = i > 0 && tokens.get(i).is_some_and(|t| !t.space_before());
+            let closes = match mark {
+                QuoteMark::Close => true,
+                QuoteMark::Open => false,
+                QuoteMark::Straight => glued,
+            };
+            if closes {
+                quotes.push(open.take().unwrap_or(0)..i + 1);
+            } else {
+                open = Some(i);
+            }
+        }
+        if let Some(o) = open {
+            quotes.push(o..words.len());
+        }
+        let mut quote = vec![0u32; words.len()];
+        for (k, q) in quotes.iter().enumerate() {
+            for x in &mut quote[q.clone()] {
+                *x = k as u32 + 1;
+            }
+        }
+        SentenceCues { at, clause, quote, quotes }
     }
 
-    /// Whether a phrase of `cue` lies wholly inside words `from..end`.
-    fn has(&self, cue: Cue, from: usize, end: usize) -> bool {
+    /// Whether a phrase of `cue` lies wholly inside words `from..end`,
+    /// outside any quotation that does not overlap the match `m`.
+    fn has(&self, cue: Cue, from: usize, end: usize, m: &Range<usize>) -> bool {
         (from..end).any(|i| {
             let len = usize::from(self.at[i][cue as usize]);
-            len > 0 && i + len <= end
+            len > 0 && i + len <= end && self.counts_for(i, m)
         })
+    }
+
+    /// Whether a cue at word `i` reaches the match `m`: it is outside
+    /// quotations, or in one that overlaps the match.
+    fn counts_for(&self, i: usize, m: &Range<usize>) -> bool {
+        match self.quote[i] {
+            0 => true,
+            k => {
+                let q = &self.quotes[k as usize - 1];
+                q.start < m.end && m.start < q.end
+            }
+        }
     }
 
     /// The modality of a match over words `match_start..match_end`.
@@ -453,13 +620,14 @@ impl SentenceCues {
             0 => 0,
             s => self.clause[s - 1] as usize,
         };
-        if self.has(Cue::Negated, clause, end) {
+        let m = match_start.min(end)..end;
+        if self.has(Cue::Negated, clause, end, &m) {
             Modality::Negated
-        } else if self.has(Cue::Speculated, clause, end) {
+        } else if self.has(Cue::Speculated, clause, end, &m) {
             Modality::Speculated
-        } else if self.has(Cue::Reported, 0, n) {
+        } else if self.has(Cue::Reported, 0, n, &m) {
             Modality::Reported
-        } else if self.has(Cue::Planned, clause, end) {
+        } else if self.has(Cue::Planned, clause, end, &m) {
             Modality::Planned
         } else {
             Modality::Asserted
@@ -505,5 +673,28 @@ mod tests {
             modality("Germany has no plans to sell tanks, while Poland bought Korean K2 tanks"),
             Modality::Asserted
         );
+    }
+
+    #[test]
+    fn cues_in_other_quotations() {
+        // A quotation before the match, straight or curly, or begun in an
+        // earlier sentence.
+        assert_eq!(
+            modality("\"We will not wait,\" said Asha Rao, analyst at ORF"),
+            Modality::Asserted
+        );
+        assert_eq!(
+            modality("\u{201c}It may never come,\u{201d} said Asha Rao, analyst at ORF"),
+            Modality::Asserted
+        );
+        assert_eq!(modality("will not wait,\" said Asha Rao, analyst at ORF"), Modality::Asserted);
+        // The match inside the quotation, or a cue outside any.
+        assert_eq!(modality("He said: \"India will not buy Rafales\""), Modality::Negated);
+        assert_eq!(
+            modality("\"Soon,\" he said, but India will not buy Rafales"),
+            Modality::Negated
+        );
+        // A quotation never closed runs to the end of the sentence.
+        assert_eq!(modality("He said \"India may buy Rafales"), Modality::Speculated);
     }
 }

@@ -136,3 +136,108 @@ fn conflicts_keep_the_longest_and_expose_the_losers() {
     assert_eq!(su57.source().to_string(), "gazetteer");
     assert!(doc.rejected().iter().any(|e| e.text(&doc) == "Su-57"), "{:?}", doc.rejected());
 }
+
+#[test]
+fn hyphenated_names_stay_whole() {
+    for (text, name) in [
+        ("Brig. Gen. Marta Lopez-Herrera inspected the depot.", "Marta Lopez-Herrera"),
+        ("Rear Admiral Tomas Berg-Halvorsen sailed on Monday.", "Tomas Berg-Halvorsen"),
+        (
+            "\"The line held,\" said Sophie Dubois-Marchand after the briefing.",
+            "Sophie Dubois-Marchand",
+        ),
+        (
+            "Ewa Zielonka-Brzeska, a spokeswoman for the agency, declined to comment.",
+            "Ewa Zielonka-Brzeska",
+        ),
+        // "-led" is not part of the name; the name is not cut before it.
+        ("Gen. Emil Varga-led units crossed the river.", "Emil Varga"),
+    ] {
+        assert!(has(text, name, "PERSON"), "{text}: {:?}", ents(text));
+    }
+    // A dash with spaces around it is not a hyphen.
+    let t = "Col. Ivan Petrenko - a veteran of two wars - spoke.";
+    assert_eq!(labelled(t, "PERSON"), ["Ivan Petrenko"], "{:?}", ents(t));
+    // Hyphenated place words are still read by the gazetteer.
+    let t = "A Kyiv-based analyst watched the Franco-German tank trials.";
+    assert!(has(t, "Kyiv", "LOCATION"), "{:?}", ents(t));
+    assert!(labelled(t, "PERSON").is_empty(), "{:?}", ents(t));
+}
+
+#[test]
+fn titles_before_words_that_are_not_names() {
+    // A company name after a rank word.
+    for text in [
+        "The turbines for the new frigates come from General Electric, the navy said.",
+        "Its reactors were designed by General Atomics Energy in California.",
+    ] {
+        assert!(labelled(text, "PERSON").is_empty(), "{text}: {:?}", ents(text));
+    }
+    // A second title after the first is not a name.
+    let t = "Chief of the Naval Staff Vice Admiral Kofi Mensah met the crew.";
+    assert_eq!(labelled(t, "PERSON"), ["Kofi Mensah"], "{:?}", ents(t));
+    let t = "Chief of the Air Staff Air Vice Marshal Ola Ndiaye flew in.";
+    assert_eq!(labelled(t, "PERSON"), ["Ola Ndiaye"], "{:?}", ents(t));
+    // A compound post: "Commanding" is no one's name.
+    let t = "The General Officer Commanding-in-Chief of Southern Command visited Pune.";
+    assert!(labelled(t, "PERSON").is_empty(), "{:?}", ents(t));
+}
+
+#[test]
+fn people_named_after_a_role() {
+    for (text, name) in [
+        (
+            "The shipyard's managing director, J. P. Okonkwo, told reporters it was on time.",
+            "J. P. Okonkwo",
+        ),
+        ("Rheinmetall's chief executive, Armin Kessel, said orders had doubled.", "Armin Kessel"),
+        ("Its spokeswoman, Hanne Solberg, added that tests would resume.", "Hanne Solberg"),
+        ("The photographer Emre Aydin was detained at the border.", "Emre Aydin"),
+        ("Turkish journalist Selin Kaya reported from the front.", "Selin Kaya"),
+        ("Joanna Kurek, a Rheinmetall manager, said output would rise.", "Joanna Kurek"),
+        ("Piotr Lasek, an economist at the central bank, disagreed.", "Piotr Lasek"),
+    ] {
+        assert!(has(text, name, "PERSON"), "{text}: {:?}", ents(text));
+    }
+    for text in [
+        "The official Xinhua news agency said the drills were routine.",
+        "It is a militant Shia group based in the south.",
+        "The company's chairman, however, declined to comment.",
+        "Its director, Reuters reported, resigned on Friday.",
+    ] {
+        assert!(labelled(text, "PERSON").is_empty(), "{text}: {:?}", ents(text));
+    }
+}
+
+#[test]
+fn money_in_codes_and_local_currencies() {
+    for (text, m) in [
+        ("a contract worth SEK 4.2 billion", "SEK 4.2 billion"),
+        ("a budget of PLN 186.6 billion this year", "PLN 186.6 billion"),
+        ("an order worth 2.3 billion DKK", "2.3 billion DKK"),
+        ("Riyadh will spend SAR 7.5 billion", "SAR 7.5 billion"),
+        ("the won budget of ₩12.5 trillion", "₩12.5 trillion"),
+        ("Taipei set aside NT$480 billion for it", "NT$480 billion"),
+        ("a plan costing ₹1.2 lakh crore over a decade", "₹1.2 lakh crore"),
+        ("spending rose to 41 billion złotych", "41 billion złotych"),
+        ("the deal was worth 90 billion forints", "90 billion forints"),
+        ("a bill of Rs 4,500 crore", "Rs 4,500 crore"),
+        ("a loan of A$2 billion", "A$2 billion"),
+    ] {
+        assert!(has(text, m, "MONEY"), "{text}: {:?}", ents(text));
+    }
+    // A code that is also an abbreviation needs a scale word.
+    assert!(labelled("The SAR 12 helicopter landed.", "MONEY").is_empty());
+    // "A" is an article, not Australia, when a space follows it.
+    assert!(has("A $5 million grant", "$5 million", "MONEY"));
+}
+
+#[test]
+fn units_with_a_bracketed_word() {
+    for (text, unit) in [
+        ("He took over the 1st (UK) Division in York.", "1st (UK) Division"),
+        ("the 7th (Training) Brigade", "7th (Training) Brigade"),
+    ] {
+        assert!(has(text, unit, "MILITARY_UNIT"), "{text}: {:?}", ents(text));
+    }
+}

@@ -65,3 +65,20 @@ fn no_forced_links() {
     assert!(m.iter().any(|(t, l, _)| t == "Lockheed Martin" && l == "ORGANIZATION"));
     assert!(m.iter().all(|(_, l, _)| l != "WEAPON_SYSTEM"));
 }
+
+#[test]
+fn double_barrelled_surnames_are_one_key() {
+    let t = "Col. Ana Silva-Pereira arrived on Monday. Later Silva-Pereira told reporters the unit was ready.";
+    assert_eq!(
+        canonical_of(t, "Silva-Pereira").as_deref(),
+        Some("Ana Silva-Pereira"),
+        "{:?}",
+        mentions(t)
+    );
+    // A part of the name is not a key of its own ...
+    let t = "Col. Ana Silva-Pereira arrived on Monday. Pereira stayed behind.";
+    assert!(mentions(t).iter().all(|(m, ..)| m != "Pereira"), "{:?}", mentions(t));
+    // ... and a key of another person does not cut a double-barrelled name.
+    let t = "Gen. Jonas Berg spoke. Berg-Olsen, his deputy, did not.";
+    assert!(mentions(t).iter().all(|(m, ..)| m != "Berg"), "{:?}", mentions(t));
+}

@@ -238,3 +238,145 @@ fn user_rules_add_labels_and_report_errors() {
     assert!(doc.relations().is_empty());
     assert!(doc.entities().iter().all(|e| e.source().to_string() == "gazetteer"));
 }
+
+/// The role attribute of the first HOLDS_POSITION of `head`.
+fn role_of(text: &str, head: &str) -> Option<String> {
+    let doc = Extractor::new().extract(text);
+    let e = doc.entities();
+    doc.relations()
+        .iter()
+        .find(|r| r.label() == "HOLDS_POSITION" && e[r.head()].canonical() == head)
+        .and_then(|r| r.attributes().get("role").cloned())
+}
+
+#[test]
+fn appointments_hold_positions() {
+    for (text, person, org, role) in [
+        (
+            "Rear Admiral Karen Holloway has been appointed commander of the Royal Navy.",
+            "Karen Holloway",
+            "Royal Navy",
+            "commander",
+        ),
+        (
+            "Gen. Marek Sobczak was named the new chief of the Polish Land Forces.",
+            "Marek Sobczak",
+            "Polish Land Forces",
+            "chief",
+        ),
+        (
+            "Lt. Gen. Ivo Brandt will take over as commander of the German Army next month.",
+            "Ivo Brandt",
+            "German Army",
+            "commander",
+        ),
+        (
+            "Gen. Paolo Ferri succeeds Gen. Luca Bianchi as chief of the Italian Army.",
+            "Paolo Ferri",
+            "Italian Army",
+            "chief",
+        ),
+        (
+            "Col. Tomasz Kral, who was appointed commander of the 12th Mechanised Brigade in 2022, retired.",
+            "Tomasz Kral",
+            "12th Mechanised Brigade",
+            "commander",
+        ),
+        (
+            "The president appointed Maj. Gen. Ahmed Salem as commander of the Republican Guard.",
+            "Ahmed Salem",
+            "Republican Guard",
+            "commander",
+        ),
+        (
+            "Gen. Hiro Tanaka was promoted to vice chief of the Japan Ground Self-Defense Force.",
+            "Hiro Tanaka",
+            "Japan Ground Self-Defense Force",
+            "vice chief",
+        ),
+        ("Saab named Anna Lindgren as its new chief executive.", "Anna Lindgren", "Saab", "chief executive"),
+        (
+            "Maj. Gen. Owen Reid will take command of the 1st (UK) Division in June.",
+            "Owen Reid",
+            "1st (UK) Division",
+            "commander",
+        ),
+    ] {
+        assert!(has(text, "HOLDS_POSITION", person, org), "{text}: {:?}", rels(text));
+        assert_eq!(role_of(text, person).as_deref(), Some(role), "{text}");
+    }
+    // The person replaced does not hold the post.
+    let t = "Gen. Paolo Ferri succeeds Gen. Luca Bianchi as chief of the Italian Army.";
+    assert!(!has(t, "HOLDS_POSITION", "Luca Bianchi", "Italian Army"), "{:?}", rels(t));
+    let t = "Gen. Ron Dale was replaced as commander of the US Army on Friday.";
+    assert!(none_with(t, "HOLDS_POSITION"), "{:?}", rels(t));
+    // A country appoints too.
+    let t = "Ukraine named Gen. Olena Bratko as its new defence minister.";
+    assert!(has(t, "HOLDS_POSITION", "Olena Bratko", "Ukraine"), "{:?}", rels(t));
+}
+
+#[test]
+fn buyers_makers_and_what_is_not_a_purchase() {
+    // A date between the buyer and the purchase.
+    let t = "Norway signed a contract on Thursday to purchase 24 K9 howitzers from South Korea.";
+    assert!(has(t, "ACQUIRES", "Norway", "K9 Thunder"), "{:?}", rels(t));
+    // A country's government or forces as the buyer.
+    let t = "Chad's transitional government has taken delivery of two more Su-25 jets from Russia.";
+    assert!(has(t, "ACQUIRES", "Chad", "Su-25"), "{:?}", rels(t));
+    // The maker in a relative clause or with an apposition in between.
+    let t = "Rheinmetall, which builds the Leopard 2 gun, expects more orders.";
+    assert!(has(t, "MANUFACTURES", "Rheinmetall", "Leopard 2"), "{:?}", rels(t));
+    let t = "KNDS, a Franco-German group, now produces the CAESAR howitzer in two plants.";
+    assert!(has(t, "MANUFACTURES", "KNDS", "CAESAR"), "{:?}", rels(t));
+    // A maker's order book is not a purchase by the maker.
+    let t = "Saab is seeing a wave of orders for its Gripen fighters.";
+    assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
+    // An alliance that flies an aircraft does not make it; a maker does.
+    let t = "A NATO MQ-9 Reaper flew over the Black Sea.";
+    assert!(none_with(t, "MANUFACTURES"), "{:?}", rels(t));
+    let t = "A Boeing F-15 Eagle took off from Lakenheath.";
+    assert!(has(t, "MANUFACTURES", "Boeing", "F-15 Eagle"), "{:?}", rels(t));
+}
+
+#[test]
+fn alliances_need_two_parties() {
+    // A country and its own forces or government are one party.
+    let t = "The battalion trained in Estonia together with the Estonian Defence Forces.";
+    assert!(none_with(t, "ALLIED_WITH"), "{:?}", rels(t));
+    let t = "Thales will open a plant in Poland together with the Polish government.";
+    assert!(!has(t, "ALLIED_WITH", "Poland", "Polish government"), "{:?}", rels(t));
+    // A town is where it happens, not an ally.
+    let t = "French sappers will bridge the river near Valga together with Estonian engineers.";
+    assert!(none_with(t, "ALLIED_WITH"), "{:?}", rels(t));
+    let t = "French troops trained at the Tapa army base alongside Estonian units.";
+    assert!(
+        rels(t)
+            .iter()
+            .all(|(l, h, t, _)| l != "ALLIED_WITH"
+                || (h != "Tapa army base" && t != "Tapa army base")),
+        "{:?}",
+        rels(t)
+    );
+    // Countries and forces still ally.
+    let t = "Danish troops fought alongside Estonian units.";
+    assert!(has(t, "ALLIED_WITH", "Danish troops", "Estonia"), "{:?}", rels(t));
+    let t = "Poland will patrol the border together with Lithuania.";
+    assert!(has(t, "ALLIED_WITH", "Poland", "Lithuania"), "{:?}", rels(t));
+}
+
+#[test]
+fn negation_in_another_quotation_does_not_count() {
+    let t = "\"We will not wait for anyone,\" said Tomasz Lis, an analyst at the Polish Institute of International Affairs.";
+    assert_eq!(modality(t, "HOLDS_POSITION"), Some(Modality::Asserted), "{:?}", rels(t));
+    let t = "\u{201c}Nobody could stop it,\u{201d} said Tomasz Lis, a fellow at the Polish Institute of International Affairs.";
+    assert_eq!(modality(t, "HOLDS_POSITION"), Some(Modality::Asserted), "{:?}", rels(t));
+    // Outside quotations, or in the quotation holding the match, cues count.
+    assert_eq!(
+        modality("Qatar will not buy Rafale jets, \"for now\", officials said.", "ACQUIRES"),
+        Some(Modality::Negated)
+    );
+    assert_eq!(
+        modality("Officials said: \"Qatar will not buy Rafale jets.\"", "ACQUIRES"),
+        Some(Modality::Negated)
+    );
+}

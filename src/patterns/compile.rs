@@ -2,8 +2,9 @@
 //! the backtracking matcher, and each rule's triggers for the index.
 
 use super::index::{Index, Trig};
-use super::lexicon::{normal_form, Lexicon, Trie, Vocab};
+use super::lexicon::{normal_form, FastMap, Lexicon, Trie, Vocab};
 use super::limits::{MAX_INSTRUCTIONS, MAX_MATCH_TOKENS};
+use super::lists::Lists;
 use super::shape::Shape;
 use super::syntax::{LexDef, LexEntry, Node, NodeKind, PErr, RuleDef, Source};
 use crate::error::{Error, ErrorKind};
@@ -312,9 +313,8 @@ impl StartChecks {
 pub(crate) struct EagerStarts {
     /// The eager check ids.
     pub checks: Vec<u32>,
-    /// Hits of word id `w`: `hits[start[w]..start[w + 1]]`.
-    start: Vec<u32>,
-    hits: Vec<EagerHit>,
+    /// The checks each word id may pass.
+    hits: Lists<EagerHit>,
     /// Spellings of exact checks, by index.
     pub exact: Vec<Box<str>>,
 }
@@ -363,28 +363,14 @@ impl EagerStarts {
             }
         }
         pairs.sort_unstable_by_key(|(w, h)| (*w, h.check));
-        out.start = vec![0; words + 1];
-        for (w, _) in &pairs {
-            if let Some(c) = out.start.get_mut(*w as usize + 1) {
-                *c += 1;
-            }
-        }
-        for k in 1..out.start.len() {
-            out.start[k] += out.start[k - 1];
-        }
-        out.hits =
-            pairs.into_iter().filter(|(w, _)| (*w as usize) < words).map(|(_, h)| h).collect();
+        out.hits = Lists::from_pairs(pairs, words);
         out
     }
 
     /// The eager checks a token with lower-case id `w` may pass.
     #[inline]
     pub(crate) fn hits(&self, w: u32) -> &[EagerHit] {
-        let w = w as usize;
-        match (self.start.get(w), self.start.get(w + 1)) {
-            (Some(&a), Some(&b)) => self.hits.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+        self.hits.get(w)
     }
 }
 
@@ -478,7 +464,7 @@ pub(crate) struct Program {
 pub(crate) struct Compiled {
     pub vocab: Vocab,
     pub lexicons: Vec<Lexicon>,
-    pub labels: HashMap<Box<str>, u16>,
+    pub labels: FastMap<Box<str>, u16>,
     pub programs: Vec<Program>,
     pub index: Index,
     /// The start checks the programs use.
@@ -490,6 +476,30 @@ pub(crate) struct Compiled {
     pub lower_members: Membership,
     /// Lexicon membership of exact word ids (lexicons matched as written).
     pub exact_members: Membership,
+}
+
+impl Compiled {
+    /// Approximate heap bytes of the compiled rules: vocabulary, lexicon
+    /// tries and bit sets, programs, start checks and index.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let insts: usize = self
+            .programs
+            .iter()
+            .map(|p| p.insts.capacity() * std::mem::size_of::<Inst>() + 64)
+            .sum();
+        let members = |m: &Membership| 8 * (m.one.capacity() + m.start.capacity());
+        self.vocab.heap_bytes()
+            + self
+                .lexicons
+                .iter()
+                .map(|l| l.trie.heap_bytes() + 4 * l.first_lower.capacity())
+                .sum::<usize>()
+            + insts
+            + self.starts.capacity() * std::mem::size_of::<StartCheck>()
+            + members(&self.lower_members)
+            + members(&self.exact_members)
+            + self.index.heap_bytes()
+    }
 }
 
 /// Compiles all lexicons and rules; every error found is returned.
@@ -565,7 +575,7 @@ pub(crate) fn compile(
     }
 
     // Rules.
-    let mut labels: HashMap<Box<str>, u16> = HashMap::new();
+    let mut labels: FastMap<Box<str>, u16> = FastMap::default();
     let produced: HashSet<&str> = rules
         .iter()
         .filter(|r| r.kind == super::RuleKind::Entity)
@@ -624,7 +634,7 @@ struct Emitter<'a> {
     vocab: &'a mut Vocab,
     lexicons: &'a [Lexicon],
     lex_ids: &'a HashMap<&'a str, u32>,
-    labels: &'a mut HashMap<Box<str>, u16>,
+    labels: &'a mut FastMap<Box<str>, u16>,
     known_labels: Option<&'a HashSet<String>>,
     produced: &'a HashSet<&'a str>,
     tokenizer: Tokenizer,
@@ -788,24 +798,42 @@ impl Emitter<'_> {
                     self.emit(n)?;
                 }
             }
-            NodeKind::Alt(v) if self.single_words(v).is_some() => {
-                let ids = self.single_words(v).unwrap_or_default();
-                self.push(Inst::Words(ids.into()));
-            }
             NodeKind::Alt(v) => {
+                // Single-word branches are tried as one instruction (they
+                // hold no capture, so their order does not matter); the
+                // other branches keep theirs.
+                let (words, others): (Vec<&Node>, Vec<&Node>) =
+                    v.iter().partition(|b| self.single_word(b).is_some());
+                let mut branches: Vec<Option<&Node>> = Vec::with_capacity(v.len());
+                if words.len() >= 2 {
+                    branches.push(None);
+                    branches.extend(others.into_iter().map(Some));
+                } else {
+                    branches.extend(v.iter().map(Some));
+                }
                 let mut jumps = Vec::new();
-                for (k, branch) in v.iter().enumerate() {
-                    if k + 1 < v.len() {
+                for (k, branch) in branches.iter().enumerate() {
+                    let split = (k + 1 < branches.len()).then(|| {
                         let split = self.push(Inst::Split(0, 0));
                         if let Inst::Split(a, _) = &mut self.insts[split as usize] {
                             *a = split + 1;
                         }
-                        self.emit(branch)?;
+                        split
+                    });
+                    match branch {
+                        Some(b) => self.emit(b)?,
+                        None => {
+                            let mut ids: Vec<u32> =
+                                words.iter().filter_map(|w| self.single_word(w)).collect();
+                            ids.sort_unstable();
+                            ids.dedup();
+                            self.push(Inst::Words(ids.into()));
+                        }
+                    }
+                    if let Some(split) = split {
                         jumps.push(self.push(Inst::Jmp(0)));
                         let next = self.here();
                         self.patch(split, next);
-                    } else {
-                        self.emit(branch)?;
                     }
                 }
                 let end = self.here();
@@ -851,29 +879,20 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// The lower-case ids of an alternation whose branches are all one
-    /// word each (not written exactly), sorted; `None` otherwise.
-    fn single_words(&mut self, branches: &[Node]) -> Option<Vec<u32>> {
-        if branches.len() < 2 {
-            return None;
-        }
-        let mut ids = Vec::with_capacity(branches.len());
-        for b in branches {
-            let mut node = b;
-            while let NodeKind::Seq(v) = &node.kind {
-                match v.as_slice() {
-                    [one] => node = one,
-                    _ => return None,
-                }
+    /// The lower-case id of a branch that is one word (not written
+    /// exactly), interned.
+    fn single_word(&mut self, branch: &Node) -> Option<u32> {
+        let mut node = branch;
+        while let NodeKind::Seq(v) = &node.kind {
+            match v.as_slice() {
+                [one] => node = one,
+                _ => return None,
             }
-            let NodeKind::Lit { text, exact: false } = &node.kind else { return None };
-            let toks = self.tokenizer.tokenize(text);
-            let [t] = toks.as_slice() else { return None };
-            ids.push(self.vocab.intern_lower(&normal_form(text, t)));
         }
-        ids.sort_unstable();
-        ids.dedup();
-        Some(ids)
+        let NodeKind::Lit { text, exact: false } = &node.kind else { return None };
+        let toks = self.tokenizer.tokenize(text);
+        let [t] = toks.as_slice() else { return None };
+        Some(self.vocab.intern_lower(&normal_form(text, t)))
     }
 
     /// `count` nested greedy optional copies: each later copy is tried

@@ -7,6 +7,7 @@
 //! trigger to its rules; a sentence collects the rules of the triggers it
 //! holds, and only those are run. Rules without a trigger are always run.
 
+use super::lists::Lists;
 use super::shape::SHAPE_COUNT;
 
 /// Something whose presence in a sentence makes a rule worth trying.
@@ -23,9 +24,8 @@ pub(crate) enum Trig {
 /// Trigger to rules.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Index {
-    /// Rules of word id `w`: `word_rules[word_start[w]..word_start[w + 1]]`.
-    word_start: Vec<u32>,
-    word_rules: Vec<u32>,
+    /// Rules of each word id.
+    words: Lists<u32>,
     label_rules: Vec<Vec<u32>>,
     shape_rules: Vec<Vec<u32>>,
     /// Bits of the shapes some rule is triggered by.
@@ -68,32 +68,22 @@ impl Index {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut word_start = vec![0u32; words + 1];
-        for &(w, _) in &pairs {
-            if let Some(c) = word_start.get_mut(w as usize + 1) {
-                *c += 1;
-            }
-        }
-        for k in 1..word_start.len() {
-            word_start[k] += word_start[k - 1];
-        }
-        let word_rules =
-            pairs.iter().filter(|(w, _)| (*w as usize) < words).map(|&(_, r)| r).collect();
-        for v in label_rules.iter_mut().chain(shape_rules.iter_mut()) {
-            v.sort_unstable();
-            v.dedup();
-        }
-        Index { word_start, word_rules, label_rules, shape_rules, shape_mask, always }
+        let words = Lists::from_pairs(pairs, words);
+        Index { words, label_rules, shape_rules, shape_mask, always }
+    }
+
+    /// Approximate heap bytes.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let lists = self.label_rules.iter().chain(&self.shape_rules);
+        self.words.heap_bytes()
+            + 4 * self.always.capacity()
+            + lists.map(|v| 24 + 4 * v.capacity()).sum::<usize>()
     }
 
     /// Rules triggered by word id `w` (none for an unknown id).
     #[inline]
     pub(crate) fn word(&self, w: u32) -> &[u32] {
-        let w = w as usize;
-        match (self.word_start.get(w), self.word_start.get(w + 1)) {
-            (Some(&a), Some(&b)) => self.word_rules.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+        self.words.get(w)
     }
 
     /// Rules triggered by label id `l`.

@@ -77,6 +77,17 @@ impl Vocab {
         self.lower.len()
     }
 
+    /// Approximate heap bytes: the two tables and their strings.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        [&self.lower, &self.exact]
+            .iter()
+            .map(|m| {
+                let slot = std::mem::size_of::<(Box<str>, u32)>() + 1;
+                m.capacity() * slot + m.keys().map(|k| k.len()).sum::<usize>()
+            })
+            .sum()
+    }
+
     /// The number of exact (as written) word ids.
     pub(crate) fn exact_len(&self) -> usize {
         self.exact.len()
@@ -205,6 +216,12 @@ impl Trie {
     /// entry.
     pub(crate) fn first_tokens(&self) -> impl Iterator<Item = (u32, bool)> + '_ {
         self.nodes[0].edges.iter().map(|&(id, c)| (id, self.nodes[c as usize].terminal))
+    }
+
+    /// Approximate heap bytes of the nodes and their edges.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<TrieNode>()
+            + self.nodes.iter().map(|n| n.edges.capacity() * 8).sum::<usize>()
     }
 
     /// True when no entry is in the trie.

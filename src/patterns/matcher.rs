@@ -39,6 +39,23 @@ pub struct Scratch {
     /// sentence.
     label_seen: Vec<u32>,
     starts: StartSets,
+    /// Shapes of every token of the document being matched, when the
+    /// caller prepared them (see [`Scratch::share_shapes`]).
+    doc_shapes: Vec<u16>,
+}
+
+impl Scratch {
+    /// Computes the shapes of all `tokens` once, for every rule set run
+    /// on this document until [`Scratch::forget_shapes`].
+    pub(crate) fn share_shapes(&mut self, text: &str, tokens: &[Token]) {
+        self.doc_shapes.clear();
+        self.doc_shapes.extend(tokens.iter().map(|t| shape_bits(text, t)));
+    }
+
+    /// Drops the shapes of [`Scratch::share_shapes`].
+    pub(crate) fn forget_shapes(&mut self) {
+        self.doc_shapes.clear();
+    }
 }
 
 /// The positions of the sentence each start check allows, computed when a
@@ -62,7 +79,11 @@ impl StartSets {
         let w = self.words;
         for &c in &eager.checks {
             let k = c as usize;
-            self.bits[k * w..(k + 1) * w].fill(0);
+            if w == 1 {
+                self.bits[k] = 0;
+            } else {
+                self.bits[k * w..(k + 1) * w].fill(0);
+            }
             self.done[k] = self.gen;
         }
         for (pos, &id) in cx.facts.words.iter().enumerate() {
@@ -84,16 +105,7 @@ impl StartSets {
     /// Forgets the previous sentence's sets.
     fn reset(&mut self, checks: usize, tokens: usize) {
         self.words = tokens.div_ceil(64).max(1);
-        if self.done.len() != checks {
-            self.done.clear();
-            self.done.resize(checks, 0);
-            self.gen = 0;
-        }
-        self.gen = self.gen.wrapping_add(1);
-        if self.gen == 0 {
-            self.done.fill(0);
-            self.gen = 1;
-        }
+        next_generation(&mut self.done, &mut self.gen, checks);
         let need = checks * self.words;
         if self.bits.len() < need {
             self.bits.resize(need, 0);
@@ -138,6 +150,9 @@ impl StartSets {
             StartCheck::Exact(s) => {
                 (0..n).filter(|&p| cx.tokens[p].span.range().eq_text(cx.text, s)).for_each(&mut set)
             }
+            StartCheck::Test(Test::Flat(t)) => {
+                (0..n).filter(|&p| eval_flat(cx, t, p)).for_each(&mut set)
+            }
             StartCheck::Test(t) => (0..n).filter(|&p| eval(cx, t, p)).for_each(&mut set),
             StartCheck::Lex(l) => {
                 let exact = cx.compiled.lexicons.get(*l as usize).is_some_and(|x| x.exact);
@@ -171,6 +186,23 @@ impl StartSets {
     }
 }
 
+/// Starts a new generation of `marks`, sized `len`: an entry equal to the
+/// value returned is marked in this generation, any other is not. Nothing
+/// is cleared but when the counter wraps or the size changes.
+fn next_generation(marks: &mut Vec<u32>, gen: &mut u32, len: usize) -> u32 {
+    if marks.len() != len {
+        marks.clear();
+        marks.resize(len, 0);
+        *gen = 0;
+    }
+    *gen = gen.wrapping_add(1);
+    if *gen == 0 {
+        marks.fill(0);
+        *gen = 1;
+    }
+    *gen
+}
+
 /// The first position `>= from` in `bits`.
 #[inline]
 fn next_start(bits: &[u64], from: usize) -> Option<usize> {
@@ -191,6 +223,11 @@ struct Facts {
     words: Vec<u32>,
     exact: Vec<u32>,
     shapes: Vec<u16>,
+    /// One-token lexicon membership of each token (lower-case lexicons,
+    /// then exact ones), when the rules have at most 64 lexicons: the
+    /// first and only word of [`Membership::row`].
+    lex_lower: Vec<u64>,
+    lex_exact: Vec<u64>,
     /// Entities inside the sentence, sentence-relative, sorted by start
     /// then longest first.
     ents: Vec<Ent>,
@@ -282,6 +319,8 @@ fn prepare(
     sc.cands.clear();
     facts.words.clear();
     facts.exact.clear();
+    facts.lex_lower.clear();
+    facts.lex_exact.clear();
     facts.shapes.clear();
     facts.ents.clear();
     if nrules == 0 || toks.is_empty() {
@@ -289,17 +328,7 @@ fn prepare(
     }
 
     // Rules already collected for this sentence carry the current mark.
-    if sc.rule_mark.len() != nrules {
-        sc.rule_mark.clear();
-        sc.rule_mark.resize(nrules, 0);
-        sc.mark_gen = 0;
-    }
-    sc.mark_gen = sc.mark_gen.wrapping_add(1);
-    if sc.mark_gen == 0 {
-        sc.rule_mark.fill(0);
-        sc.mark_gen = 1;
-    }
-    let mark = sc.mark_gen;
+    let mark = next_generation(&mut sc.rule_mark, &mut sc.mark_gen, nrules);
     let marks = &mut sc.rule_mark;
     let cands = &mut sc.cands;
     let mut add = |rules: &[u32]| {
@@ -357,12 +386,21 @@ fn prepare(
     }
 
     let shape_mask = index.shape_mask();
+    let shared = (sc.doc_shapes.len() == tokens.len()).then(|| &sc.doc_shapes[s0..e0]);
     if shape_mask != 0 {
         let mut seen = 0u16;
-        for t in toks {
-            let b = shape_bits(text, t);
-            seen |= b;
-            facts.shapes.push(b);
+        match shared {
+            Some(sh) => {
+                facts.shapes.extend_from_slice(sh);
+                seen = sh.iter().fold(0, |a, &b| a | b);
+            }
+            None => {
+                for t in toks {
+                    let b = shape_bits(text, t);
+                    seen |= b;
+                    facts.shapes.push(b);
+                }
+            }
         }
         let mut hits = seen & shape_mask;
         while hits != 0 {
@@ -375,7 +413,10 @@ fn prepare(
 
     if !cands.is_empty() {
         if facts.shapes.is_empty() {
-            facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t)));
+            match shared {
+                Some(sh) => facts.shapes.extend_from_slice(sh),
+                None => facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t))),
+            }
         }
         // Drop the rules an element of which cannot be met in this sentence.
         let shapes = facts.shapes.iter().fold(0u16, |a, &b| a | b);
@@ -394,6 +435,13 @@ fn prepare(
         cands.sort_unstable();
         if !cands.is_empty() && compiled.vocab.has_exact() {
             facts.exact.extend(toks.iter().map(|t| compiled.vocab.exact_id(text, t)));
+        }
+        if !cands.is_empty() && compiled.lower_members.stride == 1 {
+            let row = |m: &Membership, id: u32| m.row(id).first().copied().unwrap_or(0);
+            let (lower, exact) = (&compiled.lower_members, &compiled.exact_members);
+            facts.lex_lower.extend(facts.words.iter().map(|&id| row(lower, id)));
+            facts.lex_exact.extend(facts.exact.iter().map(|&id| row(exact, id)));
+            facts.lex_exact.resize(facts.words.len(), 0);
         }
     }
     (s0, e0)
@@ -680,18 +728,31 @@ fn eval_flat(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
     if t.word.is_some_and(|w| w != word) || t.words_none.contains(&word) {
         return false;
     }
+    if let (Some(&lower), Some(&exact)) = (f.lex_lower.get(pos), f.lex_exact.get(pos)) {
+        // At most 64 lexicons: one word of bits each.
+        let first = |m: &[u64]| m.first().copied().unwrap_or(0);
+        let pass = |bits: u64, all: &[u64], none: &[u64]| {
+            bits & first(all) == first(all) && bits & first(none) == 0
+        };
+        return pass(lower, &t.lower_all, &t.lower_none)
+            && pass(exact, &t.exact_all, &t.exact_none);
+    }
     let c = cx.compiled;
-    let lexicons = |all: &[u64], none: &[u64], ids: &[u32], members: &Membership| {
-        if all.is_empty() && none.is_empty() {
-            return true;
-        }
-        let row = members.row(ids.get(pos).copied().unwrap_or(NONE));
-        let has = |k: usize| row.get(k).copied().unwrap_or(0);
-        all.iter().enumerate().all(|(k, &m)| has(k) & m == m)
-            && none.iter().enumerate().all(|(k, &m)| has(k) & m == 0)
-    };
-    lexicons(&t.lower_all, &t.lower_none, &f.words, &c.lower_members)
-        && lexicons(&t.exact_all, &t.exact_none, &f.exact, &c.exact_members)
+    lexicons_pass(&t.lower_all, &t.lower_none, f.words.get(pos), &c.lower_members)
+        && lexicons_pass(&t.exact_all, &t.exact_none, f.exact.get(pos), &c.exact_members)
+}
+
+/// Whether word `id` is in every lexicon of `all` and in none of `none`
+/// (bit sets as in [`Membership`]).
+#[inline(always)]
+fn lexicons_pass(all: &[u64], none: &[u64], id: Option<&u32>, members: &Membership) -> bool {
+    if all.is_empty() && none.is_empty() {
+        return true;
+    }
+    let row = members.row(id.copied().unwrap_or(NONE));
+    let has = |k: usize| row.get(k).copied().unwrap_or(0);
+    all.iter().enumerate().all(|(k, &m)| has(k) & m == m)
+        && none.iter().enumerate().all(|(k, &m)| has(k) & m == 0)
 }
 
 /// Compares the text a byte range covers with a string, never panicking.

@@ -67,10 +67,12 @@ mod compile;
 mod index;
 mod lexicon;
 pub mod limits;
+mod lists;
 mod matcher;
 mod shape;
 mod syntax;
 
+pub(crate) use lexicon::FastMap;
 pub use matcher::Scratch;
 
 use crate::error::{Error, ErrorKind, Location};
@@ -435,6 +437,12 @@ impl RuleSet {
         self.inner.rules.len()
     }
 
+    /// Approximate bytes of heap memory the compiled rules use
+    /// (vocabulary, lexicons, programs, index).
+    pub fn memory_usage(&self) -> usize {
+        self.inner.compiled.heap_bytes()
+    }
+
     /// True when there is no rule.
     pub fn is_empty(&self) -> bool {
         self.inner.rules.is_empty()
@@ -723,6 +731,40 @@ mod tests {
     }
 
     #[test]
+    fn lexicon_tests_past_the_first_64_lexicons() {
+        // 70 lexicons: membership bit sets take two words per word id.
+        let mut rules = String::new();
+        for k in 0..70 {
+            rules.push_str(&format!("lexicon L{k} = w{k}\n"));
+        }
+        rules.push_str("entity a A: (Lower & !<L69> & !<L3>) <L66>\n");
+        rules.push_str("entity b B: (<L68> & Lower) x\n");
+        rules.push_str("entity c C: (Lower & !<L2>) (Lower & !<L67>) end\n");
+        let set = build(&rules);
+        let text = "w69 w66 . w3 w66 . w5 w66 . w68 x . w67 w1 end . w1 w67 end";
+        assert_eq!(run(&set, text, &[]), ["a: w5 w66", "b: w68 x", "c: w67 w1 end"]);
+    }
+
+    #[test]
+    fn alternations_of_words_and_phrases() {
+        let set = build(
+            "entity a A: (buys | orders | \"takes delivery of\" | \"signed for\" | acquires) Cap\n\
+             entity b B: (to | at)",
+        );
+        let text = "Oman buys Rafales, takes delivery of Typhoons and signed for Hawks. \
+                    It signed Eurofighters and acquires Tornados.";
+        assert_eq!(
+            run(&set, text, &[]),
+            [
+                "a: buys Rafales",
+                "a: takes delivery of Typhoons",
+                "a: signed for Hawks",
+                "a: acquires Tornados"
+            ]
+        );
+    }
+
+    #[test]
     fn each_shape() {
         let text = "NATO's 82nd and XVIII units, first Su-35 , 400 Gen. Smith €5 of II";
         assert_eq!(shape_hits("Cap", text), ["NATO", "XVIII", "Su-35", "Gen.", "Smith", "II"]);
@@ -741,6 +783,11 @@ mod tests {
         assert_eq!(shape_hits("Symbol", text), ["€"]);
         assert_eq!(shape_hits("Possessive", text), ["'s"]);
         assert_eq!(shape_hits("Any", "a , b").len(), 3);
+        assert_eq!(shape_hits("Glued", text), ["NATO", "'s", ",", "5"]);
+        assert_eq!(
+            shape_hits("Cap \"-\" (Cap & Glued)", "Ruiz-Castell and Ruiz - Castell"),
+            ["Ruiz-Castell"]
+        );
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub(crate) enum Shape {
     Year,
     /// A date written `2015-11-17`.
     IsoDate,
+    /// No whitespace before the token: the `-` and `Castell` of
+    /// `Ruiz-Castell`, the `,` of `Paris,`.
+    Glued,
 }
 
 /// Every shape with its name in the rule language.
@@ -42,10 +45,11 @@ pub(crate) const SHAPES: &[(&str, Shape)] = &[
     ("Any", Shape::Any),
     ("Year", Shape::Year),
     ("IsoDate", Shape::IsoDate),
+    ("Glued", Shape::Glued),
 ];
 
-/// Number of shape bits.
-pub(crate) const SHAPE_COUNT: usize = 15;
+/// Number of shape bits (all 16 bits of the `u16` shape set are in use).
+pub(crate) const SHAPE_COUNT: usize = 16;
 
 impl Shape {
     /// The shape named `name` (exact case), if any.
@@ -61,9 +65,13 @@ impl Shape {
 
     /// True for shapes rare enough to select rules by: a sentence without
     /// such a token cannot match a rule that needs one. `Cap`, `Lower`,
-    /// `Word`, `Punct` and `Any` are in nearly every sentence.
+    /// `Word`, `Punct`, `Any` and `Glued` (every comma and full stop) are
+    /// in nearly every sentence.
     pub(crate) fn is_selective(self) -> bool {
-        !matches!(self, Shape::Cap | Shape::Lower | Shape::Word | Shape::Punct | Shape::Any)
+        !matches!(
+            self,
+            Shape::Cap | Shape::Lower | Shape::Word | Shape::Punct | Shape::Any | Shape::Glued
+        )
     }
 }
 
@@ -71,6 +79,9 @@ impl Shape {
 pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
     let s = text.get(tok.span.start..tok.span.end).unwrap_or("");
     let mut bits = Shape::Any.bit();
+    if !tok.space_before() {
+        bits |= Shape::Glued.bit();
+    }
     match tok.kind {
         TokenKind::Word => bits |= Shape::Word.bit(),
         TokenKind::Number => {
@@ -275,6 +286,18 @@ mod tests {
         assert!(has(b[10], Shape::Possessive) && !has(b[10], Shape::Word));
         assert!(has(b[11], Shape::Symbol));
         assert!(b.iter().all(|&x| has(x, Shape::Any)));
+        // Only the first token and the glued "," and "'s" have no space before.
+        let glued: Vec<usize> = (0..b.len()).filter(|&i| has(b[i], Shape::Glued)).collect();
+        assert_eq!(glued, [0, 10], "{b:?}");
+    }
+
+    #[test]
+    fn glued_tokens() {
+        let b = shapes_of("Ruiz-Castell , Ruiz - Castell\u{a0}x");
+        // Ruiz - Castell , Ruiz - Castell x
+        let glued: Vec<bool> = b.iter().map(|&x| has(x, Shape::Glued)).collect();
+        assert_eq!(glued, [true, true, true, false, false, false, false, false]);
+        assert!(has(b[1], Shape::Punct) && has(b[2], Shape::Cap));
     }
 
     #[test]
