@@ -524,21 +524,36 @@ pub(crate) fn compile(
     for def in lexdefs {
         let mut trie = Trie::default();
         let mut first_lower = Vec::new();
+        let (mut toks, mut ids, mut form) = (Vec::new(), Vec::new(), String::new());
         let mut add = |entry: &str, vocab: &mut Vocab| -> bool {
-            let toks = tokenizer.tokenize(entry);
+            ids.clear();
+            if !entry.is_empty() && entry.bytes().all(|b| b.is_ascii_alphabetic()) {
+                // One plain word (most name-list entries): one token, its
+                // normal form the lower case.
+                form.clear();
+                form.push_str(entry);
+                form.make_ascii_lowercase();
+                debug_assert!({
+                    let t = tokenizer.tokenize(entry);
+                    t.len() == 1 && normal_form(entry, &t[0]) == form
+                });
+                let lower = vocab.intern_lower(&form);
+                ids.push(if def.exact { vocab.intern_exact(entry) } else { lower });
+                first_lower.push(lower);
+                trie.insert(&ids);
+                return true;
+            }
+            tokenizer.tokenize_into(entry, &mut toks);
             if toks.is_empty() || toks.len() > MAX_MATCH_TOKENS {
                 return false;
             }
-            let ids: Vec<u32> = toks
-                .iter()
-                .map(|t| {
-                    if def.exact {
-                        vocab.intern_exact(t.as_str(entry))
-                    } else {
-                        vocab.intern_lower(&normal_form(entry, t))
-                    }
-                })
-                .collect();
+            for t in &toks {
+                ids.push(if def.exact {
+                    vocab.intern_exact(t.as_str(entry))
+                } else {
+                    vocab.intern_lower(&normal_form(entry, t))
+                });
+            }
             first_lower.push(vocab.intern_lower(&normal_form(entry, &toks[0])));
             trie.insert(&ids);
             true

@@ -392,8 +392,24 @@ impl RuleSetBuilder {
             );
             k
         });
+        // Only the lexicons the kept rules use are compiled (the name lists
+        // behind the entity rules are large); one no rule uses is compiled
+        // with the entity rules, so that its errors are still reported.
+        let mut used = HashSet::new();
+        kept.iter().for_each(|r| r.pattern.lexicons_into(&mut used));
+        let mut anywhere = HashSet::new();
+        self.rules.iter().for_each(|r| r.pattern.lexicons_into(&mut anywhere));
+        let lexicons: Vec<LexDef> = self
+            .lexicons
+            .iter()
+            .filter(|l| {
+                used.contains(l.name.as_str())
+                    || (!anywhere.contains(l.name.as_str()) && kind != Some(RuleKind::Relation))
+            })
+            .cloned()
+            .collect();
         let compiled =
-            compile::compile(&self.sources, &self.lexicons, &kept, &self.supplied, known.as_ref())?;
+            compile::compile(&self.sources, &lexicons, &kept, &self.supplied, known.as_ref())?;
         let rules = kept
             .iter()
             .map(|r| {

@@ -99,6 +99,29 @@ pub(crate) enum NodeKind {
     },
 }
 
+impl Node {
+    /// Adds the names of the lexicons this pattern uses to `out`.
+    pub(crate) fn lexicons_into<'a>(&'a self, out: &mut std::collections::HashSet<&'a str>) {
+        match &self.kind {
+            NodeKind::Lex(name) => {
+                out.insert(name);
+            }
+            NodeKind::Not(n)
+            | NodeKind::Repeat { node: n, .. }
+            | NodeKind::Capture { node: n, .. } => n.lexicons_into(out),
+            NodeKind::And(v) | NodeKind::Seq(v) | NodeKind::Alt(v) => {
+                v.iter().for_each(|n| n.lexicons_into(out))
+            }
+            NodeKind::Lit { .. }
+            | NodeKind::Slot(_)
+            | NodeKind::Shape(_)
+            | NodeKind::Gap { .. }
+            | NodeKind::Start
+            | NodeKind::End => {}
+        }
+    }
+}
+
 /// One entry of a lexicon declaration.
 #[derive(Clone, Debug)]
 pub(crate) enum LexEntry {
