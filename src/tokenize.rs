@@ -656,8 +656,14 @@ impl Merger<'_> {
     /// True when an `Other` piece can be inside a designator, abbreviation,
     /// number or possessive that is still being read.
     fn may_continue(&self, p: Piece) -> bool {
-        let s = &self.text[p.start..p.end];
-        matches!(s, "-" | "/" | "." | "," | "'" | "\u{2019}") && self.len > 1
+        if self.len < 2 {
+            return false;
+        }
+        match p.end - p.start {
+            1 => matches!(self.text.as_bytes()[p.start], b'-' | b'/' | b'.' | b',' | b'\''),
+            3 => &self.text[p.start..p.end] == "\u{2019}",
+            _ => false,
+        }
     }
 
     fn finish(&mut self) {
