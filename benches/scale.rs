@@ -58,7 +58,7 @@ fn gazetteer_sizes(c: &mut Criterion) {
         }
         let ex = b.build().expect("generated gazetteer builds");
         eprintln!(
-            "gazetteer with {n} generated aliases (+ defaults): built in {:?}, {} aliases, automaton and tables {} MB",
+            "gazetteer with {n} generated aliases (+ defaults): built in {:?}, {} aliases, matching tables {} MB",
             t.elapsed(),
             ex.gazetteer().aliases_len(),
             ex.memory_usage() / 1_000_000

@@ -86,7 +86,7 @@ pub enum ErrorKind {
     /// A configured limit was exceeded.
     #[error("limit exceeded: {0}")]
     Limit(String),
-    /// Building the matching automaton failed.
+    /// Building the gazetteer's matching tables failed (too large).
     #[error("cannot build matcher: {0}")]
     Build(String),
     /// Several errors from one source; the valid parts were still loaded.

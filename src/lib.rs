@@ -10,8 +10,8 @@
 //!    abbreviations (`Gen.`, `U.S.`) and punctuation with UTF-8 byte
 //!    offsets, and the sentences they form.
 //! 2. [`gazetteer`]: a dictionary of canonical entities and their aliases,
-//!    compiled into one Aho-Corasick automaton and matched on token
-//!    boundaries, leftmost-longest, with designator spelling variants,
+//!    compiled into a trie over the tokens of their normal forms and
+//!    matched token by token, leftmost-longest, with designator spelling variants,
 //!    plurals, possessives and case rules.
 //! 3. Entity rules ([`patterns`], the rule language of `docs/RULES.md`):
 //!    people after titles and in appositions, units, weapons by designator,

@@ -24,7 +24,7 @@ fi
 "$VENV/bin/pip" install -q 'spacy==3.8.*' || echo "warning: spaCy could not be installed; skipping it" >&2
 
 cargo build --release --quiet
-cargo build --release --quiet --example gen_gazetteer
+cargo build --release --quiet --example gen_gazetteer --example time_extract
 target/release/examples/gen_gazetteer "$N" > "$OUT/gaz.tsv"
 # The generated names do not occur in the news text: add the default
 # gazetteer's aliases (about 12k, which do) so that every tool also finds
@@ -53,11 +53,12 @@ with open(out, "a", encoding="utf-8") as f:
                 f.write(f"{canonical}\t{label}\t{aliases}\n")
 PY
 
-# Corpus: benches/data/news.txt split on blank lines into documents, repeated to ~4 MB.
+# Corpus: the committed articles of benches/data/corpus/ split on blank lines into
+# documents (paragraphs), repeated to ~4 MB.
 "$VENV/bin/python" - "$OUT" <<'PY'
-import json, re, sys
+import glob, json, re, sys
 out = sys.argv[1]
-text = open("benches/data/news.txt", encoding="utf-8").read()
+text = "\n\n".join(open(f, encoding="utf-8").read() for f in sorted(glob.glob("benches/data/corpus/*.txt")))
 paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 size, i = 0, 0
 with open(f"{out}/corpus.jsonl", "w", encoding="utf-8") as f:
@@ -71,4 +72,5 @@ PY
 
 "$VENV/bin/python" benches/compare/compare.py \
     --recon target/release/recon --gazetteer "$OUT/gaz.tsv" \
-    --corpus "$OUT/corpus.jsonl" --empty "$OUT/empty.jsonl"
+    --corpus "$OUT/corpus.jsonl" --empty "$OUT/empty.jsonl" \
+    --timer target/release/examples/time_extract

@@ -1,0 +1,60 @@
+//! Times recon in process over a JSON Lines corpus (`{"id", "text"}` a
+//! line), as `benches/compare/compare.py` times the Python tools: the
+//! model is built first, then each document is matched; the median of three
+//! passes is printed in seconds.
+//!
+//! ```sh
+//! cargo run --release --example time_extract -- gazetteer GAZ.tsv corpus.jsonl
+//! cargo run --release --example time_extract -- pipeline corpus.jsonl
+//! ```
+//!
+//! `gazetteer` builds a gazetteer of GAZ.tsv alone and times
+//! `Gazetteer::find_all` (tokenizer + gazetteer); `pipeline` times
+//! `Extractor::extract` with the embedded default model.
+
+use recon::{Extractor, GazetteerBuilder};
+use std::time::Instant;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (mode, gaz, corpus) = match args.as_slice() {
+        [m, g, c] if m == "gazetteer" => (m.as_str(), Some(g.as_str()), c.as_str()),
+        [m, c] if m == "pipeline" => (m.as_str(), None, c.as_str()),
+        _ => {
+            return Err(
+                "usage: time_extract gazetteer GAZ.tsv CORPUS.jsonl | pipeline CORPUS.jsonl".into(),
+            )
+        }
+    };
+    let mut texts = Vec::new();
+    for line in std::fs::read_to_string(corpus)?.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        texts.push(v["text"].as_str().unwrap_or_default().to_owned());
+    }
+    let mut found = 0usize;
+    let mut pass: Box<dyn FnMut() -> usize> = match (mode, gaz) {
+        ("gazetteer", Some(path)) => {
+            let mut b = GazetteerBuilder::new();
+            b.add_path(path)?;
+            let g = b.build()?;
+            let texts = &texts;
+            Box::new(move || texts.iter().map(|t| g.find_all(t).len()).sum())
+        }
+        _ => {
+            let ex = Extractor::new();
+            let texts = &texts;
+            Box::new(move || texts.iter().map(|t| ex.extract(t).entities().len()).sum())
+        }
+    };
+    let mut times: Vec<f64> = (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            found = pass();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    eprintln!("{found} entities a pass");
+    println!("{:.4}", times[1]);
+    Ok(())
+}
