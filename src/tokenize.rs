@@ -152,8 +152,11 @@ struct Piece {
 const HAS_ALPHA: u8 = 1;
 const HAS_DIGIT: u8 = 2;
 
-/// Cuts `text` into pieces, calling `emit` for each in order.
-fn pieces(text: &str, mut emit: impl FnMut(Piece)) {
+/// Cuts `text` into pieces and hands them to `m` in order. A piece that
+/// nothing can join (a run of letters and digits before whitespace, or
+/// ASCII punctuation, with no piece pending) is emitted as a token at once:
+/// the merger would emit it unchanged.
+fn pieces(text: &str, m: &mut Merger<'_>) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
@@ -170,7 +173,7 @@ fn pieces(text: &str, mut emit: impl FnMut(Piece)) {
             let (end, extra) = unicode_space_run(text, i);
             i = end;
             newlines += extra;
-            emit(Piece { start, end: i, kind: PieceKind::Space, info: gap_level(newlines) });
+            m.push(Piece { start, end: i, kind: PieceKind::Space, info: gap_level(newlines) });
         } else if b.is_ascii_alphanumeric() {
             let start = i;
             let mut info = 0;
@@ -181,15 +184,21 @@ fn pieces(text: &str, mut emit: impl FnMut(Piece)) {
             if i < n && bytes[i] >= 0x80 {
                 // A word that goes on in non-ASCII letters ("Sébastien"):
                 // hand the whole stretch to the Unicode path.
-                i = unicode_stretch(text, start, &mut emit);
+                i = unicode_stretch(text, start, &mut |p| m.push(p));
+            } else if (i == n || bytes[i].is_ascii_whitespace()) && m.len == 0 {
+                m.emit_now(start, i, alnum_kind(info));
             } else {
-                emit(Piece { start, end: i, kind: PieceKind::Alnum, info });
+                m.push(Piece { start, end: i, kind: PieceKind::Alnum, info });
             }
         } else if b < 0x80 {
-            emit(Piece { start: i, end: i + 1, kind: PieceKind::Other, info: 0 });
+            if m.len == 0 {
+                m.emit_now(i, i + 1, other_kind(&text[i..i + 1]));
+            } else {
+                m.push(Piece { start: i, end: i + 1, kind: PieceKind::Other, info: 0 });
+            }
             i += 1;
         } else {
-            i = unicode_stretch(text, i, &mut emit);
+            i = unicode_stretch(text, i, &mut |p| m.push(p));
         }
     }
 }
@@ -377,7 +386,7 @@ impl Tokenizer {
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
         out.clear();
         let mut m = Merger { text, out, gap: 0, window: [None; 6], len: 0 };
-        pieces(text, |p| m.push(p));
+        pieces(text, &mut m);
         m.finish();
     }
 
@@ -820,6 +829,14 @@ impl Merger<'_> {
 
         self.emit(p.start, p.end, alnum_kind(p.info), gap);
         1
+    }
+
+    /// Emits a token no pending piece can join, taking the gap before it.
+    #[inline]
+    fn emit_now(&mut self, start: usize, end: usize, kind: TokenKind) {
+        debug_assert_eq!(self.len, 0);
+        let gap = std::mem::take(&mut self.gap);
+        self.emit(start, end, kind, gap);
     }
 
     fn emit(&mut self, start: usize, end: usize, kind: TokenKind, gap: u8) {
