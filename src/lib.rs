@@ -115,6 +115,7 @@ mod error;
 pub mod eval;
 mod extractor;
 pub mod gazetteer;
+mod hash;
 mod limits;
 mod linking;
 mod normalize;

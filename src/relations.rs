@@ -27,7 +27,8 @@
 //! [`Extractor::explain`]: crate::Extractor::explain
 
 use crate::document::{Entity, Modality, Relation};
-use crate::patterns::{Action, AttrValue, FastMap, PatternMatch, RuleSet};
+use crate::hash::FastMap;
+use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
 use crate::rules::{one_line, token_span};
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token, TokenKind};

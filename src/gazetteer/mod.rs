@@ -40,6 +40,7 @@ mod vocab;
 pub use entry::{CaseMode, Entry, EntryId};
 
 use crate::error::{Error, ErrorKind};
+use crate::hash::FastBuildHasher;
 use crate::limits::Limits;
 use crate::normalize;
 use crate::span::Span;
@@ -52,7 +53,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 use trie::{KeyRec, Trie, NONE};
-use vocab::{FastBuildHasher, Vocab};
+use vocab::Vocab;
 
 /// Collects entries, then compiles them into a [`Gazetteer`].
 ///

@@ -2,12 +2,13 @@
 //! the backtracking matcher, and each rule's triggers for the index.
 
 use super::index::{Index, Trig};
-use super::lexicon::{normal_form, FastMap, Lexicon, Trie, Vocab};
+use super::lexicon::{normal_form, Lexicon, Trie, Vocab};
 use super::limits::{MAX_INSTRUCTIONS, MAX_MATCH_TOKENS};
 use super::lists::Lists;
 use super::shape::Shape;
 use super::syntax::{LexDef, LexEntry, Node, NodeKind, PErr, RuleDef, Source};
 use crate::error::{Error, ErrorKind};
+use crate::hash::FastMap;
 use crate::tokenize::Tokenizer;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -6,48 +6,12 @@
 //! integers. Exact-case lexicons use a second table of the tokens as
 //! written.
 
+use crate::hash::FastMap;
 use crate::normalize::push_token;
 use crate::tokenize::{Token, TokenKind};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// The id of a token form no rule mentions.
 pub(crate) const NONE: u32 = u32::MAX;
-
-/// A small fast hasher (FNV-1a over 8-byte words) for short keys.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
-        }
-        for &b in chunks.remainder() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0 ^ u64::from(i)).wrapping_mul(0x0100_0000_01b3);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        // Spread the low bits the table uses.
-        let h = self.0;
-        (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
-    }
-}
-
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// Token forms to ids.
 #[derive(Clone, Debug, Default)]

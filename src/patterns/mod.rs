@@ -72,7 +72,6 @@ mod matcher;
 mod shape;
 mod syntax;
 
-pub(crate) use lexicon::FastMap;
 pub use matcher::Scratch;
 
 use crate::error::{Error, ErrorKind, Location};
