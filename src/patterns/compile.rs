@@ -175,80 +175,6 @@ pub(crate) enum Inst {
     Match,
 }
 
-/// What the first token of a match must be, checked before a start
-/// position is tried at all.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum First {
-    /// Nothing cheap to check.
-    Any,
-    Word(u32),
-    Exact(Box<str>),
-    Test(Test),
-    /// The first token of an entry of the lexicon.
-    Lex(u32),
-    Ent(Box<[u16]>),
-    /// Only the sentence start.
-    Start,
-    /// Any one of these.
-    OneOf(Box<[First]>),
-}
-
-impl First {
-    /// The checks the program's first consuming instructions allow: every
-    /// path from the start through splits, jumps and captures is followed,
-    /// so a pattern starting with an alternation or an optional element
-    /// still gets a cheap start check (one of several).
-    fn of(insts: &[Inst]) -> First {
-        const MAX_CHOICES: usize = 32;
-        let mut found: Vec<First> = Vec::new();
-        let mut seen = vec![false; insts.len()];
-        let mut stack = vec![0usize];
-        while let Some(pc) = stack.pop() {
-            if pc >= insts.len() || std::mem::replace(&mut seen[pc], true) {
-                continue;
-            }
-            let one = match &insts[pc] {
-                Inst::Save(_) => {
-                    stack.push(pc + 1);
-                    continue;
-                }
-                Inst::Jmp(t) => {
-                    stack.push(*t as usize);
-                    continue;
-                }
-                Inst::Split(a, b) => {
-                    stack.push(*b as usize);
-                    stack.push(*a as usize);
-                    continue;
-                }
-                Inst::Word(id) => First::Word(*id),
-                Inst::Words(ids) => {
-                    found.extend(ids.iter().map(|&id| First::Word(id)));
-                    if found.len() > MAX_CHOICES {
-                        return First::Any;
-                    }
-                    continue;
-                }
-                Inst::Exact(s) => First::Exact(s.clone()),
-                Inst::Test(t) => First::Test(t.clone()),
-                Inst::Lex(l) => First::Lex(*l),
-                Inst::Ent(v) => First::Ent(v.clone()),
-                Inst::Start => First::Start,
-                Inst::Any | Inst::End | Inst::Match => return First::Any,
-            };
-            found.push(one);
-            if found.len() > MAX_CHOICES {
-                return First::Any;
-            }
-        }
-        match found.len() {
-            0 => First::Any,
-            1 => found.pop().unwrap_or(First::Any),
-            _ => First::OneOf(found.into_boxed_slice()),
-        }
-    }
-}
-
 /// A start check shared by every rule whose patterns begin the same way;
 /// the matcher computes each one once per sentence, as a set of positions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -272,30 +198,70 @@ struct StartChecks {
 }
 
 impl StartChecks {
-    fn intern(&mut self, first: &First) -> u32 {
-        let check = match first {
-            First::Any => StartCheck::Any,
-            First::Word(w) => StartCheck::Word(*w),
-            First::Exact(s) => StartCheck::Exact(s.clone()),
-            First::Test(t) => StartCheck::Test(t.clone()),
-            First::Lex(l) => StartCheck::Lex(*l),
-            First::Ent(v) => {
-                let mut v = v.to_vec();
-                v.sort_unstable();
-                v.dedup();
-                StartCheck::Ent(v.into())
+    /// The start check of a program: what its first consuming instructions
+    /// allow. Every path from the start through splits, jumps and captures
+    /// is followed, so a pattern starting with an alternation or an
+    /// optional element still gets a cheap check (one of several).
+    fn of(&mut self, insts: &[Inst]) -> u32 {
+        const MAX_CHOICES: usize = 32;
+        let mut found: Vec<StartCheck> = Vec::new();
+        let mut seen = vec![false; insts.len()];
+        let mut stack = vec![0usize];
+        while let Some(pc) = stack.pop() {
+            if pc >= insts.len() || std::mem::replace(&mut seen[pc], true) {
+                continue;
             }
-            First::Start => StartCheck::Start,
-            First::OneOf(v) => {
-                let mut ids: Vec<u32> = v.iter().map(|f| self.intern(f)).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                if ids.len() == 1 {
-                    return ids[0];
+            let one = match &insts[pc] {
+                Inst::Save(_) => {
+                    stack.push(pc + 1);
+                    continue;
                 }
-                StartCheck::OneOf(ids.into())
+                Inst::Jmp(t) => {
+                    stack.push(*t as usize);
+                    continue;
+                }
+                Inst::Split(a, b) => {
+                    stack.push(*b as usize);
+                    stack.push(*a as usize);
+                    continue;
+                }
+                Inst::Word(id) => StartCheck::Word(*id),
+                Inst::Words(ids) => {
+                    found.extend(ids.iter().map(|&id| StartCheck::Word(id)));
+                    if found.len() > MAX_CHOICES {
+                        return self.intern(StartCheck::Any);
+                    }
+                    continue;
+                }
+                Inst::Exact(s) => StartCheck::Exact(s.clone()),
+                Inst::Test(t) => StartCheck::Test(t.clone()),
+                Inst::Lex(l) => StartCheck::Lex(*l),
+                Inst::Ent(v) => {
+                    let mut v = v.to_vec();
+                    v.sort_unstable();
+                    v.dedup();
+                    StartCheck::Ent(v.into())
+                }
+                Inst::Start => StartCheck::Start,
+                Inst::Any | Inst::End | Inst::Match => return self.intern(StartCheck::Any),
+            };
+            found.push(one);
+            if found.len() > MAX_CHOICES {
+                return self.intern(StartCheck::Any);
             }
-        };
+        }
+        let mut ids: Vec<u32> = found.into_iter().map(|c| self.intern(c)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        match ids.as_slice() {
+            [] => self.intern(StartCheck::Any),
+            [one] => *one,
+            _ => self.intern(StartCheck::OneOf(ids.into())),
+        }
+    }
+
+    /// The id of `check`, stored if new.
+    fn intern(&mut self, check: StartCheck) -> u32 {
         if let Some(&id) = self.ids.get(&check) {
             return id;
         }
@@ -678,7 +644,7 @@ impl Emitter<'_> {
         let captures: Vec<Arc<str>> = self.captures.iter().map(|c| Arc::from(c.as_str())).collect();
         let insts = std::mem::take(&mut self.insts);
         Ok(Program {
-            first: self.starts.intern(&First::of(&insts)),
+            first: self.starts.of(&insts),
             insts,
             captures: captures.into(),
             triggers,
