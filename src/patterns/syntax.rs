@@ -509,21 +509,31 @@ impl Parser<'_> {
 
     /// alt := seq ('|' seq)*
     fn alt(&mut self) -> Result<Node, PErr> {
+        self.separated('|', Self::seq, NodeKind::Alt)
+    }
+
+    /// `item (sep item)*`: the item alone, or `make` of all of them.
+    fn separated(
+        &mut self,
+        sep: char,
+        item: fn(&mut Self) -> Result<Node, PErr>,
+        make: fn(Vec<Node>) -> NodeKind,
+    ) -> Result<Node, PErr> {
         self.skip_ws();
         let at = self.i;
-        let mut branches = vec![self.seq()?];
+        let mut items = vec![item(self)?];
         loop {
             self.skip_ws();
-            if self.peek() != Some('|') {
+            if self.peek() != Some(sep) {
                 break;
             }
             self.bump();
-            branches.push(self.seq()?);
+            items.push(item(self)?);
         }
-        Ok(if branches.len() == 1 {
-            branches.pop().expect("one branch")
+        Ok(if items.len() == 1 {
+            items.pop().expect("one item")
         } else {
-            Node { kind: NodeKind::Alt(branches), at }
+            Node { kind: make(items), at }
         })
     }
 
@@ -569,22 +579,7 @@ impl Parser<'_> {
 
     /// conj := unary ('&' unary)*
     fn conj(&mut self) -> Result<Node, PErr> {
-        self.skip_ws();
-        let at = self.i;
-        let mut parts = vec![self.unary()?];
-        loop {
-            self.skip_ws();
-            if self.peek() != Some('&') {
-                break;
-            }
-            self.bump();
-            parts.push(self.unary()?);
-        }
-        Ok(if parts.len() == 1 {
-            parts.pop().expect("one part")
-        } else {
-            Node { kind: NodeKind::And(parts), at }
-        })
+        self.separated('&', Self::unary, NodeKind::And)
     }
 
     /// unary := '!' unary | postfix
