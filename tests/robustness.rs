@@ -313,23 +313,13 @@ fn closed_pipe_ends_quietly() {
     // `recon extract ... | head -1`: read one line, then close the pipe.
     // Large records (over the writer's buffer) and many of them.
     let doc = "Russia and China and India and Japan. ".repeat(400);
+    let records: Vec<u8> = (0..300)
+        .map(|i| format!("{{\"id\": {i}, \"text\": \"{doc}\"}}\n"))
+        .collect::<String>()
+        .into_bytes();
     for (args, input) in [
-        (
-            vec!["extract", "--input", "jsonl"],
-            (0..300)
-                .map(|i| format!("{{\"id\": {i}, \"text\": \"{doc}\"}}\n"))
-                .collect::<String>()
-                .into_bytes(),
-        ),
-        (
-            vec!["extract", "--input", "jsonl", "--output", "json"],
-            {
-                (0..300)
-                    .map(|i| format!("{{\"id\": {i}, \"text\": \"{doc}\"}}\n"))
-                    .collect::<String>()
-            }
-            .into_bytes(),
-        ),
+        (vec!["extract", "--input", "jsonl"], records.clone()),
+        (vec!["extract", "--input", "jsonl", "--output", "json"], records),
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_recon"))
             .args(&args)
