@@ -40,21 +40,8 @@ thread_local! {
 /// Runs `f` with this thread's buffers (fresh ones when they are in use,
 /// e.g. on re-entry).
 fn with_buffers<R>(f: impl FnOnce(&mut Buffers) -> R) -> R {
-    let mut buf = BUFFERS
-        .try_with(|b| b.try_borrow_mut().ok().map(|mut b| std::mem::take(&mut *b)))
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let r = f(&mut buf);
     // Very large buffers (from a huge segment) are not kept.
-    if buf.tokens.capacity() <= 1 << 20 {
-        let _ = BUFFERS.try_with(|b| {
-            if let Ok(mut b) = b.try_borrow_mut() {
-                *b = buf;
-            }
-        });
-    }
-    r
+    crate::reuse::with_reused(&BUFFERS, |b| b.tokens.capacity() <= 1 << 20, f)
 }
 
 /// The end of the segment that starts at `at`: about `size` bytes on, at

@@ -123,6 +123,7 @@ pub mod output;
 pub mod patterns;
 mod relations;
 mod resolve;
+mod reuse;
 mod rules;
 mod span;
 pub mod tokenize;

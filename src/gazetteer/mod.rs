@@ -463,22 +463,21 @@ impl Gazetteer {
             // matching allocate nothing once they have grown.
             static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
         }
-        let mut out = Vec::new();
-        let mut run = |(tokens, sentences, scratch, found): &mut Buffers| {
-            let tk = self.inner.tokenizer;
-            tk.tokenize_into(text, tokens);
-            tk.sentences_into(text, tokens, sentences);
-            found.clear();
-            self.find_into(text, tokens, sentences, scratch, found);
-            // One allocation of the right size for the result.
-            out.reserve_exact(found.len());
-            out.append(found);
-        };
-        let done = BUFFERS.try_with(|b| b.try_borrow_mut().map(|mut b| run(&mut b)).is_ok());
-        if done != Ok(true) {
-            run(&mut Default::default());
-        }
-        out
+        crate::reuse::with_reused(
+            &BUFFERS,
+            |_| true,
+            |(tokens, sentences, scratch, found)| {
+                let tk = self.inner.tokenizer;
+                tk.tokenize_into(text, tokens);
+                tk.sentences_into(text, tokens, sentences);
+                found.clear();
+                self.find_into(text, tokens, sentences, scratch, found);
+                // One allocation of the right size for the result.
+                let mut out = Vec::with_capacity(found.len());
+                out.append(found);
+                out
+            },
+        )
     }
 
     /// Matches over already tokenized text, appending to `out`.

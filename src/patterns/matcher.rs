@@ -274,19 +274,7 @@ thread_local! {
 
 /// Runs `f` with this thread's scratch (or a fresh one if it is in use).
 pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
-    // Moving the buffers out and back allocates nothing.
-    let mut sc = SCRATCH
-        .try_with(|s| s.try_borrow_mut().ok().map(|mut b| std::mem::take(&mut *b)))
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let r = f(&mut sc);
-    let _ = SCRATCH.try_with(|s| {
-        if let Ok(mut b) = s.try_borrow_mut() {
-            *b = sc;
-        }
-    });
-    r
+    crate::reuse::with_reused(&SCRATCH, |_| true, f)
 }
 
 /// The sentence being matched.
