@@ -59,9 +59,6 @@ pub(crate) fn relations_from(
     // The cue words of the sentence last seen: matches come sentence by
     // sentence, so each sentence is prepared once.
     let mut cached: Option<(usize, SentenceCues)> = None;
-    // One shared string per rule for the label and the rule name.
-    let mut labels: Vec<Option<Arc<str>>> = vec![None; set.len()];
-    let mut names: Vec<Option<Arc<str>>> = vec![None; set.len()];
     for m in matches {
         let rule = &set.rules()[m.rule];
         let Action::Relation { head, tail, attributes } = rule.action() else { continue };
@@ -99,8 +96,7 @@ pub(crate) fn relations_from(
                 attrs.insert(a.key.clone(), v);
             }
         }
-        let label = labels[m.rule].get_or_insert_with(|| Arc::from(rule.label())).clone();
-        let name = names[m.rule].get_or_insert_with(|| Arc::from(rule.name())).clone();
+        let (label, name) = (rule.shared_label().clone(), rule.shared_name().clone());
         let captures: Vec<(Arc<str>, Span)> =
             m.shared_captures().map(|(n, r)| (n.clone(), token_span(tokens, r))).collect();
         let evidence = token_span(tokens, m.tokens.clone());

@@ -188,8 +188,6 @@ pub(crate) fn entities_from(
     matches: &[PatternMatch],
 ) -> Vec<Entity> {
     let mut out = Vec::with_capacity(matches.len());
-    let mut labels: Vec<Option<Arc<str>>> = vec![None; set.len()];
-    let mut names: Vec<Option<Arc<str>>> = vec![None; set.len()];
     for m in matches {
         let rule = &set.rules()[m.rule];
         let range = match rule.capture() {
@@ -203,8 +201,7 @@ pub(crate) fn entities_from(
             continue;
         }
         let span = token_span(tokens, range.clone());
-        let label = labels[m.rule].get_or_insert_with(|| Arc::from(rule.label())).clone();
-        let name = names[m.rule].get_or_insert_with(|| Arc::from(rule.name())).clone();
+        let (label, name) = (rule.shared_label().clone(), rule.shared_name().clone());
         let canonical: Arc<str> = Arc::from(one_line(&text[span]).as_str());
         out.push(Entity::from_rule(span, range, label, canonical, name));
     }

@@ -133,9 +133,10 @@ pub enum AttrValue {
 /// A compiled rule's description.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rule {
-    name: String,
+    /// Shared, so that every match's entity or relation can point at them.
+    name: Arc<str>,
     kind: RuleKind,
-    label: String,
+    label: Arc<str>,
     action: Action,
     location: Location,
     pattern: String,
@@ -145,6 +146,16 @@ impl Rule {
     /// The rule's name (unique in its set).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The name, shared.
+    pub(crate) fn shared_name(&self) -> &Arc<str> {
+        &self.name
+    }
+
+    /// The label, shared.
+    pub(crate) fn shared_label(&self) -> &Arc<str> {
+        &self.label
     }
 
     /// Entity or relation.
@@ -415,9 +426,9 @@ impl RuleSetBuilder {
                 let src = &self.sources[r.source];
                 let (line, column) = src.line_col(r.at);
                 Rule {
-                    name: r.name.clone(),
+                    name: Arc::from(r.name.as_str()),
                     kind: r.kind,
-                    label: r.label.clone(),
+                    label: Arc::from(r.label.as_str()),
                     action: r.action.clone(),
                     location: Location { path: src.name.clone(), line, column },
                     pattern: r.pattern_text.clone(),
