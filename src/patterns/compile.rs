@@ -203,10 +203,42 @@ impl StartChecks {
     /// is followed, so a pattern starting with an alternation or an
     /// optional element still gets a cheap check (one of several).
     fn of(&mut self, insts: &[Inst]) -> u32 {
+        self.of_from(insts, &[0])
+    }
+
+    /// The check for the token after the start, when every path from the
+    /// start consumes exactly one token with its first consuming
+    /// instruction: a rule is then tried only where both checks pass.
+    /// `None` when a path starts with an entity, a lexicon (either may
+    /// span several tokens), a sentence anchor or the end of the pattern.
+    fn second_of(&mut self, insts: &[Inst]) -> Option<u32> {
+        let mut next = Vec::new();
+        let mut seen = vec![false; insts.len()];
+        let mut stack = vec![0usize];
+        while let Some(pc) = stack.pop() {
+            if pc >= insts.len() || std::mem::replace(&mut seen[pc], true) {
+                continue;
+            }
+            match &insts[pc] {
+                Inst::Save(_) => stack.push(pc + 1),
+                Inst::Jmp(t) => stack.push(*t as usize),
+                Inst::Split(a, b) => stack.extend([*b as usize, *a as usize]),
+                Inst::Word(_) | Inst::Words(_) | Inst::Exact(_) | Inst::Test(_) | Inst::Any => {
+                    next.push(pc + 1)
+                }
+                Inst::Lex(_) | Inst::Ent(_) | Inst::Start | Inst::End | Inst::Match => return None,
+            }
+        }
+        let check = self.of_from(insts, &next);
+        (!matches!(self.checks.get(check as usize), Some(StartCheck::Any))).then_some(check)
+    }
+
+    /// The check of what the instructions from `from` first consume.
+    fn of_from(&mut self, insts: &[Inst], from: &[usize]) -> u32 {
         const MAX_CHOICES: usize = 32;
         let mut found: Vec<StartCheck> = Vec::new();
         let mut seen = vec![false; insts.len()];
-        let mut stack = vec![0usize];
+        let mut stack = from.to_vec();
         while let Some(pc) = stack.pop() {
             if pc >= insts.len() || std::mem::replace(&mut seen[pc], true) {
                 continue;
@@ -414,6 +446,9 @@ pub(crate) struct Program {
     /// The check for a start position: an index into
     /// [`Compiled::starts`].
     pub first: u32,
+    /// The check for the token after a start, when the first element is
+    /// always one token (see `StartChecks::second_of`).
+    pub second: Option<u32>,
     pub insts: Vec<Inst>,
     /// Capture names; capture `k` uses slots `2k` and `2k + 1`.
     pub captures: Arc<[Arc<str>]>,
@@ -645,6 +680,7 @@ impl Emitter<'_> {
         let insts = std::mem::take(&mut self.insts);
         Ok(Program {
             first: self.starts.of(&insts),
+            second: self.starts.second_of(&insts),
             insts,
             captures: captures.into(),
             triggers,

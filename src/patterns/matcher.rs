@@ -112,11 +112,43 @@ impl StartSets {
         }
     }
 
-    /// The positions check `c` allows.
-    fn get(&mut self, cx: &Cx<'_>, c: u32) -> &[u64] {
-        self.ensure(cx, c);
+    /// Whether check `c` passes at `pos`: read from its set when that is
+    /// computed, else decided for this one position.
+    fn passes(&self, cx: &Cx<'_>, c: u32, pos: usize) -> bool {
+        let k = c as usize;
+        if self.done.get(k) == Some(&self.gen) {
+            let w = self.words;
+            return self.bits.get(k * w + pos / 64).is_some_and(|b| b >> (pos % 64) & 1 != 0);
+        }
+        let n = cx.tokens.len();
+        if pos >= n {
+            return false;
+        }
+        let f = cx.facts;
+        match cx.compiled.starts.get(k) {
+            None | Some(StartCheck::Any) => true,
+            Some(StartCheck::Start) => pos == 0,
+            Some(StartCheck::Word(id)) => f.words.get(pos) == Some(id),
+            Some(StartCheck::Exact(s)) => cx.tokens[pos].span.range().eq_text(cx.text, s),
+            Some(StartCheck::Test(Test::Flat(t))) => eval_flat(cx, t, pos),
+            Some(StartCheck::Test(t)) => eval(cx, t, pos),
+            Some(StartCheck::Lex(l)) => lex_starts(cx, *l, pos),
+            Some(StartCheck::Ent(labels)) => {
+                let from = f.ents.partition_point(|e| (e.start as usize) < pos);
+                f.ents[from..]
+                    .iter()
+                    .take_while(|e| e.start as usize == pos)
+                    .any(|e| labels.contains(&e.label))
+            }
+            Some(StartCheck::OneOf(parts)) => parts.iter().any(|&p| self.passes(cx, p, pos)),
+        }
+    }
+
+    /// The positions check `c` allows, once [`StartSets::ensure`] computed
+    /// them.
+    fn computed(&self, c: u32) -> &[u64] {
         let w = self.words;
-        &self.bits[c as usize * w..(c as usize + 1) * w]
+        self.bits.get(c as usize * w..(c as usize + 1) * w).unwrap_or(&[])
     }
 
     fn ensure(&mut self, cx: &Cx<'_>, c: u32) {
@@ -154,18 +186,7 @@ impl StartSets {
                 (0..n).filter(|&p| eval_flat(cx, t, p)).for_each(&mut set)
             }
             StartCheck::Test(t) => (0..n).filter(|&p| eval(cx, t, p)).for_each(&mut set),
-            StartCheck::Lex(l) => {
-                let exact = cx.compiled.lexicons.get(*l as usize).is_some_and(|x| x.exact);
-                let (ids, members) = if exact {
-                    (&f.exact, &cx.compiled.exact_members)
-                } else {
-                    (&f.words, &cx.compiled.lower_members)
-                };
-                ids.iter()
-                    .enumerate()
-                    .filter(|(_, &id)| members.starts(id, *l))
-                    .for_each(|(p, _)| set(p))
-            }
+            StartCheck::Lex(l) => (0..n).filter(|&p| lex_starts(cx, *l, p)).for_each(&mut set),
             StartCheck::Ent(labels) => f
                 .ents
                 .iter()
@@ -201,6 +222,19 @@ fn next_generation(marks: &mut Vec<u32>, gen: &mut u32, len: usize) -> u32 {
         *gen = 1;
     }
     *gen
+}
+
+/// Whether an entry of lexicon `l` may start at `pos`.
+#[inline]
+fn lex_starts(cx: &Cx<'_>, l: u32, pos: usize) -> bool {
+    let f = cx.facts;
+    let exact = cx.compiled.lexicons.get(l as usize).is_some_and(|x| x.exact);
+    let (ids, members) = if exact {
+        (&f.exact, &cx.compiled.exact_members)
+    } else {
+        (&f.words, &cx.compiled.lower_members)
+    };
+    ids.get(pos).is_some_and(|&id| members.starts(id, l))
 }
 
 /// The first position `>= from` in `bits`.
@@ -469,8 +503,8 @@ pub(crate) fn find(
     starts.reset_eager(&cx);
     for &r in cands.iter() {
         let Some(prog) = compiled.programs.get(r as usize) else { continue };
-        let bits = starts.get(&cx, prog.first);
-        run_rule(&cx, prog, bits, r as usize, state, out);
+        starts.ensure(&cx, prog.first);
+        run_rule(&cx, prog, starts, r as usize, state, out);
     }
     out[first_out..].sort_unstable_by_key(|m| (m.tokens.start, m.rule));
 }
@@ -480,12 +514,13 @@ pub(crate) fn find(
 fn run_rule(
     cx: &Cx<'_>,
     prog: &Program,
-    starts: &[u64],
+    sets: &StartSets,
     rule: usize,
     st: &mut State,
     out: &mut Vec<PatternMatch>,
 ) {
     let n = cx.tokens.len();
+    let starts = sets.computed(prog.first);
     let mut budget = MAX_STEPS_PER_SENTENCE;
     let mut pos = 0;
     while budget > 0 {
@@ -494,6 +529,10 @@ fn run_rule(
             break;
         }
         pos = p;
+        if prog.second.is_some_and(|c| !sets.passes(cx, c, pos + 1)) {
+            pos += 1;
+            continue;
+        }
         match longest_at(cx, prog, pos, st, &mut budget) {
             Some(end) => {
                 let mut captures = Vec::new();

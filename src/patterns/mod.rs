@@ -637,6 +637,30 @@ mod tests {
     }
 
     #[test]
+    fn second_token_check_keeps_every_match() {
+        // Rules whose first element is one token are tried only where the
+        // next token can continue them; a start that fails that check
+        // must not hide a match starting one token later.
+        let set = build(
+            "entity said X: Cap (said | told)\n\
+             entity jets X: (the | a) Cap? jets\n\
+             entity pair X: Cap Cap Cap",
+        );
+        assert_eq!(
+            run(&set, "Defence Minister John Smith said the jets and a Chinese jets flew.", &[]),
+            [
+                "pair: Defence Minister John",
+                "said: Smith said",
+                "jets: the jets",
+                "jets: a Chinese jets",
+            ]
+        );
+        // The next token is past the sentence end: no match, no panic.
+        assert!(run(&set, "Smith", &[]).is_empty());
+        assert_eq!(run(&set, "Ann Lee Kim told", &[]), ["pair: Ann Lee Kim", "said: Kim told"]);
+    }
+
+    #[test]
     fn exact_multi_token_literal() {
         let set = build("entity t X: =\"Lt. Gen.\" Cap");
         assert_eq!(run(&set, "Lt. Gen. Smith and LT. GEN. Jones", &[]), ["t: Lt. Gen. Smith"]);
