@@ -35,7 +35,7 @@ mod entry;
 mod keys;
 mod load;
 mod trie;
-mod vocab;
+pub(crate) mod vocab;
 
 pub use entry::{CaseMode, Entry, EntryId};
 

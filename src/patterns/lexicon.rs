@@ -6,18 +6,19 @@
 //! integers. Exact-case lexicons use a second table of the tokens as
 //! written.
 
-use crate::hash::FastMap;
-use crate::normalize::push_token;
-use crate::tokenize::{Token, TokenKind};
+use crate::gazetteer::vocab::Vocab as Table;
+use crate::normalize::{ascii_form, push_token, ASCII_FORM_MAX};
+use crate::tokenize::Token;
 
 /// The id of a token form no rule mentions.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// Token forms to ids.
+/// Token forms to ids: the gazetteer's string table, so a text token is
+/// looked up the same cheap way on both sides.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Vocab {
-    lower: FastMap<Box<str>, u32>,
-    exact: FastMap<Box<str>, u32>,
+    lower: Table,
+    exact: Table,
 }
 
 impl Vocab {
@@ -33,7 +34,7 @@ impl Vocab {
 
     /// The id of a normal form, if interned.
     pub(crate) fn get_lower(&self, form: &str) -> Option<u32> {
-        self.lower.get(form).copied()
+        self.lower.get(form.as_bytes())
     }
 
     /// The number of lower-case forms (ids are `0..lower_len()`).
@@ -43,13 +44,7 @@ impl Vocab {
 
     /// Approximate heap bytes: the two tables and their strings.
     pub(crate) fn heap_bytes(&self) -> usize {
-        [&self.lower, &self.exact]
-            .iter()
-            .map(|m| {
-                let slot = std::mem::size_of::<(Box<str>, u32)>() + 1;
-                m.capacity() * slot + m.keys().map(|k| k.len()).sum::<usize>()
-            })
-            .sum()
+        self.lower.heap_bytes() + self.exact.heap_bytes()
     }
 
     /// The number of exact (as written) word ids.
@@ -59,49 +54,46 @@ impl Vocab {
 
     /// True when an exact-case lexicon exists.
     pub(crate) fn has_exact(&self) -> bool {
-        !self.exact.is_empty()
+        self.exact.len() > 0
     }
 
-    /// The lower-case id of `tok`, using `buf` for its normal form.
+    /// The lower-case id of `tok`, using `buf` for its normal form when
+    /// the token is not short ASCII.
     #[inline]
     pub(crate) fn lower_id(&self, text: &str, tok: &Token, buf: &mut String) -> u32 {
-        let Some(s) = text.get(tok.span.start..tok.span.end) else { return NONE };
-        // Fast path: a short ASCII word's normal form is its lower case.
-        if matches!(tok.kind, TokenKind::Word | TokenKind::Abbreviation)
-            && s.len() <= 24
-            && s.is_ascii()
-        {
-            let mut b = [0u8; 24];
-            let dst = &mut b[..s.len()];
-            dst.copy_from_slice(s.as_bytes());
-            dst.make_ascii_lowercase();
-            return match std::str::from_utf8(dst) {
-                Ok(form) => self.lower.get(form).copied().unwrap_or(NONE),
-                Err(_) => NONE,
-            };
+        let mut small = [0u8; ASCII_FORM_MAX];
+        let id = match ascii_form(text, tok, &mut small) {
+            Some(n) => self.lower.get_padded(&small, n),
+            None => {
+                if text.get(tok.span.start..tok.span.end).is_none() {
+                    return NONE;
+                }
+                buf.clear();
+                push_token(text, tok, buf);
+                self.lower.get(buf.as_bytes()).unwrap_or_else(|| self.lower.miss())
+            }
+        };
+        if id == self.lower.miss() {
+            NONE
+        } else {
+            id
         }
-        buf.clear();
-        push_token(text, tok, buf);
-        self.lower.get(buf.as_str()).copied().unwrap_or(NONE)
     }
 
     /// The exact id of `tok`.
     #[inline]
     pub(crate) fn exact_id(&self, text: &str, tok: &Token) -> u32 {
-        match text.get(tok.span.start..tok.span.end) {
-            Some(s) => self.exact.get(s).copied().unwrap_or(NONE),
-            None => NONE,
-        }
+        text.as_bytes()
+            .get(tok.span.start..tok.span.end)
+            .and_then(|s| self.exact.get(s))
+            .unwrap_or(NONE)
     }
 }
 
-fn intern(map: &mut FastMap<Box<str>, u32>, form: &str) -> u32 {
-    if let Some(&id) = map.get(form) {
-        return id;
-    }
-    let id = u32::try_from(map.len()).unwrap_or(NONE - 1).min(NONE - 1);
-    map.insert(form.into(), id);
-    id
+/// Interns `form`; a table past 4 GiB of strings (which no rule file
+/// reaches) gives the last id again rather than failing.
+fn intern(table: &mut Table, form: &str) -> u32 {
+    table.intern(form).unwrap_or(NONE - 1)
 }
 
 /// The normal form of `tok` as a new string.
