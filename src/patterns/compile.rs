@@ -478,6 +478,27 @@ pub(crate) struct Compiled {
     pub lower_members: Membership,
     /// Lexicon membership of exact word ids (lexicons matched as written).
     pub exact_members: Membership,
+    /// For each lower-case word id, the lexicons (as bits) one of whose
+    /// entries starts with that word in lower case, exact lexicons
+    /// included; empty when there are more than 64 lexicons. A sentence
+    /// none of whose words has bit `l` cannot match lexicon `l`.
+    pub lex_firsts: Vec<u64>,
+}
+
+/// The [`Compiled::lex_firsts`] of `lexicons` over `words` word ids.
+fn lex_firsts(lexicons: &[Lexicon], words: usize) -> Vec<u64> {
+    if lexicons.len() > 64 {
+        return Vec::new();
+    }
+    let mut bits = vec![0u64; words];
+    for (l, lex) in lexicons.iter().enumerate() {
+        for &w in &lex.first_lower {
+            if let Some(b) = bits.get_mut(w as usize) {
+                *b |= 1 << l;
+            }
+        }
+    }
+    bits
 }
 
 impl Compiled {
@@ -500,6 +521,7 @@ impl Compiled {
             + self.starts.capacity() * std::mem::size_of::<StartCheck>()
             + members(&self.lower_members)
             + members(&self.exact_members)
+            + 8 * self.lex_firsts.capacity()
             + self.index.heap_bytes()
     }
 }
@@ -632,7 +654,9 @@ pub(crate) fn compile(
     let eager = EagerStarts::build(&starts.checks, vocab.lower_len(), lower_of);
     let lower_members = Membership::build(&lexicons, vocab.lower_len(), |l| !l.exact);
     let exact_members = Membership::build(&lexicons, vocab.exact_len(), |l| l.exact);
+    let lex_firsts = lex_firsts(&lexicons, vocab.lower_len());
     Ok(Compiled {
+        lex_firsts,
         vocab,
         lexicons,
         labels,
@@ -995,6 +1019,15 @@ impl Emitter<'_> {
             NodeKind::Seq(v) => v.iter().for_each(|n| self.required(n, out)),
             NodeKind::Capture { node, .. } => self.required(node, out),
             NodeKind::Repeat { node, min, .. } if *min >= 1 => self.required(node, out),
+            // With at most 64 lexicons, a sentence knows which of them it
+            // holds the start of an entry of (one bit set), however large.
+            NodeKind::Lex(name) if self.lexicons.len() <= 64 => {
+                if let Some(&l) = self.lex_ids.get(name.as_str()) {
+                    if self.lexicons.get(l as usize).is_some_and(|x| !x.trie.is_empty()) {
+                        out.push(vec![Trig::Lex(l as u8)]);
+                    }
+                }
+            }
             _ => {
                 // Large groups (a lexicon of thousands of names) would cost
                 // more to check than they save.

@@ -19,6 +19,10 @@ pub(crate) enum Trig {
     Label(u16),
     /// A token with this shape (the shape's bit number).
     Shape(u8),
+    /// A token that starts an entry of this lexicon (lexicon number below
+    /// 64). Only in a rule's required groups, never in the index: the
+    /// index lists a lexicon's first words instead.
+    Lex(u8),
 }
 
 /// Trigger to rules.
@@ -63,6 +67,9 @@ impl Index {
                             shape_mask |= 1 << s;
                         }
                     }
+                    // Not made by `triggers`; a rule that had one would be
+                    // tried everywhere rather than missed.
+                    Trig::Lex(_) => always.push(r),
                 }
             }
         }

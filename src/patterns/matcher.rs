@@ -372,14 +372,17 @@ fn prepare(
     if sc.label_seen.len() < compiled.labels.len() {
         sc.label_seen.resize(compiled.labels.len(), 0);
     }
+    let mut lex_seen = 0u64;
     for t in toks {
         let id = compiled.vocab.lower_id(text, t, &mut sc.norm);
         facts.words.push(id);
-        if id != NONE {
-            if let Some(m) = sc.word_mark.get_mut(id as usize) {
+        lex_seen |= compiled.lex_firsts.get(id as usize).copied().unwrap_or(0);
+        // A word's rules are collected at its first token in the sentence.
+        if let Some(m) = sc.word_mark.get_mut(id as usize) {
+            if *m != mark {
                 *m = mark;
+                add(index.word(id));
             }
-            add(index.word(id));
         }
     }
 
@@ -447,6 +450,7 @@ fn prepare(
             Trig::Word(w) => words.get(w as usize) == Some(&mark),
             Trig::Label(l) => labels.get(l as usize) == Some(&mark),
             Trig::Shape(b) => shapes & (1 << b) != 0,
+            Trig::Lex(l) => lex_seen >> l & 1 != 0,
         };
         cands.retain(|&r| {
             compiled

@@ -661,6 +661,35 @@ mod tests {
     }
 
     #[test]
+    fn rules_needing_a_large_lexicon_match_where_it_is() {
+        // A lexicon of more than 64 entries, some of several tokens, one
+        // matched as written: a rule that needs it is skipped in sentences
+        // holding no entry's first word, and must still match elsewhere.
+        let mut words: Vec<String> = (0..80).map(|i| format!("w{i}")).collect();
+        words.push("\"Central Command\"".into());
+        let rules = format!(
+            "lexicon BIG = {}\nlexicon HEAD exact = Command | Corps\n\
+             entity big X: Cap <BIG> said\nentity head X: Cap <HEAD>",
+            words.join(" | ")
+        );
+        let set = build(&rules);
+        assert_eq!(
+            run(
+                &set,
+                "Then Central Command said so. Marine Corps. Marine corps. Then w79 said.",
+                &[]
+            ),
+            [
+                "big: Then Central Command said",
+                "head: Central Command",
+                "head: Marine Corps",
+                "big: Then w79 said"
+            ]
+        );
+        assert!(run(&set, "Then w80 said it.", &[]).is_empty());
+    }
+
+    #[test]
     fn exact_multi_token_literal() {
         let set = build("entity t X: =\"Lt. Gen.\" Cap");
         assert_eq!(run(&set, "Lt. Gen. Smith and LT. GEN. Jones", &[]), ["t: Lt. Gen. Smith"]);
