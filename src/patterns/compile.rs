@@ -610,7 +610,8 @@ pub(crate) fn compile(
         first_lower.sort_unstable();
         first_lower.dedup();
         lex_ids.insert(&def.name, lexicons.len() as u32);
-        lexicons.push(Lexicon { exact: def.exact, trie, first_lower });
+        let single = trie.single_tokens();
+        lexicons.push(Lexicon { exact: def.exact, trie, first_lower, single });
     }
 
     // Rules.

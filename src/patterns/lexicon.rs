@@ -180,6 +180,13 @@ impl Trie {
             + self.nodes.iter().map(|n| n.edges.capacity() * 8).sum::<usize>()
     }
 
+    /// True when every entry is one token long.
+    pub(crate) fn single_tokens(&self) -> bool {
+        self.nodes[0].edges.iter().all(|&(_, c)| {
+            self.nodes.get(c as usize).is_some_and(|n| n.edges.is_empty())
+        })
+    }
+
     /// True when no entry is in the trie.
     pub(crate) fn is_empty(&self) -> bool {
         self.nodes.len() == 1 && !self.nodes[0].terminal
@@ -193,6 +200,9 @@ pub(crate) struct Lexicon {
     pub trie: Trie,
     /// Lower-case ids of every entry's first token: the lexicon's triggers.
     pub first_lower: Vec<u32>,
+    /// Every entry is one token: a membership bit decides a match,
+    /// without walking the trie.
+    pub single: bool,
 }
 
 #[cfg(test)]

@@ -634,9 +634,18 @@ fn longest_at(
                 Inst::Any => pos < limit,
                 Inst::Test(t) => pos < limit && eval(cx, t, pos),
                 Inst::Lex(l) => {
+                    // The membership bit rejects most tokens at once, and
+                    // decides a lexicon of one-token entries alone.
                     let Some(lex) = cx.compiled.lexicons.get(*l as usize) else { break };
-                    let ids = if lex.exact { &facts.exact } else { &facts.words };
-                    let k = ids.get(pos..limit).map_or(0, |w| lex.trie.longest(w));
+                    if pos >= limit || !lex_starts(cx, *l, pos) {
+                        break;
+                    }
+                    let k = if lex.single {
+                        1
+                    } else {
+                        let ids = if lex.exact { &facts.exact } else { &facts.words };
+                        ids.get(pos..limit).map_or(0, |w| lex.trie.longest(w))
+                    };
                     if k == 0 {
                         break;
                     }
