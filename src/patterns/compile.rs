@@ -206,13 +206,15 @@ impl StartChecks {
         self.of_from(insts, &[0])
     }
 
-    /// The check for the token after the start, when every path from the
-    /// start consumes exactly one token with its first consuming
-    /// instruction: a rule is then tried only where both checks pass.
-    /// `None` when a path starts with an entity, a lexicon (either may
-    /// span several tokens), a sentence anchor or the end of the pattern.
-    fn second_of(&mut self, insts: &[Inst]) -> Option<u32> {
+    /// The check for the token after the first element, when every path
+    /// from the start begins with a one-token element or an entity slot:
+    /// a rule is then tried only where the element after that can start.
+    /// `None` when a path starts with a lexicon (its entries may be of any
+    /// length), a sentence anchor or the end of the pattern, or when the
+    /// check would let everything through.
+    fn second_of(&mut self, insts: &[Inst]) -> Option<Second> {
         let mut next = Vec::new();
+        let (mut after_token, mut after_entity) = (false, false);
         let mut seen = vec![false; insts.len()];
         let mut stack = vec![0usize];
         while let Some(pc) = stack.pop() {
@@ -224,13 +226,22 @@ impl StartChecks {
                 Inst::Jmp(t) => stack.push(*t as usize),
                 Inst::Split(a, b) => stack.extend([*b as usize, *a as usize]),
                 Inst::Word(_) | Inst::Words(_) | Inst::Exact(_) | Inst::Test(_) | Inst::Any => {
+                    after_token = true;
                     next.push(pc + 1)
                 }
-                Inst::Lex(_) | Inst::Ent(_) | Inst::Start | Inst::End | Inst::Match => return None,
+                Inst::Ent(_) => {
+                    after_entity = true;
+                    next.push(pc + 1)
+                }
+                Inst::Lex(_) | Inst::Start | Inst::End | Inst::Match => return None,
             }
         }
         let check = self.of_from(insts, &next);
-        (!matches!(self.checks.get(check as usize), Some(StartCheck::Any))).then_some(check)
+        (!matches!(self.checks.get(check as usize), Some(StartCheck::Any))).then_some(Second {
+            check,
+            after_token,
+            after_entity,
+        })
     }
 
     /// The check of what the instructions from `from` first consume.
@@ -440,15 +451,27 @@ impl Membership {
     }
 }
 
+/// A start check for the element after a program's first one: where it
+/// is read (the next token, the end of an entity starting at the start,
+/// or either) and the check.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Second {
+    pub check: u32,
+    /// The first element may be one token.
+    pub after_token: bool,
+    /// The first element may be an entity slot.
+    pub after_entity: bool,
+}
+
 /// A compiled pattern.
 #[derive(Clone, Debug)]
 pub(crate) struct Program {
     /// The check for a start position: an index into
     /// [`Compiled::starts`].
     pub first: u32,
-    /// The check for the token after a start, when the first element is
-    /// always one token (see `StartChecks::second_of`).
-    pub second: Option<u32>,
+    /// The check for what follows the first element, when that element
+    /// is always one token or an entity (see `StartChecks::second_of`).
+    pub second: Option<Second>,
     pub insts: Vec<Inst>,
     /// Capture names; capture `k` uses slots `2k` and `2k + 1`.
     pub captures: Arc<[Arc<str>]>,

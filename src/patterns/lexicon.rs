@@ -182,9 +182,10 @@ impl Trie {
 
     /// True when every entry is one token long.
     pub(crate) fn single_tokens(&self) -> bool {
-        self.nodes[0].edges.iter().all(|&(_, c)| {
-            self.nodes.get(c as usize).is_some_and(|n| n.edges.is_empty())
-        })
+        self.nodes[0]
+            .edges
+            .iter()
+            .all(|&(_, c)| self.nodes.get(c as usize).is_some_and(|n| n.edges.is_empty()))
     }
 
     /// True when no entry is in the trie.

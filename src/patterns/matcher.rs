@@ -10,7 +10,7 @@
 //! reached that end. All buffers live in a [`Scratch`] that is reused, so
 //! nothing is allocated per token once it has grown.
 
-use super::compile::{Compiled, Flat, Inst, Membership, Program, StartCheck, Test};
+use super::compile::{Compiled, Flat, Inst, Membership, Program, Second, StartCheck, Test};
 use super::index::Trig;
 use super::lexicon::NONE;
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
@@ -110,6 +110,23 @@ impl StartSets {
         if self.bits.len() < need {
             self.bits.resize(need, 0);
         }
+    }
+
+    /// Whether a program's second element can follow a first element
+    /// starting at `pos` (a one-token one, or any entity starting there).
+    fn second_passes(&self, cx: &Cx<'_>, second: Second, pos: usize) -> bool {
+        if second.after_token && self.passes(cx, second.check, pos + 1) {
+            return true;
+        }
+        if second.after_entity {
+            let ents = &cx.facts.ents;
+            let from = ents.partition_point(|e| (e.start as usize) < pos);
+            return ents[from..]
+                .iter()
+                .take_while(|e| e.start as usize == pos)
+                .any(|e| self.passes(cx, second.check, e.end as usize));
+        }
+        false
     }
 
     /// Whether check `c` passes at `pos`: read from its set when that is
@@ -533,7 +550,7 @@ fn run_rule(
             break;
         }
         pos = p;
-        if prog.second.is_some_and(|c| !sets.passes(cx, c, pos + 1)) {
+        if prog.second.is_some_and(|second| !sets.second_passes(cx, second, pos)) {
             pos += 1;
             continue;
         }

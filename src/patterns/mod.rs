@@ -661,6 +661,25 @@ mod tests {
     }
 
     #[test]
+    fn second_element_after_an_entity_is_checked_at_each_entity_end() {
+        // Two entities start at "New"; each rule needs the one whose end
+        // is followed by its next element.
+        let set = build(
+            "entity said X: {GPE|ORG} reported\nentity times X: {GPE} Times\n\
+             entity either X: ({GPE} | Cap) (York | Times)",
+        );
+        let ents = [("New York", "GPE"), ("New York Times", "ORG")];
+        assert_eq!(
+            run(&set, "The New York Times reported it.", &ents),
+            ["said: New York Times reported", "times: New York Times", "either: New York Times"]
+        );
+        assert_eq!(
+            run(&set, "The New York Post reported it.", &[("New York", "GPE")]),
+            ["either: New York"]
+        );
+    }
+
+    #[test]
     fn rules_needing_a_large_lexicon_match_where_it_is() {
         // A lexicon of more than 64 entries, some of several tokens, one
         // matched as written: a rule that needs it is skipped in sentences
