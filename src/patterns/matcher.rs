@@ -14,7 +14,7 @@ use super::compile::{Compiled, Flat, Inst, Membership, Program, Second, StartChe
 use super::index::Trig;
 use super::lexicon::NONE;
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
-use super::shape::shape_bits;
+use super::shape::{shape_bits, SHAPE_COUNT};
 use super::{EntityRef, PatternMatch};
 use crate::tokenize::{Sentence, Token};
 use std::cell::RefCell;
@@ -68,6 +68,98 @@ struct StartSets {
     done: Vec<u32>,
     gen: u32,
     words: usize,
+    cols: Columns,
+}
+
+/// Where each shape and each lexicon's one-token entries are in the
+/// sentence, as position bits (`words` u64 per shape or lexicon): made on
+/// first use in a sentence when the rules have at most 64 lexicons, so that
+/// the start set of a conjunction test is a few word operations rather
+/// than a test at every token.
+#[derive(Debug, Default)]
+struct Columns {
+    /// Made for the current sentence.
+    made: bool,
+    shapes: Vec<u64>,
+    lower: Vec<u64>,
+    exact: Vec<u64>,
+}
+
+impl Columns {
+    /// Makes the columns of the sentence `f` describes, unless made
+    /// already. False when `f` has no lexicon rows.
+    fn make(&mut self, f: &Facts, words: usize) -> bool {
+        let n = f.words.len();
+        if f.lex_lower.len() != n || f.lex_exact.len() != n || f.shapes.len() != n {
+            return false;
+        }
+        if self.made {
+            return true;
+        }
+        self.made = true;
+        spread(&mut self.shapes, SHAPE_COUNT * words, words, f.shapes.iter().map(|&s| s.into()));
+        spread(&mut self.lower, 64 * words, words, f.lex_lower.iter().copied());
+        spread(&mut self.exact, 64 * words, words, f.lex_exact.iter().copied());
+        true
+    }
+
+    /// The positions among the first `n` where `t` passes, into `out`.
+    fn flat(&self, f: &Facts, t: &Flat, n: usize, out: &mut [u64]) {
+        let w = out.len();
+        let first = |m: &[u64]| m.first().copied().unwrap_or(0);
+        for (i, o) in out.iter_mut().enumerate() {
+            let col = |c: &[u64], b: usize| c.get(b * w + i).copied().unwrap_or(0);
+            let rest = n - (i * 64).min(n);
+            let mut m = if rest >= 64 { !0 } else { (1u64 << rest) - 1 };
+            for_bits(u64::from(t.shapes_all), |b| m &= col(&self.shapes, b));
+            for_bits(u64::from(t.shapes_none), |b| m &= !col(&self.shapes, b));
+            for &g in t.shapes_any.iter() {
+                let mut any = 0;
+                for_bits(u64::from(g), |b| any |= col(&self.shapes, b));
+                m &= any;
+            }
+            for_bits(first(&t.lower_all), |b| m &= col(&self.lower, b));
+            for_bits(first(&t.lower_none), |b| m &= !col(&self.lower, b));
+            for_bits(first(&t.exact_all), |b| m &= col(&self.exact, b));
+            for_bits(first(&t.exact_none), |b| m &= !col(&self.exact, b));
+            if t.word.is_some() || !t.words_none.is_empty() {
+                let mut left = m;
+                while left != 0 {
+                    let b = left.trailing_zeros() as usize;
+                    left &= left - 1;
+                    let word = f.words.get(i * 64 + b).copied().unwrap_or(NONE);
+                    if t.word.is_some_and(|x| x != word) || t.words_none.contains(&word) {
+                        m &= !(1 << b);
+                    }
+                }
+            }
+            *o = m;
+        }
+    }
+}
+
+/// Sets `col` (`len` words) to the columns of `rows`: bit `p` of column
+/// `b` (words `b * words..`) is bit `b` of row `p`.
+#[inline]
+fn spread(col: &mut Vec<u64>, len: usize, words: usize, rows: impl Iterator<Item = u64>) {
+    col.clear();
+    col.resize(len, 0);
+    for (p, bits) in rows.enumerate() {
+        for_bits(bits, |b| {
+            if let Some(c) = col.get_mut(b * words + p / 64) {
+                *c |= 1 << (p % 64);
+            }
+        });
+    }
+}
+
+/// Calls `f` with the number of each set bit of `bits`.
+#[inline]
+fn for_bits(mut bits: u64, mut f: impl FnMut(usize)) {
+    while bits != 0 {
+        f(bits.trailing_zeros() as usize);
+        bits &= bits - 1;
+    }
 }
 
 impl StartSets {
@@ -105,6 +197,7 @@ impl StartSets {
     /// Forgets the previous sentence's sets.
     fn reset(&mut self, checks: usize, tokens: usize) {
         self.words = tokens.div_ceil(64).max(1);
+        self.cols.made = false;
         next_generation(&mut self.done, &mut self.gen, checks);
         let need = checks * self.words;
         if self.bits.len() < need {
@@ -180,6 +273,8 @@ impl StartSets {
             }
         }
         let w = self.words;
+        let columns =
+            matches!(check, StartCheck::Test(Test::Flat(_))) && self.cols.make(cx.facts, w);
         let (before, rest) = self.bits.split_at_mut(k * w);
         let out = &mut rest[..w];
         out.fill(0);
@@ -199,6 +294,7 @@ impl StartSets {
             StartCheck::Exact(s) => {
                 (0..n).filter(|&p| cx.tokens[p].span.range().eq_text(cx.text, s)).for_each(&mut set)
             }
+            StartCheck::Test(Test::Flat(t)) if columns => self.cols.flat(f, t, n, out),
             StartCheck::Test(Test::Flat(t)) => {
                 (0..n).filter(|&p| eval_flat(cx, t, p)).for_each(&mut set)
             }
@@ -821,5 +917,87 @@ impl EqText for std::ops::Range<usize> {
     #[inline]
     fn eq_text(&self, text: &str, s: &str) -> bool {
         text.get(self.clone()) == Some(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::patterns::RuleSetBuilder;
+    use crate::tokenize::Tokenizer;
+
+    /// A sentence of `len` words drawn from `pool` by a fixed generator.
+    fn sentence(seed: &mut u64, pool: &[&str], len: usize) -> String {
+        let mut out = Vec::with_capacity(len);
+        for _ in 0..len {
+            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            out.push(pool[(*seed >> 33) as usize % pool.len()]);
+        }
+        out.join(" ")
+    }
+
+    #[test]
+    fn column_sets_agree_with_the_test_at_each_token() {
+        let mut b = RuleSetBuilder::new();
+        b.add_str(
+            "lexicon L = the | Smith | \"New York\" | x1\nlexicon E exact = US | Army\n\
+             entity a X: Cap & !<L> Lower\n\
+             entity b X: (Upper | Num) & !<E> & !\"the\" Any\n\
+             entity c X: Lower & <L> Any\nentity d X: <E> & Cap Any\n\
+             entity e X: !Cap & !Punct & !\"and\" Any",
+            Some("t.rules"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+        let compiled = &set.inner.compiled;
+        let flats: Vec<&Flat> = compiled
+            .starts
+            .iter()
+            .filter_map(|c| match c {
+                StartCheck::Test(Test::Flat(t)) => Some(&**t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(flats.len(), 5, "every rule starts with a conjunction test");
+        let pool = [
+            "the", "The", "Smith", "smith", "US", "us", "Army", "army", "NATO", "2024", "and",
+            "x1", "New", "York", ",", "Gen.", "said", "F-35", "Kyiv's",
+        ];
+        let tk = Tokenizer::new();
+        let mut seed = 7;
+        let mut checked = 0;
+        for len in [1, 5, 63, 64, 65, 130, 200] {
+            for _ in 0..20 {
+                let text = sentence(&mut seed, &pool, len);
+                let tokens = tk.tokenize(&text);
+                let all = Sentence {
+                    tokens: 0..tokens.len(),
+                    span: crate::span::Span::new(0, text.len()),
+                };
+                let mut sc = Scratch::default();
+                let (s0, e0) = prepare(compiled, &text, &tokens, &all, &[], &mut sc);
+                let n = e0 - s0;
+                let words = n.div_ceil(64).max(1);
+                let cx = Cx {
+                    text: &text,
+                    tokens: &tokens[s0..e0],
+                    base: s0,
+                    facts: &sc.facts,
+                    compiled,
+                };
+                let mut cols = Columns::default();
+                assert!(cols.make(&sc.facts, words), "rows made for {text:?}");
+                for t in &flats {
+                    let mut out = vec![!0u64; words];
+                    cols.flat(&sc.facts, t, n, &mut out);
+                    for p in 0..words * 64 {
+                        let bit = out[p / 64] >> (p % 64) & 1 == 1;
+                        assert_eq!(bit, p < n && eval_flat(&cx, t, p), "{t:?} at {p} of {text:?}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 7 * 20 * 5);
     }
 }
