@@ -4,6 +4,7 @@ use crate::defaults;
 use crate::document::{Document, Entity, Modality, Relation, Source};
 use crate::error::{Error, ErrorKind};
 use crate::gazetteer::{Entry, GazMatch, Gazetteer, GazetteerBuilder, Scratch};
+use crate::hash::FastBuildHasher;
 use crate::limits::Limits;
 use crate::linking;
 use crate::patterns::PatternMatch;
@@ -14,6 +15,7 @@ use crate::rules::{self, RuleSource, Rules};
 use crate::span::Span;
 use crate::tokenize::Tokenizer;
 use crate::tokenize::{Sentence, Token};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
@@ -467,6 +469,22 @@ impl std::fmt::Display for Explanation<'_> {
     }
 }
 
+/// The labels rules may name: the builtin ones and those of the
+/// gazetteer's entries, each once (thousands of entries share a handful of
+/// labels, so they are not all handed on).
+fn distinct_labels(gazetteer: &Gazetteer) -> HashSet<&str, FastBuildHasher> {
+    let mut labels: HashSet<&str, FastBuildHasher> = BUILTIN_LABELS.iter().copied().collect();
+    let mut last = "";
+    for e in gazetteer.entries() {
+        // Entries come in runs of one label (a file per label, mostly).
+        if e.label() != last {
+            last = e.label();
+            labels.insert(last);
+        }
+    }
+    labels
+}
+
 /// Builds an [`Extractor`].
 ///
 /// # Examples
@@ -620,13 +638,8 @@ impl ExtractorBuilder {
             }
         }
         let gazetteer = gaz.build()?;
-        let labels: Vec<String> = gazetteer
-            .entries()
-            .map(|e| e.label().to_owned())
-            .chain(BUILTIN_LABELS.iter().map(|l| (*l).to_owned()))
-            .collect();
-        let rules =
-            Rules::build(self.default_rules, &self.rule_sources, labels.iter().map(String::as_str));
+        let labels = distinct_labels(&gazetteer);
+        let rules = Rules::build(self.default_rules, &self.rule_sources, labels);
         let rule_count = rules.as_ref().map_or(0, |r| r.entity.len() + r.relation.len());
         if rule_count > self.limits.max_rules {
             let msg = format!(

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// How the letter case of an alias must agree with the text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,8 +80,12 @@ impl EntryId {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
-    canonical: String,
-    label: String,
+    /// Shared with the compiled gazetteer and the entities found, so that
+    /// neither copies it.
+    canonical: Arc<str>,
+    /// Shared likewise, and by the entries of a file that have the same
+    /// label.
+    label: Arc<str>,
     aliases: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
@@ -97,9 +102,9 @@ impl Entry {
     pub fn new(canonical: impl Into<String>, label: impl Into<String>) -> Entry {
         let canonical = canonical.into();
         Entry {
-            aliases: vec![canonical.clone()],
-            canonical,
-            label: label.into(),
+            canonical: Arc::from(canonical.as_str()),
+            aliases: vec![canonical],
+            label: Arc::from(label.into()),
             id: None,
             case: CaseMode::Auto,
             match_canonical: true,
@@ -109,32 +114,33 @@ impl Entry {
 
     /// An entry from all its parts at once (what the file loaders read):
     /// as `Entry::new(canonical, label)` with `aliases` added, but without
-    /// moving the entry once per part.
-    pub(crate) fn from_parts<'a>(
+    /// moving the entry once per part. `aliases` (trimmed, in the order
+    /// read) becomes the entry's alias list, so that a row's aliases are
+    /// not copied again.
+    pub(crate) fn from_parts(
         canonical: &str,
-        label: &str,
-        aliases: impl ExactSizeIterator<Item = &'a str>,
+        label: Arc<str>,
+        mut aliases: Vec<String>,
         id: Option<String>,
         case: CaseMode,
         match_canonical: bool,
         meta: Vec<(String, String)>,
     ) -> Entry {
-        let mut all = Vec::with_capacity(1 + aliases.len());
-        all.push(canonical.to_owned());
-        for a in aliases {
-            if !all.iter().any(|b| b == a) {
-                all.push(a.to_owned());
+        // Keep the first of equal aliases, in order, less the canonical
+        // name, which goes first.
+        let mut kept = 0;
+        for i in 0..aliases.len() {
+            let a = &aliases[i];
+            if a != canonical && !aliases[..kept].contains(a) {
+                aliases.swap(kept, i);
+                kept += 1;
             }
         }
-        Entry {
-            canonical: canonical.to_owned(),
-            label: label.to_owned(),
-            aliases: all,
-            id,
-            case,
-            match_canonical,
-            meta,
-        }
+        aliases.truncate(kept);
+        // A row without aliases gets room for one, not the default four.
+        aliases.reserve_exact(1);
+        aliases.insert(0, canonical.to_owned());
+        Entry { canonical: Arc::from(canonical), label, aliases, id, case, match_canonical, meta }
     }
 
     /// Whether the canonical name is matched in text (default: yes). A
@@ -157,7 +163,7 @@ impl Entry {
         self.aliases
             .iter()
             .enumerate()
-            .filter(move |(i, a)| !(skip_canonical && *i == 0 && **a == self.canonical))
+            .filter(move |(i, a)| !(skip_canonical && *i == 0 && **a == *self.canonical))
             .map(|(i, a)| (i, a.as_str()))
     }
 
@@ -210,6 +216,16 @@ impl Entry {
 
     /// The label (`PERSON`, `WEAPON_SYSTEM`, ...).
     pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The canonical name, shared.
+    pub(crate) fn shared_canonical(&self) -> &Arc<str> {
+        &self.canonical
+    }
+
+    /// The label, shared.
+    pub(crate) fn shared_label(&self) -> &Arc<str> {
         &self.label
     }
 

@@ -48,7 +48,10 @@ impl Alt {
 /// After [`KeyGen::generate`], [`KeyGen::piece`] gives the text of each
 /// piece and [`KeyGen::keys`] the keys: sequences of piece indexes, each
 /// with the number of bytes of a plural ending that the match must leave
-/// out of the span. The same key may come out more than once (with
+/// out of the span. A key with a trim is a plural: its last piece is
+/// written with [`ending`]`(trim)` after it, which is left to the caller,
+/// as the plurals of one word recur in many aliases and their text need
+/// only be made once. The same key may come out more than once (with
 /// different trims); the caller keeps the smallest trim.
 #[derive(Debug, Default)]
 pub(crate) struct KeyGen {
@@ -69,8 +72,7 @@ pub(crate) struct KeyGen {
     seq_ranges: Vec<Range<u32>>,
     next: Vec<u32>,
     next_ranges: Vec<Range<u32>>,
-    /// The keys: piece indexes, and each key's range and trim.
-    key: Vec<u32>,
+    /// The keys: each key's range in `seq` and trim.
     key_ranges: Vec<(Range<u32>, u8)>,
 }
 
@@ -84,11 +86,11 @@ impl KeyGen {
         mode: CaseMode,
     ) -> Result<CaseRule, Error> {
         self.clear();
-        let words = if is_plain(alias) {
-            self.plain_slots(alias);
+        let words = if self.plain_slots(alias) {
             debug_assert!(plain_agrees(tk, alias), "{alias:?} is not tokenized as plain words");
             self.slots.len()
         } else {
+            self.clear();
             self.token_slots(tk, alias)?
         };
         self.make_sequences();
@@ -110,18 +112,36 @@ impl KeyGen {
 
     /// The slots of an alias of ASCII letters and spaces: one word a slot,
     /// written in lower case, as the tokenizer would make them (the
-    /// common case, without tokenizing).
-    fn plain_slots(&mut self, alias: &str) {
-        for word in alias.split(' ').filter(|w| !w.is_empty()) {
-            let start = self.buf.len();
-            self.buf.push_str(word);
-            self.buf[start..].make_ascii_lowercase();
-            let p = self.push_piece(start, self.buf.len());
+    /// common case, without tokenizing). Returns false, with the slots
+    /// half made, when the alias is not such an alias (see [`is_plain`]):
+    /// checking and cutting in one pass over the bytes is cheaper than
+    /// two.
+    fn plain_slots(&mut self, alias: &str) -> bool {
+        let bytes = alias.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b' ' {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            if i == start {
+                // Neither a letter nor a space.
+                return false;
+            }
+            let from = self.buf.len();
+            self.buf.push_str(&alias[start..i]);
+            self.buf[from..].make_ascii_lowercase();
+            let p = self.push_piece(from, self.buf.len());
             let first_alt = self.alts.len() as u32;
             self.alts.push(Alt::one(p));
             self.slots.push(first_alt..self.alts.len() as u32);
             self.kinds.push(TokenKind::Word);
         }
+        !self.slots.is_empty()
     }
 
     /// The slots of any alias, from its tokens; returns how many tokens
@@ -201,9 +221,10 @@ impl KeyGen {
         self.pieces.len()
     }
 
-    /// The keys of the last alias: piece indexes and trim.
+    /// The keys of the last alias: piece indexes and trim (the last piece
+    /// of a key with a trim takes the plural [`ending`]).
     pub(crate) fn keys(&self) -> impl Iterator<Item = (&[u32], u8)> + '_ {
-        self.key_ranges.iter().map(|(r, trim)| (&self.key[r.start as usize..r.end as usize], *trim))
+        self.key_ranges.iter().map(|(r, trim)| (&self.seq[r.start as usize..r.end as usize], *trim))
     }
 
     /// Every combination of the slots' alternatives (at most
@@ -211,7 +232,21 @@ impl KeyGen {
     fn make_sequences(&mut self) {
         self.seq.clear();
         self.seq_ranges.clear();
-        self.seq_ranges.push(0..0);
+        if self.alts.len() == self.slots.len() {
+            // One way of writing each slot (most aliases): one sequence,
+            // made without copying it once per slot.
+            self.seq.extend(self.alts.iter().map(|a| a.pieces[0]));
+            self.seq_ranges.push(0..self.seq.len() as u32);
+        } else {
+            self.seq_ranges.push(0..0);
+            self.combine_alternatives();
+        }
+        self.join_word_numbers();
+    }
+
+    /// Every combination of the slots' alternatives, at most
+    /// `MAX_VARIANTS`, in order.
+    fn combine_alternatives(&mut self) {
         for slot in 0..self.slots.len() {
             self.next.clear();
             self.next_ranges.clear();
@@ -231,6 +266,10 @@ impl KeyGen {
             std::mem::swap(&mut self.seq, &mut self.next);
             std::mem::swap(&mut self.seq_ranges, &mut self.next_ranges);
         }
+    }
+
+    /// Adds the sequences with a word and the number after it joined.
+    fn join_word_numbers(&mut self) {
         // "Type 055" is also written "Type-055" / "Type055": join a word and
         // the number after it.
         for i in 0..self.kinds.len().saturating_sub(1) {
@@ -261,9 +300,10 @@ impl KeyGen {
     }
 
     /// Each sequence as a key, with its plurals (`+s`, and `+es` after
-    /// s, x, z, ch, sh) when the alias ends in a word.
+    /// s, x, z, ch, sh) when the alias ends in a word. A key is a range of
+    /// `seq` and a trim: a sequence is its own key, and its plurals too,
+    /// with the trim of their ending, so that no sequence is copied.
     fn make_keys(&mut self, alias: &str) {
-        self.key.clear();
         self.key_ranges.clear();
         let plural = matches!(
             self.kinds.last(),
@@ -276,40 +316,37 @@ impl KeyGen {
         ) && !alias.ends_with('.');
         for k in 0..self.seq_ranges.len() {
             let r = self.seq_ranges[k].clone();
-            let body = r.start as usize..r.end as usize;
-            let start = self.key.len() as u32;
-            self.key.extend_from_slice(&self.seq[body.clone()]);
-            self.key_ranges.push((start..self.key.len() as u32, 0));
-            let Some(&last) = self.seq[body.clone()].last() else { continue };
+            self.key_ranges.push((r.clone(), 0));
+            let Some(&last) = self.seq[r.start as usize..r.end as usize].last() else { continue };
             if !plural {
                 continue;
             }
-            let lr = self.pieces[last as usize].clone();
-            let l = &self.buf[lr.start as usize..lr.end as usize];
+            let l = self.piece(last);
             if !l.ends_with(|c: char| c.is_alphanumeric()) {
                 continue;
             }
             let es = l.ends_with(['s', 'x', 'z']) || l.ends_with("ch") || l.ends_with("sh");
-            for (ending, trim) in [("s", 1), ("es", 2)] {
-                if trim == 2 && !es {
-                    break;
-                }
-                let from = self.buf.len();
-                self.repeat(lr.start as usize..lr.end as usize);
-                self.buf.push_str(ending);
-                let to = self.buf.len();
-                let p = self.push_piece(from, to);
-                let start = self.key.len() as u32;
-                self.key.extend_from_slice(&self.seq[body.start..body.end - 1]);
-                self.key.push(p);
-                self.key_ranges.push((start..self.key.len() as u32, trim));
+            self.key_ranges.push((r.clone(), 1));
+            if es {
+                self.key_ranges.push((r, 2));
             }
         }
     }
 }
 
+/// The plural ending of a key with this trim (see [`KeyGen::keys`]): as
+/// many bytes as the trim.
+pub(crate) fn ending(trim: u8) -> &'static str {
+    match trim {
+        0 => "",
+        1 => "s",
+        _ => "es",
+    }
+}
+
 /// True for an alias of ASCII letters and spaces with a letter: the
 /// tokenizer makes each run of letters one word.
+#[cfg(test)]
 fn is_plain(alias: &str) -> bool {
     alias.bytes().all(|b| b.is_ascii_alphabetic() || b == b' ') && alias.bytes().any(|b| b != b' ')
 }
@@ -326,14 +363,28 @@ fn plain_agrees(tk: &Tokenizer, alias: &str) -> bool {
 }
 
 fn auto_rule(alias: &str, words: usize) -> CaseRule {
-    if alias.chars().any(|c| c.is_numeric()) || words != 1 {
+    // Most aliases have several words: their letters need not be read.
+    if words != 1 {
         return CaseRule::Insensitive;
     }
-    let mut letters = 0;
-    let mut upper = 0;
-    for c in alias.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        upper += usize::from(c.is_uppercase());
+    let (mut letters, mut upper) = (0, 0);
+    if alias.is_ascii() {
+        // The same counts on bytes (in ASCII, only digits are numeric).
+        for b in alias.bytes() {
+            if b.is_ascii_digit() {
+                return CaseRule::Insensitive;
+            }
+            letters += usize::from(b.is_ascii_alphabetic());
+            upper += usize::from(b.is_ascii_uppercase());
+        }
+    } else {
+        if alias.chars().any(|c| c.is_numeric()) {
+            return CaseRule::Insensitive;
+        }
+        for c in alias.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
     }
     if letters >= 2 && upper == letters {
         CaseRule::Exact
@@ -395,12 +446,25 @@ mod tests {
             .keys()
             .map(|(p, trim)| {
                 let words: Vec<&str> = p.iter().map(|&i| g.piece(i)).collect();
-                (format!(" {} ", words.join(" ")), trim)
+                (format!(" {}{} ", words.join(" "), ending(trim)), trim)
             })
             .collect();
         k.sort();
         k.dedup_by(|a, b| a.0 == b.0);
         k
+    }
+
+    /// The words of each key of the last alias, the plural ending written.
+    fn key_words(g: &KeyGen) -> Vec<Vec<String>> {
+        g.keys()
+            .map(|(p, trim)| {
+                let mut words: Vec<String> = p.iter().map(|&i| g.piece(i).to_string()).collect();
+                if let Some(last) = words.last_mut() {
+                    last.push_str(ending(trim));
+                }
+                words
+            })
+            .collect()
     }
 
     fn keys(alias: &str) -> Vec<String> {
@@ -465,18 +529,20 @@ mod tests {
         }
         for alias in ["", "   ", "Su-35", "U.S.", "O'Brien", "Type 055", "Zürich", "a\tb"] {
             assert!(!is_plain(alias), "{alias:?}");
+            assert!(!KeyGen::default().plain_slots(alias), "{alias:?}");
+        }
+        for alias in ["South China Sea", "  Iron  Dome ", "I"] {
+            assert!(KeyGen::default().plain_slots(alias), "{alias:?}");
         }
         // The same keys and rule as through the tokenizer.
         let mut g = KeyGen::default();
         let rule = g.generate(&tk, " Iron  Dome", CaseMode::Auto).unwrap();
-        let plain: Vec<Vec<String>> =
-            g.keys().map(|(p, _)| p.iter().map(|&i| g.piece(i).to_string()).collect()).collect();
+        let plain = key_words(&g);
         g.clear();
         let rule2 = g.token_slots(&tk, " Iron  Dome").map(|w| auto_rule(" Iron  Dome", w)).unwrap();
         g.make_sequences();
         g.make_keys(" Iron  Dome");
-        let tokenized: Vec<Vec<String>> =
-            g.keys().map(|(p, _)| p.iter().map(|&i| g.piece(i).to_string()).collect()).collect();
+        let tokenized = key_words(&g);
         assert_eq!(plain, tokenized);
         assert_eq!(plain, [vec!["iron", "dome"], vec!["iron", "domes"]]);
         assert_eq!((rule, rule2), (CaseRule::Insensitive, CaseRule::Insensitive));
@@ -489,9 +555,7 @@ mod tests {
         let mut g = KeyGen::default();
         g.generate(&tk, "Su-35 Flanker-E Mk 2", CaseMode::Auto).unwrap();
         g.generate(&tk, "NATO", CaseMode::Auto).unwrap();
-        let k: Vec<Vec<&str>> =
-            g.keys().map(|(p, _)| p.iter().map(|&i| g.piece(i)).collect()).collect();
-        assert_eq!(k, [vec!["nato"], vec!["natos"]]);
+        assert_eq!(key_words(&g), [vec!["nato"], vec!["natos"]]);
         assert!(g.generate(&tk, "  ", CaseMode::Auto).is_err());
     }
 

@@ -30,6 +30,7 @@ use crate::error::{column_of, Error, ErrorKind};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Where an entry came from, so that later checks (duplicate ids) can
 /// point at it.
@@ -59,16 +60,16 @@ pub(crate) fn parse_tsv(
     mut sink: impl FnMut(Entry, Origin) -> Result<(), Error>,
 ) -> Vec<Error> {
     let mut errors = Vec::new();
-    let mut header: Option<(Vec<Column>, Vec<String>)> = None;
+    let mut header: Option<Rows> = None;
     for (i, raw) in text.split('\n').enumerate() {
         let lineno = i + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let Some((columns, meta_keys)) = &header else {
+        let Some(rows) = &mut header else {
             match parse_header(line, path, lineno) {
-                Ok(h) => header = Some(h),
+                Ok((columns, meta_keys)) => header = Some(Rows::new(columns, meta_keys)),
                 Err(e) => {
                     // Without a header no line can be read.
                     errors.push(e);
@@ -77,7 +78,7 @@ pub(crate) fn parse_tsv(
             }
             continue;
         };
-        match parse_row(line, columns, meta_keys, path, lineno) {
+        match rows.parse(line, path, lineno) {
             Ok((entry, origin)) => {
                 if let Err(e) = sink(entry, origin) {
                     errors.push(e);
@@ -141,115 +142,193 @@ fn parse_header(
     Ok((columns, meta_keys))
 }
 
-fn parse_row(
-    line: &str,
-    columns: &[Column],
-    meta_keys: &[String],
-    path: Option<&str>,
-    lineno: usize,
-) -> Result<(Entry, Origin), Error> {
-    let fields: Vec<&str> = line.split('\t').collect();
-    if fields.len() != columns.len() {
-        let col = column_of(line, line.len());
-        return Err(Error::at(
-            ErrorKind::FieldCount { expected: columns.len(), found: fields.len() },
-            path,
-            lineno,
-            col,
-        ));
+/// What reading the rows of a file needs: its columns, and what is kept
+/// from one row to the next.
+struct Rows {
+    columns: Vec<Column>,
+    meta_keys: Vec<String>,
+    /// Where each field of the row being read ends.
+    ends: Vec<usize>,
+    /// The label of the last entry read, shared with the next ones that
+    /// have it (a file mostly has one label).
+    label: Option<Arc<str>>,
+}
+
+impl Rows {
+    fn new(columns: Vec<Column>, meta_keys: Vec<String>) -> Rows {
+        let ends = Vec::with_capacity(columns.len());
+        Rows { columns, meta_keys, ends, label: None }
     }
-    let at = |kind: ErrorKind, byte: usize| Error::at(kind, path, lineno, column_of(line, byte));
-    let mut canonical = None;
-    let mut label = None;
-    let mut aliases = Vec::new();
-    let mut id = None;
-    let mut id_column = 1;
-    let mut case = CaseMode::Auto;
-    let mut match_canonical = true;
-    let mut meta = Vec::new();
-    let mut offset = 0;
-    for (field, column) in fields.iter().zip(columns) {
-        let start = offset;
-        offset += field.len() + 1;
-        match column {
-            Column::Aliases => {
-                if field.is_empty() {
-                    continue;
-                }
-                let parts = unescape(field, true).map_err(|(k, b)| at(k, start + b))?;
-                for (alias, b) in parts {
-                    if alias.trim().is_empty() {
-                        return Err(at(ErrorKind::EmptyAlias, start + b));
-                    }
-                    aliases.push(alias);
-                }
+
+    /// Finds where the fields of `line` end, in one pass over its bytes;
+    /// returns whether a field holds a backslash (an escape).
+    fn cut(&mut self, line: &str) -> bool {
+        self.ends.clear();
+        let mut escaped = false;
+        for (i, &b) in line.as_bytes().iter().enumerate() {
+            if b == b'\t' {
+                self.ends.push(i);
             }
-            other => {
-                let value = unescape_one(field).map_err(|(k, b)| at(k, start + b))?;
-                match other {
-                    Column::Canonical => {
-                        if value.trim().is_empty() {
-                            return Err(at(ErrorKind::EmptyField("canonical name".into()), start));
-                        }
-                        canonical = Some(value);
+            escaped |= b == b'\\';
+        }
+        self.ends.push(line.len());
+        escaped
+    }
+
+    /// Reads one data row. Fields are borrowed from `line` (unescaped only
+    /// when they hold a backslash), so the only allocations are the entry's
+    /// own strings.
+    fn parse(
+        &mut self,
+        line: &str,
+        path: Option<&str>,
+        lineno: usize,
+    ) -> Result<(Entry, Origin), Error> {
+        let escaped = self.cut(line);
+        // Counted before any field is read, so a row with a field too many
+        // or too few is reported as such rather than by its first bad field.
+        let found = self.ends.len();
+        if found != self.columns.len() {
+            let col = column_of(line, line.len());
+            let kind = ErrorKind::FieldCount { expected: self.columns.len(), found };
+            return Err(Error::at(kind, path, lineno, col));
+        }
+        let at =
+            |kind: ErrorKind, byte: usize| Error::at(kind, path, lineno, column_of(line, byte));
+        let mut canonical = None;
+        let mut label = None;
+        let mut aliases = Vec::new();
+        let mut id = None;
+        let mut id_column = 1;
+        let mut case = CaseMode::Auto;
+        let mut match_canonical = true;
+        let mut meta = Vec::new();
+        let mut next = 0;
+        for (&end, column) in self.ends.iter().zip(&self.columns) {
+            let start = next;
+            next = end + 1;
+            let field = &line[start..end];
+            if *column == Column::Aliases {
+                push_aliases(field, escaped, &mut aliases).map_err(|(k, b)| at(k, start + b))?;
+                continue;
+            }
+            let value = match escaped {
+                true => unescape_one(field).map_err(|(k, b)| at(k, start + b))?,
+                false => Cow::Borrowed(field),
+            };
+            match column {
+                Column::Canonical => {
+                    if trim(&value).is_empty() {
+                        return Err(at(ErrorKind::EmptyField("canonical name".into()), start));
                     }
-                    Column::Label => {
-                        if value.trim().is_empty() {
-                            return Err(at(ErrorKind::EmptyField("label".into()), start));
-                        }
-                        label = Some(value);
+                    canonical = Some(value);
+                }
+                Column::Label => {
+                    if trim(&value).is_empty() {
+                        return Err(at(ErrorKind::EmptyField("label".into()), start));
                     }
-                    Column::Id => {
-                        if !value.is_empty() {
-                            id = Some(value);
-                            // Columns count chars; in ASCII, bytes.
-                            id_column = if line.as_bytes()[..start].is_ascii() {
-                                start + 1
-                            } else {
-                                column_of(line, start)
-                            };
-                        }
-                    }
-                    Column::Case => {
-                        case = value.trim().parse().map_err(|()| {
-                            let value = value.into_owned();
-                            at(ErrorKind::InvalidValue { field: "case".into(), value }, start)
-                        })?;
-                    }
-                    Column::MatchCanonical => {
-                        match_canonical = match value.trim() {
-                            "" | "yes" => true,
-                            "no" => false,
-                            _ => {
-                                let field = "match_canonical".into();
-                                let value = value.into_owned();
-                                return Err(at(ErrorKind::InvalidValue { field, value }, start));
-                            }
+                    label = Some(value);
+                }
+                Column::Id => {
+                    if !value.is_empty() {
+                        id = Some(value);
+                        // Columns count chars; in ASCII, bytes.
+                        id_column = if line.as_bytes()[..start].is_ascii() {
+                            start + 1
+                        } else {
+                            column_of(line, start)
                         };
                     }
-                    Column::Meta(k) => {
-                        if !value.is_empty() {
-                            meta.push((meta_keys[*k].clone(), value));
-                        }
-                    }
-                    Column::Aliases => unreachable!("handled above"),
                 }
+                Column::Case => {
+                    case = trim(&value).parse().map_err(|()| {
+                        let value = value.into_owned();
+                        at(ErrorKind::InvalidValue { field: "case".into(), value }, start)
+                    })?;
+                }
+                Column::MatchCanonical => {
+                    match_canonical = match trim(&value) {
+                        "" | "yes" => true,
+                        "no" => false,
+                        _ => {
+                            let field = "match_canonical".into();
+                            let value = value.into_owned();
+                            return Err(at(ErrorKind::InvalidValue { field, value }, start));
+                        }
+                    };
+                }
+                Column::Meta(k) => {
+                    if !value.is_empty() {
+                        if meta.is_empty() {
+                            meta.reserve_exact(self.meta_keys.len());
+                        }
+                        meta.push((self.meta_keys[*k].clone(), value.into_owned()));
+                    }
+                }
+                Column::Aliases => unreachable!("handled above"),
             }
         }
+        let (Some(canonical), Some(label)) = (canonical, label) else {
+            unreachable!("the header requires canonical and label")
+        };
+        let label = self.shared_label(trim(&label));
+        let id = id.map(Cow::into_owned);
+        let entry =
+            Entry::from_parts(trim(&canonical), label, aliases, id, case, match_canonical, meta);
+        Ok((entry, Origin { line: lineno, id_column }))
     }
-    let (Some(canonical), Some(label)) = (canonical, label) else {
-        unreachable!("the header requires canonical and label")
-    };
-    let entry = Entry::from_parts(
-        canonical.trim(),
-        label.trim(),
-        aliases.iter().map(|a| a.trim()),
-        id.map(Cow::into_owned),
-        case,
-        match_canonical,
-        meta.into_iter().map(|(k, v)| (k, v.into_owned())).collect(),
-    );
-    Ok((entry, Origin { line: lineno, id_column }))
+
+    /// `label`, shared with the last entry when it has the same.
+    fn shared_label(&mut self, label: &str) -> Arc<str> {
+        match &self.label {
+            Some(l) if **l == *label => l.clone(),
+            _ => self.label.insert(Arc::from(label)).clone(),
+        }
+    }
+}
+
+/// `s.trim()`, without decoding a char when `s` starts and ends with a
+/// printable ASCII char (as nearly every field and alias does).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// Appends the aliases of an `aliases` field to `out`, trimmed; `escaped`
+/// is false when the field cannot hold an escape. On error, returns the
+/// kind and the byte offset (in the field) of the bad part.
+fn push_aliases(
+    field: &str,
+    escaped: bool,
+    out: &mut Vec<String>,
+) -> Result<(), (ErrorKind, usize)> {
+    if field.is_empty() {
+        return Ok(());
+    }
+    // One more for the canonical name, which goes first.
+    out.reserve_exact(field.bytes().filter(|&b| b == b'|').count() + 2);
+    if escaped && field.contains('\\') {
+        for (alias, b) in unescape(field, true)? {
+            if trim(&alias).is_empty() {
+                return Err((ErrorKind::EmptyAlias, b));
+            }
+            out.push(trim(&alias).to_owned());
+        }
+        return Ok(());
+    }
+    // Nothing to unescape (the common case): the parts are borrowed.
+    let mut b = 0;
+    for alias in field.split('|') {
+        let trimmed = trim(alias);
+        if trimmed.is_empty() {
+            return Err((ErrorKind::EmptyAlias, b));
+        }
+        out.push(trimmed.to_owned());
+        b += alias.len() + 1;
+    }
+    Ok(())
 }
 
 /// The parts of a field, each with its byte offset in the field.

@@ -47,7 +47,7 @@ use crate::span::Span;
 use crate::tokenize::{Sentence, Token, Tokenizer};
 use keys::{case_agrees, CaseRule, KeyGen};
 use load::Origin;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
@@ -80,7 +80,8 @@ pub struct GazetteerBuilder {
     /// Shared with the built gazetteers, so building copies no entry.
     entries: Vec<Arc<Entry>>,
     priorities: Vec<i32>,
-    ids: HashMap<String, usize, FastBuildHasher>,
+    /// The entries that have a stable id, looked up by it.
+    ids: HashSet<ById, FastBuildHasher>,
     priority: i32,
     limits: Limits,
     /// Aliases (canonical names included) added so far.
@@ -126,28 +127,24 @@ impl GazetteerBuilder {
     /// When the canonical name, the label or an alias is empty, or the
     /// entry's stable id is already taken.
     pub fn add(&mut self, entry: Entry) -> Result<EntryId, Error> {
+        check_fields(&entry)?;
         self.add_at(entry, None, None)
     }
 
+    /// Adds an entry whose fields are known not to be empty: made by
+    /// [`add`](Self::add), or by a file loader, which checks them as it
+    /// reads (pointing at the field at fault) and comes from `origin`.
     fn add_at(
         &mut self,
         entry: Entry,
         path: Option<&str>,
         origin: Option<Origin>,
     ) -> Result<EntryId, Error> {
+        debug_assert!(check_fields(&entry).is_ok(), "{entry:?}");
         let locate = |kind: ErrorKind, col: usize| match origin {
             Some(o) => Error::at(kind, path, o.line, col),
             None => Error::new(kind),
         };
-        if entry.canonical().trim().is_empty() {
-            return Err(locate(ErrorKind::EmptyField("canonical name".into()), 1));
-        }
-        if entry.label().trim().is_empty() {
-            return Err(locate(ErrorKind::EmptyField("label".into()), 1));
-        }
-        if entry.aliases().iter().any(|a| a.trim().is_empty()) {
-            return Err(locate(ErrorKind::EmptyAlias, 1));
-        }
         let max_bytes = self.limits.max_alias_bytes;
         if let Some((_, long)) = entry.matched_aliases().find(|(_, a)| a.len() > max_bytes) {
             let msg = format!(
@@ -166,17 +163,18 @@ impl GazetteerBuilder {
         if index >= u32::MAX as usize {
             return Err(locate(ErrorKind::Limit("too many gazetteer entries".into()), 1));
         }
+        let entry = Arc::new(entry);
         if let Some(id) = entry.stable_id() {
-            if self.ids.contains_key(id) {
+            // A taken id leaves the set as it was.
+            if !self.ids.insert(ById(entry.clone())) {
                 return Err(locate(
                     ErrorKind::DuplicateId(id.to_owned()),
                     origin.map_or(1, |o| o.id_column),
                 ));
             }
-            self.ids.insert(id.to_owned(), index);
         }
         self.alias_count += aliases;
-        self.entries.push(Arc::new(entry));
+        self.entries.push(entry);
         self.priorities.push(self.priority);
         Ok(EntryId(index as u32))
     }
@@ -265,13 +263,9 @@ impl GazetteerBuilder {
         let tk = Tokenizer::new();
         let mut vocab = Vocab::default();
         let mut gen = KeyGen::default();
-        // One candidate per alias; the tokens of all keys, and one record
-        // per key naming its alias.
+        // One candidate per alias, and the keys of all.
         let mut aliases: Vec<Cand> = Vec::new();
-        let mut toks: Vec<u32> = Vec::new();
-        let mut keys: Vec<KeyRec> = Vec::new();
-        // Per alias: the vocabulary number of each piece (interned once).
-        let mut piece_ids: Vec<u32> = Vec::new();
+        let mut keys = Keys::default();
         for (i, entry) in self.entries.iter().enumerate() {
             for (a, alias) in entry.matched_aliases() {
                 let rule = gen.generate(&tk, alias, entry.case_mode())?;
@@ -279,46 +273,139 @@ impl GazetteerBuilder {
                     Error::new(ErrorKind::Build("too many gazetteer aliases".into()))
                 })?;
                 aliases.push(Cand { entry: i as u32, alias: a as u32, rule, trim: 0, last: false });
-                piece_ids.clear();
-                piece_ids.resize(gen.pieces_len(), NONE);
-                // A key made twice (with different trims) is left to the
-                // trie, which keeps the smaller trim.
-                for (pieces, trim) in gen.keys() {
-                    let start = toks.len();
-                    for &p in pieces {
-                        let id = &mut piece_ids[p as usize];
-                        if *id == NONE {
-                            *id = vocab.intern(gen.piece(p))?;
-                        }
-                        toks.push(*id);
-                    }
-                    keys.push(KeyRec::new(start, pieces.len() as u32, trim, alias_index)?);
-                }
+                keys.add(&gen, &mut vocab, alias_index)?;
             }
         }
         let alias_count = aliases.len();
         vocab.shrink_to_fit();
-        let trie = Trie::build(vocab.len(), toks, keys, aliases)?;
+        let trie = Trie::build(vocab.len(), keys.toks, keys.recs, aliases)?;
         // The entries are compiled after the trie, so that they and the
-        // trie's working memory are not needed at the same time.
-        let mut labels: HashMap<&str, Arc<str>, FastBuildHasher> = HashMap::default();
+        // trie's working memory are not needed at the same time. Their
+        // names are shared with the entries, not copied.
         let entries = self
             .entries
             .iter()
             .zip(&self.priorities)
             .map(|(entry, &priority)| CompiledEntry {
                 entry: entry.clone(),
-                canonical: Arc::from(entry.canonical()),
-                label: labels
-                    .entry(entry.label())
-                    .or_insert_with(|| Arc::from(entry.label()))
-                    .clone(),
+                canonical: entry.shared_canonical().clone(),
+                label: entry.shared_label().clone(),
                 priority,
             })
             .collect();
         Ok(Gazetteer {
             inner: Arc::new(Inner { entries, vocab, trie, alias_count, tokenizer: tk }),
         })
+    }
+}
+
+/// The keys of all aliases, as the trie is built from them.
+#[derive(Default)]
+struct Keys {
+    /// The tokens (vocabulary numbers) of every key, one after the other.
+    toks: Vec<u32>,
+    /// One record per key: its tokens, trim and alias.
+    recs: Vec<KeyRec>,
+    /// Per piece of the current alias: its vocabulary number, or `NONE`
+    /// until it is interned (once, for all the alias's keys).
+    piece_ids: Vec<u32>,
+    plurals: Plurals,
+}
+
+impl Keys {
+    /// Adds the keys that `gen` made for alias number `alias`, interning
+    /// their tokens in `vocab`.
+    fn add(&mut self, gen: &KeyGen, vocab: &mut Vocab, alias: u32) -> Result<(), Error> {
+        self.piece_ids.clear();
+        self.piece_ids.resize(gen.pieces_len(), NONE);
+        // A key made twice (with different trims) is left to the trie,
+        // which keeps the smaller trim.
+        for (pieces, trim) in gen.keys() {
+            let start = self.toks.len();
+            for &p in pieces {
+                let id = &mut self.piece_ids[p as usize];
+                if *id == NONE {
+                    *id = vocab.intern(gen.piece(p))?;
+                }
+                self.toks.push(*id);
+            }
+            // A plural: its last token is the last piece with the ending.
+            if let Some(&p) = pieces.last().filter(|_| trim > 0) {
+                let last = &mut self.toks[start + pieces.len() - 1];
+                *last = self.plurals.get(vocab, gen.piece(p), *last, trim)?;
+            }
+            self.recs.push(KeyRec::new(start, pieces.len() as u32, trim, alias)?);
+        }
+        Ok(())
+    }
+}
+
+/// The vocabulary numbers of plurals, by the number of the word and the
+/// ending: a word ends many aliases ("forces", "army"), so its plurals are
+/// written and interned once rather than once per alias.
+#[derive(Default)]
+struct Plurals {
+    /// Per word number: the numbers of the word + `s` and + `es`, or `NONE`.
+    ids: Vec<[u32; 2]>,
+    /// Scratch for the text of a plural.
+    text: String,
+}
+
+impl Plurals {
+    /// The number of `word` (number `word_id`) with the plural ending of
+    /// `trim` (1 or 2), interned when new.
+    fn get(&mut self, vocab: &mut Vocab, word: &str, word_id: u32, trim: u8) -> Result<u32, Error> {
+        let w = word_id as usize;
+        if w >= self.ids.len() {
+            self.ids.resize(vocab.len(), [NONE; 2]);
+        }
+        let id = &mut self.ids[w][usize::from(trim) - 1];
+        if *id == NONE {
+            self.text.clear();
+            self.text.push_str(word);
+            self.text.push_str(keys::ending(trim));
+            *id = vocab.intern(&self.text)?;
+        }
+        Ok(*id)
+    }
+}
+
+/// The entry checks that do not depend on other entries.
+fn check_fields(entry: &Entry) -> Result<(), Error> {
+    if entry.canonical().trim().is_empty() {
+        return Err(Error::new(ErrorKind::EmptyField("canonical name".into())));
+    }
+    if entry.label().trim().is_empty() {
+        return Err(Error::new(ErrorKind::EmptyField("label".into())));
+    }
+    if entry.aliases().iter().any(|a| a.trim().is_empty()) {
+        return Err(Error::new(ErrorKind::EmptyAlias));
+    }
+    Ok(())
+}
+
+/// An entry with a stable id, standing for its id in a set: the set holds
+/// the entries themselves rather than a copy of each id.
+#[derive(Clone, Debug)]
+struct ById(Arc<Entry>);
+
+impl ById {
+    fn id(&self) -> &str {
+        self.0.stable_id().unwrap_or_default()
+    }
+}
+
+impl PartialEq for ById {
+    fn eq(&self, other: &ById) -> bool {
+        self.id() == other.id()
+    }
+}
+
+impl Eq for ById {}
+
+impl std::hash::Hash for ById {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id().hash(state);
     }
 }
 

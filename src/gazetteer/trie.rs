@@ -82,15 +82,45 @@ fn sort_keys(vocab_len: usize, toks: &[u32], keys: &mut [KeyRec]) {
         }
     }
     drop(fill);
-    let rest = |k: &KeyRec| &toks[k.start as usize + 1..k.start as usize + k.len()];
+    let mut scratch = Vec::new();
     for t in 0..vocab_len {
         let run = &mut keys[start[t] as usize..start[t + 1] as usize];
         if run.len() > 1 {
-            run.sort_unstable_by(|a, b| {
-                rest(a).cmp(rest(b)).then(a.alias.cmp(&b.alias)).then(a.trim().cmp(&b.trim()))
-            });
+            sort_run(toks, run, &mut scratch);
         }
     }
+}
+
+/// Sorts a run of keys that share their first token by the rest of their
+/// tokens, then by alias, then by trim. Each key is paired with its second
+/// and third tokens packed in one word (see [`prefix`]), so that most
+/// comparisons are one comparison of integers rather than of two slices.
+fn sort_run(toks: &[u32], run: &mut [KeyRec], scratch: &mut Vec<(u64, KeyRec)>) {
+    // Tokens past the third: compared only where the first three agree.
+    let tail =
+        |k: &KeyRec| toks.get(k.start as usize + 3..k.start as usize + k.len()).unwrap_or(&[]);
+    scratch.clear();
+    scratch.extend(run.iter().map(|k| (prefix(toks, k), *k)));
+    scratch.sort_unstable_by(|(pa, a), (pb, b)| {
+        pa.cmp(pb)
+            .then_with(|| tail(a).cmp(tail(b)))
+            .then(a.alias.cmp(&b.alias))
+            .then(a.trim().cmp(&b.trim()))
+    });
+    for (k, (_, sorted)) in run.iter_mut().zip(scratch.iter()) {
+        *k = *sorted;
+    }
+}
+
+/// The second and third tokens of `k` as one word that sorts as they do:
+/// each token number plus one (they are below `u32::MAX`), and 0 for a
+/// token the key does not have, as a shorter key sorts first.
+fn prefix(toks: &[u32], k: &KeyRec) -> u64 {
+    let tok = |i: usize| match i < k.len() {
+        true => u64::from(toks[k.start as usize + i]) + 1,
+        false => 0,
+    };
+    tok(1) << 32 | tok(2)
 }
 
 /// One node: the three numbers a walk reads, side by side.

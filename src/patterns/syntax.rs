@@ -206,7 +206,29 @@ pub(crate) fn parse_source(src: &Source, source: usize) -> (Vec<Stmt>, Vec<Error
 
 /// Characters that cannot be part of a bare literal.
 fn is_special(c: char) -> bool {
-    c.is_whitespace() || "()|{}<>\"#&!?*+:=^$".contains(c)
+    // A `match` rather than a search of a string of them: it is asked of
+    // every char of every word.
+    c.is_whitespace()
+        || matches!(
+            c,
+            '(' | ')'
+                | '|'
+                | '{'
+                | '}'
+                | '<'
+                | '>'
+                | '"'
+                | '#'
+                | '&'
+                | '!'
+                | '?'
+                | '*'
+                | '+'
+                | ':'
+                | '='
+                | '^'
+                | '$'
+        )
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -229,7 +251,11 @@ impl Parser<'_> {
         if self.i >= self.end {
             return None;
         }
-        self.text[self.i..self.end].chars().next()
+        // Rules are mostly ASCII: a byte that is a char needs no decoding.
+        match self.text.as_bytes()[self.i] {
+            b if b.is_ascii() => Some(char::from(b)),
+            _ => self.text[self.i..self.end].chars().next(),
+        }
     }
 
     fn peek_at(&self, skip: usize) -> Option<char> {
