@@ -64,12 +64,12 @@ pub(crate) fn ascii_form(text: &str, tok: &Token, buf: &mut [u8; ASCII_FORM_MAX]
     // `-` and `/`, a number `,`, and punctuation keeps its first character
     // only, a space character becoming `_`.
     let kind = tok.kind;
-    let drop: Option<fn(u8) -> bool> = if kind == TokenKind::Designator {
-        Some(|b| b == b'-' || b == b'/')
-    } else if kind == TokenKind::Number {
-        Some(|b| b == b',')
-    } else {
-        None
+    // A plain function of the kind (not a function pointer), so that the
+    // byte loops below inline it.
+    let drop = |b: u8| match kind {
+        TokenKind::Designator => b == b'-' || b == b'/',
+        TokenKind::Number => b == b',',
+        _ => false,
     };
     if kind == TokenKind::Punct && (s.len() != 1 || (s[0] as char).is_whitespace()) {
         let c = *s.first()?;
@@ -79,22 +79,65 @@ pub(crate) fn ascii_form(text: &str, tok: &Token, buf: &mut [u8; ASCII_FORM_MAX]
         buf[0] = if (c as char).is_whitespace() { b'_' } else { c };
         return Some(1);
     }
-    match drop {
-        Some(drop) if s.iter().any(|&b| drop(b)) => {
-            let mut n = 0;
-            for &b in s {
-                if !b.is_ascii() {
-                    return None;
-                }
-                if !drop(b) {
-                    buf[n] = b.to_ascii_lowercase();
-                    n += 1;
-                }
-            }
-            Some(n)
-        }
-        _ => lower_words(bytes, tok.span.start, s.len(), buf),
+    let drops = matches!(kind, TokenKind::Designator | TokenKind::Number);
+    if !(drops && s.iter().any(|&b| drop(b))) {
+        return lower_words(bytes, tok.span.start, s.len(), buf);
     }
+    let mut n = 0;
+    for &b in s {
+        if !b.is_ascii() {
+            return None;
+        }
+        if !drop(b) {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    Some(n)
+}
+
+/// The normal form of `tok` (a token of `text`) when it is at most 8 bytes
+/// of ASCII and its form is just its bytes in lower case: packed into one
+/// little-endian word, zero past its length, with that length (as
+/// [`ascii_form`] would write it into `buf[..n]`). The fastest path, for
+/// the short words that make up most of a text: no buffer is written.
+/// `None` for other tokens (longer, not ASCII, a designator with `-` or `/`,
+/// a number with `,`, punctuation of more than one byte); [`ascii_form`]
+/// or [`push_token`] gives their form.
+#[inline]
+pub(crate) fn short_form(text: &[u8], tok: &Token) -> Option<(u64, usize)> {
+    let (start, n) = (tok.span.start, tok.span.len());
+    if n == 0 || n > 8 {
+        return None;
+    }
+    let w = match text.get(start..start + 8) {
+        Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+        None => {
+            let mut b = [0u8; 8];
+            b[..n].copy_from_slice(text.get(start..start + n)?);
+            u64::from_le_bytes(b)
+        }
+    } & MASKS[n];
+    // Whether byte `b` occurs in the token (the padding is zero, which no
+    // byte looked for here is): a zero byte of `w ^ b...b` (exact as a
+    // yes or no).
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let has = |b: u8| {
+        let v = w ^ (ONES * u64::from(b));
+        v.wrapping_sub(ONES) & !v & (ONES * 0x80) != 0
+    };
+    let plain = match tok.kind {
+        TokenKind::Word | TokenKind::Abbreviation | TokenKind::Symbol | TokenKind::Possessive => {
+            true
+        }
+        TokenKind::Designator => !has(b'-') && !has(b'/'),
+        TokenKind::Number => !has(b','),
+        TokenKind::Punct => n == 1,
+    };
+    if !plain {
+        return None;
+    }
+    Some((lower_word(w)?, n))
 }
 
 /// Lower-cases the `n` bytes of `text` from `start` (at most
@@ -232,6 +275,52 @@ mod tests {
         let long = "A".repeat(ASCII_FORM_MAX + 1);
         let t = Tokenizer::new().tokenize(&long)[0];
         assert!(ascii_form(&long, &t, &mut buf).is_none());
+    }
+
+    /// Checks every token of `text`: where [`short_form`] gives a form,
+    /// it is [`push_token`]'s, zero-padded, and [`ascii_form`] agrees.
+    fn check_short_forms(text: &str) -> usize {
+        let mut buf = [0u8; ASCII_FORM_MAX];
+        let mut short = 0;
+        for t in &Tokenizer::new().tokenize(text) {
+            let mut slow = String::new();
+            push_token(text, t, &mut slow);
+            if let Some((w, n)) = short_form(text.as_bytes(), t) {
+                short += 1;
+                assert_eq!(&w.to_le_bytes()[..n], slow.as_bytes(), "{:?}", t.as_str(text));
+                assert_eq!(w & !MASKS[n], 0, "{:?}", t.as_str(text));
+                assert_eq!(ascii_form(text, t, &mut buf), Some(n));
+                assert_eq!(&buf[..n], slow.as_bytes());
+            } else if t.span.len() <= 8 && t.as_str(text).is_ascii() {
+                // Only forms that drop characters are left to the others.
+                assert_ne!(slow.len(), t.span.len(), "{:?}", t.as_str(text));
+            }
+        }
+        short
+    }
+
+    #[test]
+    fn short_forms_agree() {
+        let text = "Gen. Li's Su-35s, F/A-18E and 18,000 U.S. troops flew \u{b} over \0 the \
+                    U.S.-supplied base (ABC) at 10:45; O'Brien said: \"no\" -- MiG-29SMT? \
+                    Israel’s ÉCOLE Straße. [x] {y} @z #w $5 100% a+b=c ~ ` ^ | \\ / * &. \
+                    S400 AK-47 1,000 1.5 2015-11-17 ZZ9 9ZZ Zz@[`{ 12345678 ABCDEFGH";
+        assert!(check_short_forms(text) > 60);
+        // Every length at the very end of the text, where fewer than eight
+        // bytes follow.
+        for n in 1..=9 {
+            let word: String = "AbC-dE,fG/hI".chars().take(n).collect();
+            for text in [word.clone(), format!("x {word}"), format!("1 {}", &"1,234,567"[..n])] {
+                check_short_forms(&text);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn short_forms_agree_on_any_text(text in "[ -~]{0,40}|\\PC{0,20}") {
+            check_short_forms(&text);
+        }
     }
 
     #[test]

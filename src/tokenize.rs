@@ -118,18 +118,61 @@ const OTHER_ABBREVIATIONS: &[&str] = &[
     "sat", "sun", "cf", "al", "govt", "intl", "natl",
 ];
 
-fn is_listed(word: &str, list: &[&str]) -> bool {
-    word.len() <= 7 && list.iter().any(|a| a.eq_ignore_ascii_case(word))
+/// A word of at most 7 bytes as one integer: its bytes little-endian, its
+/// length in the top byte. Two words are equal when their integers are.
+const fn pack_word(w: &[u8]) -> u64 {
+    let mut x = (w.len() as u64) << 56;
+    let mut i = 0;
+    while i < w.len() {
+        x |= (w[i] as u64) << (8 * i);
+        i += 1;
+    }
+    x
+}
+
+/// The words of `list` packed by [`pack_word`]; `N` must be its length.
+const fn pack_list<const N: usize>(list: &[&str]) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut i = 0;
+    while i < N {
+        let w = list[i].as_bytes();
+        assert!(w.len() <= 7, "listed abbreviations fit in 7 bytes");
+        out[i] = pack_word(w);
+        i += 1;
+    }
+    out
+}
+
+/// [`TITLE_ABBREVIATIONS`] packed, compared as integers: a lookup is a
+/// scan of a few cache lines rather than a hundred string comparisons.
+const TITLES_PACKED: [u64; TITLE_ABBREVIATIONS.len()] = pack_list(TITLE_ABBREVIATIONS);
+/// [`OTHER_ABBREVIATIONS`] packed.
+const OTHERS_PACKED: [u64; OTHER_ABBREVIATIONS.len()] = pack_list(OTHER_ABBREVIATIONS);
+
+/// `word` in ASCII lower case packed by [`pack_word`], or `None` when it
+/// is longer than any listed abbreviation.
+#[inline]
+fn packed_lower(word: &str) -> Option<u64> {
+    let w = word.as_bytes();
+    if w.len() > 7 {
+        return None;
+    }
+    let mut buf = [0u8; 7];
+    for (d, s) in buf.iter_mut().zip(w) {
+        *d = s.to_ascii_lowercase();
+    }
+    Some(pack_word(&buf[..w.len()]))
 }
 
 /// True when `word` (without its period) is a title or rank abbreviation
-/// after which a sentence never ends ("Gen.", "Lt.", "Dr.").
+/// after which a sentence never ends ("Gen.", "Lt.", "Dr."). Compared
+/// ignoring ASCII case.
 pub(crate) fn is_title_abbreviation(word: &str) -> bool {
-    is_listed(word, TITLE_ABBREVIATIONS)
+    packed_lower(word).is_some_and(|w| TITLES_PACKED.contains(&w))
 }
 
 fn is_known_abbreviation(word: &str) -> bool {
-    is_listed(word, TITLE_ABBREVIATIONS) || is_listed(word, OTHER_ABBREVIATIONS)
+    packed_lower(word).is_some_and(|w| TITLES_PACKED.contains(&w) || OTHERS_PACKED.contains(&w))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,43 +195,109 @@ struct Piece {
 const HAS_ALPHA: u8 = 1;
 const HAS_DIGIT: u8 = 2;
 
+/// Byte classes for the ASCII loops: [`HAS_ALPHA`] and [`HAS_DIGIT`] for
+/// letters and digits (so a run's class bits are its piece's `info`),
+/// [`SPACE`] for ASCII whitespace (`u8::is_ascii_whitespace`). One table
+/// load tells what a byte starts, where the tests it replaces were three
+/// or four comparisons each.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            HAS_ALPHA
+        } else if c.is_ascii_digit() {
+            HAS_DIGIT
+        } else if c.is_ascii_whitespace() {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The [`CLASS`] bit of ASCII whitespace.
+const SPACE: u8 = 4;
+/// The [`CLASS`] bits of letters and digits.
+const ALNUM: u8 = HAS_ALPHA | HAS_DIGIT;
+
+#[inline]
+fn class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
+}
+
 /// Cuts `text` into pieces and hands them to `m` in order. A piece that
 /// nothing can join (a run of letters and digits before whitespace, or
 /// ASCII punctuation, with no piece pending) is emitted as a token at once:
 /// the merger would emit it unchanged.
-fn pieces(text: &str, m: &mut Merger<'_>) {
+///
+/// With `FAST`, more is done without the merger when no piece is pending:
+/// whitespace only raises the gap, and a run of letters and digits with
+/// one ASCII mark after it is emitted at once when the mark cannot join it
+/// to what follows (see [`Merger::alnum_then_mark`]). Without `FAST` every
+/// such piece goes through the merger: the tests check that both give the
+/// same tokens.
+fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
     while i < n {
         let b = bytes[i];
-        if b.is_ascii_whitespace() {
+        let cls = class(b);
+        if cls & SPACE != 0 {
             let start = i;
+            if FAST
+                && b == b' '
+                && bytes.get(i + 1).is_none_or(|&b| b < 0x80 && class(b) & SPACE == 0)
+            {
+                // One space between words, the most common gap by far.
+                i += 1;
+                if m.len == 0 {
+                    m.gap = m.gap.max(1);
+                } else {
+                    m.push(Piece { start, end: i, kind: PieceKind::Space, info: 1 });
+                }
+                continue;
+            }
             let mut newlines = 0u32;
-            while i < n && bytes[i].is_ascii_whitespace() {
+            while i < n && class(bytes[i]) & SPACE != 0 {
                 newlines += u32::from(bytes[i] == b'\n');
                 i += 1;
             }
-            // Unicode spaces right after ASCII ones join the same gap.
-            let (end, extra) = unicode_space_run(text, i);
-            i = end;
-            newlines += extra;
-            m.push(Piece { start, end: i, kind: PieceKind::Space, info: gap_level(newlines) });
-        } else if b.is_ascii_alphanumeric() {
-            let start = i;
-            let mut info = 0;
-            while i < n && bytes[i].is_ascii_alphanumeric() {
-                info |= if bytes[i].is_ascii_digit() { HAS_DIGIT } else { HAS_ALPHA };
-                i += 1;
+            // Unicode spaces right after ASCII ones join the same gap (only
+            // a non-ASCII byte can start one).
+            if !FAST || bytes.get(i).is_some_and(|&b| b >= 0x80) {
+                let (end, extra) = unicode_space_run(text, i);
+                i = end;
+                newlines += extra;
             }
-            if i < n && bytes[i] >= 0x80 {
-                // A word that goes on in non-ASCII letters ("Sébastien"):
-                // hand the whole stretch to the Unicode path.
-                i = unicode_stretch(text, start, &mut |p| m.push(p));
-            } else if (i == n || bytes[i].is_ascii_whitespace()) && m.len == 0 {
-                m.emit_now(start, i, alnum_kind(info));
+            let level = gap_level(newlines);
+            if FAST && m.len == 0 {
+                // What `Merger::push` does with whitespace and nothing
+                // pending.
+                m.gap = m.gap.max(level);
             } else {
-                m.push(Piece { start, end: i, kind: PieceKind::Alnum, info });
+                m.push(Piece { start, end: i, kind: PieceKind::Space, info: level });
+            }
+        } else if cls & ALNUM != 0 {
+            let start = i;
+            let info;
+            (i, info) = if FAST { alnum_run_swar(bytes, i) } else { alnum_run(bytes, i) };
+            match bytes.get(i) {
+                Some(&b) if b >= 0x80 => {
+                    // A word that goes on in non-ASCII letters ("Sébastien"):
+                    // hand the whole stretch to the Unicode path.
+                    i = unicode_stretch(text, start, &mut |p| m.push(p));
+                }
+                None if m.len == 0 => m.emit_now(start, i, alnum_kind(info)),
+                Some(&b) if m.len == 0 && class(b) & SPACE != 0 => {
+                    m.emit_now(start, i, alnum_kind(info));
+                }
+                Some(_) if FAST && m.len == 0 && m.alnum_then_mark(start, i, info) => i += 1,
+                _ => m.push(Piece { start, end: i, kind: PieceKind::Alnum, info }),
             }
         } else if b < 0x80 {
             if m.len == 0 {
@@ -201,6 +310,59 @@ fn pieces(text: &str, m: &mut Merger<'_>) {
             i = unicode_stretch(text, i, &mut |p| m.push(p));
         }
     }
+}
+
+/// The end of the run of ASCII letters and digits from `i`, and its
+/// [`HAS_ALPHA`] / [`HAS_DIGIT`] bits: one byte at a time.
+#[inline]
+fn alnum_run(bytes: &[u8], mut i: usize) -> (usize, u8) {
+    let mut info = 0;
+    while let Some(&b) = bytes.get(i) {
+        let c = class(b);
+        if c & ALNUM == 0 {
+            break;
+        }
+        info |= c;
+        i += 1;
+    }
+    (i, info)
+}
+
+/// [`alnum_run`] eight bytes at a time (SWAR), bytes past the run read
+/// but not counted; the last few bytes of the text one at a time.
+#[inline]
+fn alnum_run_swar(bytes: &[u8], mut i: usize) -> (usize, u8) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let mut info = 0;
+    while let Some(c) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // Per byte, with its high bit cleared so that no sum carries into
+        // the next byte: the high bit of `y + (0x80 - lo)` says `y >= lo`,
+        // that of `y + (0x7f - hi)` says `y > hi`. A byte with its high
+        // bit set is no ASCII letter or digit.
+        let ascii = !w & HIGH;
+        let y = w & !HIGH;
+        let in_range = |y: u64, lo: u8, hi: u8| {
+            (y + ONES * u64::from(0x80 - lo)) & !(y + ONES * u64::from(0x7f - hi)) & ascii
+        };
+        let digit = in_range(y, b'0', b'9');
+        // `| 0x20` folds A-Z onto a-z (and nothing else onto them).
+        let alpha = in_range(y | (ONES * 0x20), b'a', b'z');
+        let stop = !(digit | alpha) & HIGH;
+        // The bits below the first byte that stops the run (all of them
+        // when none does); the run goes on for `len` bytes of this word.
+        let keep = (stop & stop.wrapping_neg()).wrapping_sub(1);
+        let len = stop.trailing_zeros() as usize / 8;
+        info |=
+            (u8::from(alpha & keep != 0) * HAS_ALPHA) | (u8::from(digit & keep != 0) * HAS_DIGIT);
+        i += len;
+        if len < 8 {
+            return (i, info);
+        }
+    }
+    let (end, rest) = alnum_run(bytes, i);
+    (end, info | rest)
 }
 
 fn gap_level(newlines: u32) -> u8 {
@@ -386,8 +548,19 @@ impl Tokenizer {
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
         out.clear();
         let mut m = Merger { text, out, gap: 0, window: [None; 6], len: 0 };
-        pieces(text, &mut m);
+        pieces::<true>(text, &mut m);
         m.finish();
+    }
+
+    /// [`Tokenizer::tokenize`] without the fast paths: every piece goes
+    /// through the merger. The reference the fast paths are tested against.
+    #[cfg(test)]
+    fn tokenize_general(&self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        let mut m = Merger { text, out: &mut out, gap: 0, window: [None; 6], len: 0 };
+        pieces::<false>(text, &mut m);
+        m.finish();
+        out
     }
 
     /// Splits tokenized text into sentences. `tokens` must come from
@@ -423,46 +596,64 @@ impl Tokenizer {
 
     /// Like [`Tokenizer::sentences`], writing into `out` (cleared first).
     pub fn sentences_into(&self, text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
-        out.clear();
-        let mut start = 0;
-        let mut i = 0;
-        while i < tokens.len() {
-            let mut end = i + 1; // exclusive end of the sentence if we cut here
-            let cut = match ends_sentence(text, tokens, i) {
-                Cut::No => false,
-                Cut::After => {
-                    // Closing quotes and brackets belong to this sentence.
-                    while end < tokens.len()
-                        && !tokens[end].space_before()
-                        && is_closer(text, &tokens[end])
-                    {
+        sentences_impl::<true>(text, tokens, out);
+    }
+}
+
+/// [`Tokenizer::sentences_into`]; without `FAST`, every token goes through
+/// all the checks (the reference the tests compare the fast path with).
+fn sentences_impl<const FAST: bool>(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
+    out.clear();
+    let mut start = 0;
+    let mut i = 0;
+    while i < tokens.len() {
+        // Most tokens end nothing: a word, number or the like (only
+        // punctuation and abbreviations can end a sentence) with no
+        // line break after it (nor can a paragraph or a headline
+        // break come after it). Skip them without the checks below.
+        if FAST {
+            while let Some(next) = tokens.get(i + 1) {
+                let t = &tokens[i];
+                if matches!(t.kind, TokenKind::Punct | TokenKind::Abbreviation)
+                    || next.newline_before()
+                {
+                    break;
+                }
+                i += 1;
+            }
+        }
+        let mut end = i + 1; // exclusive end of the sentence if we cut here
+        let cut = match ends_sentence(text, tokens, i) {
+            Cut::No => false,
+            Cut::After => {
+                // Closing quotes and brackets belong to this sentence.
+                while end < tokens.len()
+                    && !tokens[end].space_before()
+                    && is_closer(text, &tokens[end])
+                {
+                    end += 1;
+                }
+                if end < tokens.len() && tokens[end].space_before() && is_closer(text, &tokens[end])
+                {
+                    // `... ready. " He` : a lone closing quote after a space.
+                    let s = tokens[end].as_str(text);
+                    if s == "\u{201D}" || s == "\u{2019}" || s == ")" {
                         end += 1;
                     }
-                    if end < tokens.len()
-                        && tokens[end].space_before()
-                        && is_closer(text, &tokens[end])
-                    {
-                        // `... ready. " He` : a lone closing quote after a space.
-                        let s = tokens[end].as_str(text);
-                        if s == "\u{201D}" || s == "\u{2019}" || s == ")" {
-                            end += 1;
-                        }
-                    }
-                    end >= tokens.len() || can_start_sentence(text, &tokens[end])
                 }
-            };
-            let para = end < tokens.len() && tokens[end].paragraph_before();
-            let headline =
-                !cut && !para && end < tokens.len() && is_headline_break(text, tokens, i);
-            if cut || para || headline || end >= tokens.len() {
-                push_sentence(tokens, start..end, out);
-                start = end;
+                end >= tokens.len() || can_start_sentence(text, &tokens[end])
             }
-            i = end;
+        };
+        let para = end < tokens.len() && tokens[end].paragraph_before();
+        let headline = !cut && !para && end < tokens.len() && is_headline_break(text, tokens, i);
+        if cut || para || headline || end >= tokens.len() {
+            push_sentence(tokens, start..end, out);
+            start = end;
         }
-        if start < tokens.len() {
-            push_sentence(tokens, start..tokens.len(), out);
-        }
+        i = end;
+    }
+    if start < tokens.len() {
+        push_sentence(tokens, start..tokens.len(), out);
     }
 }
 
@@ -831,6 +1022,41 @@ impl Merger<'_> {
         1
     }
 
+    /// With nothing pending, a run of letters and digits at `start..end`
+    /// (its class bits `info`) followed by an ASCII character that is
+    /// neither a letter, a digit nor whitespace (a mark): emits what the
+    /// merger would and returns true, or returns false (nothing emitted)
+    /// when the mark may join the run to what comes after it.
+    ///
+    /// A mark that no pattern continues through (all but `-` `/` `.` `,`
+    /// `'`) ends the run's token and is a token itself. One that may
+    /// continue is decided here only when whitespace or the end of the
+    /// text follows it: then the pieces are the run and the mark alone,
+    /// and of all the merger's patterns only "abbreviation" can join two
+    /// pieces (`Gen.`, `Q.`).
+    #[inline]
+    fn alnum_then_mark(&mut self, start: usize, end: usize, info: u8) -> bool {
+        let bytes = self.text.as_bytes();
+        let mark = bytes[end];
+        if matches!(mark, b'-' | b'/' | b'.' | b',' | b'\'') {
+            if bytes.get(end + 1).is_some_and(|&b| class(b) & SPACE == 0) {
+                return false;
+            }
+            if mark == b'.' && info == HAS_ALPHA {
+                let word = &self.text[start..end];
+                let initial = word.len() == 1 && bytes[start].is_ascii_uppercase();
+                if initial || is_known_abbreviation(word) {
+                    self.emit_now(start, end + 1, TokenKind::Abbreviation);
+                    return true;
+                }
+            }
+        }
+        self.emit_now(start, end, alnum_kind(info));
+        let kind = if mark.is_ascii_punctuation() { TokenKind::Punct } else { TokenKind::Symbol };
+        self.emit(end, end + 1, kind, 0);
+        true
+    }
+
     /// Emits a token no pending piece can join, taking the gap before it.
     #[inline]
     fn emit_now(&mut self, start: usize, end: usize, kind: TokenKind) {
@@ -867,6 +1093,141 @@ fn other_kind(s: &str) -> TokenKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Text made to reach the fast paths and their edges: words, numbers
+    /// and designators, marks that may or may not join (`-` `/` `.` `,`
+    /// `'`), abbreviations, every kind of gap, Unicode letters, spaces and
+    /// punctuation, and arbitrary characters.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        const BITS: &[&str] = &[
+            "a",
+            "A",
+            "Gen",
+            "gen",
+            "U",
+            "S",
+            "x",
+            "Su",
+            "35",
+            "400",
+            "2015",
+            "F",
+            "word",
+            "Israel",
+            "s",
+            "Sept",
+            "co",
+            "Inc",
+            "abcdefghij",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefgh",
+            "0123456789",
+            "é",
+            "Sébastien",
+            "北京",
+            "👩\u{200d}🚀",
+            ".",
+            ",",
+            "-",
+            "/",
+            "'",
+            "\u{2019}",
+            "\"",
+            "(",
+            ")",
+            ";",
+            ":",
+            "!",
+            "?",
+            "$",
+            "%",
+            "…",
+            "—",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            "\t",
+            "\r\n",
+            "\u{a0}",
+            "\u{200b}",
+            "\u{2028}",
+            "\u{b}",
+            "\0",
+            "\u{7f}",
+            "@",
+            "`",
+            "[",
+            "{",
+            "Z",
+            "z",
+            "9",
+        ];
+        let bit = prop_oneof![
+            8 => prop::sample::select(BITS).prop_map(str::to_owned),
+            1 => any::<char>().prop_map(String::from),
+            1 => "[ -~]{1,12}",
+        ];
+        prop_oneof![
+            6 => prop::collection::vec(bit, 0..48).prop_map(|v| v.concat()),
+            1 => any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The fast paths (gaps, words with a mark after them, the SWAR
+        /// word scan, the sentence skip) give exactly what the merger and
+        /// the full sentence checks give.
+        #[test]
+        fn fast_paths_agree_with_the_general_path(text in tricky_text()) {
+            let tk = Tokenizer::new();
+            let fast = tk.tokenize(&text);
+            prop_assert_eq!(&fast, &tk.tokenize_general(&text));
+            let mut general = Vec::new();
+            sentences_impl::<false>(&text, &fast, &mut general);
+            prop_assert_eq!(tk.sentences(&text, &fast), general);
+        }
+    }
+
+    #[test]
+    fn swar_word_scan_agrees_at_every_offset() {
+        // Runs of every length up to past two words, ending in each kind
+        // of byte, at each distance from the end of the text.
+        let stops = [b' ', b'.', b'-', b'@', b'[', b'`', b'{', b'/', b':', 0x80, 0xc3, 0];
+        for len in 1..20 {
+            for &stop in &stops {
+                for tail in 0..10 {
+                    let mut t: Vec<u8> = (0..len).map(|i| b"aZ09mQ"[i % 6]).collect();
+                    t.push(stop);
+                    t.extend(std::iter::repeat_n(b'x', tail));
+                    assert_eq!(alnum_run_swar(&t, 0), alnum_run(&t, 0), "{t:?}");
+                    assert_eq!(alnum_run_swar(&t[..len], 0), alnum_run(&t[..len], 0));
+                }
+            }
+        }
+        for b in 0..=255u8 {
+            let t = [b'a', b, b'1', b'b', b'c', b'd', b'e', b'f', b'g'];
+            assert_eq!(alnum_run_swar(&t, 0), alnum_run(&t, 0), "{b}");
+            let t = [b, b'a', b'1', b'b', b'c', b'd', b'e', b'f', b'g'];
+            assert_eq!(alnum_run_swar(&t, 0), alnum_run(&t, 0), "{b}");
+        }
+    }
+
+    #[test]
+    fn abbreviation_lists_ignore_ascii_case() {
+        for w in TITLE_ABBREVIATIONS {
+            assert!(is_title_abbreviation(w) && is_known_abbreviation(w), "{w}");
+            assert!(is_title_abbreviation(&w.to_uppercase()), "{w}");
+        }
+        for w in OTHER_ABBREVIATIONS {
+            assert!(!is_title_abbreviation(w) && is_known_abbreviation(w), "{w}");
+        }
+        for w in ["", "g", "gene", "gen\0", "se", "sensx", "septemb", "Jan.", "ǅr", "DŽ"] {
+            assert!(!is_known_abbreviation(w), "{w:?}");
+        }
+    }
 
     fn toks(text: &str) -> Vec<&str> {
         Tokenizer::new().tokenize(text).iter().map(|t| t.as_str(text)).collect()

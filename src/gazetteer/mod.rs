@@ -585,12 +585,20 @@ impl Gazetteer {
         ids.clear();
         // A token in no key gets `miss`, which the trie has no edge for.
         let miss = vocab.miss();
-        ids.extend(tokens.iter().map(|t| match normalize::ascii_form(text, t, &mut small) {
-            Some(n) => vocab.get_padded(&small, n),
-            None => {
-                norm.clear();
-                normalize::push_token(text, t, norm);
-                vocab.get(norm.as_bytes()).unwrap_or(miss)
+        // Three ways to a token's normal form, fastest first: short ASCII
+        // tokens as one word, other ASCII tokens in a stack buffer, the
+        // rest in a string.
+        ids.extend(tokens.iter().map(|t| {
+            if let Some((w, n)) = normalize::short_form(text.as_bytes(), t) {
+                return vocab.get_short(w, n);
+            }
+            match normalize::ascii_form(text, t, &mut small) {
+                Some(n) => vocab.get_padded(&small, n),
+                None => {
+                    norm.clear();
+                    normalize::push_token(text, t, norm);
+                    vocab.get(norm.as_bytes()).unwrap_or(miss)
+                }
             }
         }));
         // Matches stay inside a sentence: `stop` is where the sentence of
@@ -618,7 +626,8 @@ impl Gazetteer {
                 if trie.is_key(node) {
                     longest = Some((node, end));
                 }
-                if end >= stop {
+                // A token in no key has no edge: no need to search for it.
+                if end >= stop || ids[end] == miss {
                     break;
                 }
                 let next = trie.child(node, ids[end]);
@@ -654,6 +663,7 @@ impl Gazetteer {
         let full_end = tokens[range.end - 1].span.end;
         let mut best: Option<(Cand, bool, Span)> = None;
         let mut passing: Vec<u32> = Vec::new();
+        let single = cands.len() == 1;
         for &c in cands {
             let end = full_end.checked_sub(usize::from(c.trim))?;
             if end <= start || !text.is_char_boundary(end) {
@@ -663,22 +673,31 @@ impl Gazetteer {
             if !suffix.bytes().all(|b| b.is_ascii_lowercase()) {
                 continue;
             }
-            let e = &self.inner.entries[c.entry as usize];
-            let alias = &e.entry.aliases()[c.alias as usize];
-            let found = &text[start..end];
-            // Written exactly as the alias: agrees under every rule.
-            let exact = alias == found;
-            if !exact && !case_agrees(c.rule, alias, found) {
-                continue;
-            }
-            if cands.len() > 1 {
+            let entries = &self.inner.entries;
+            // How the alias is written matters for the case check and to
+            // rank candidates; a lone candidate whose case is free needs
+            // neither, and the alias (three loads away) is not read.
+            let exact = if single && c.rule == CaseRule::Insensitive {
+                false
+            } else {
+                let alias = &entries[c.entry as usize].entry.aliases()[c.alias as usize];
+                let found = &text[start..end];
+                // Written exactly as the alias: agrees under every rule.
+                let exact = alias == found;
+                if !exact && !case_agrees(c.rule, alias, found) {
+                    continue;
+                }
+                exact
+            };
+            if !single {
                 passing.push(c.entry);
             }
             let better = match &best {
                 None => true,
                 Some((b, b_exact, _)) => {
-                    let bp = self.inner.entries[b.entry as usize].priority;
-                    (c.trim == 0, exact, e.priority, std::cmp::Reverse(c.entry))
+                    let (cp, bp) =
+                        (entries[c.entry as usize].priority, entries[b.entry as usize].priority);
+                    (c.trim == 0, exact, cp, std::cmp::Reverse(c.entry))
                         > (b.trim == 0, *b_exact, bp, std::cmp::Reverse(b.entry))
                 }
             };

@@ -118,6 +118,19 @@ impl Vocab {
         let w =
             u64::from_le_bytes([buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7]])
                 & MASKS[n];
+        self.get_short(w, n)
+    }
+
+    /// The number of the string of `n` bytes (at most 8) packed in `w`
+    /// (little-endian, zero past `n`), or [`Vocab::miss`]: the probe of
+    /// [`Vocab::get_padded`] for a caller that has the word already (see
+    /// `normalize::short_form`).
+    #[inline]
+    pub(crate) fn get_short(&self, w: u64, n: usize) -> u32 {
+        debug_assert!(n <= 8 && w & !MASKS[n.min(8)] == 0);
+        if n > self.max_len {
+            return self.miss();
+        }
         let mask = self.slots.len() - 1;
         let mut i = (hash_short(w, n) >> self.shift) as usize;
         loop {
