@@ -42,7 +42,6 @@ pub use entry::{CaseMode, Entry, EntryId};
 use crate::error::{Error, ErrorKind};
 use crate::hash::FastBuildHasher;
 use crate::limits::Limits;
-use crate::normalize;
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token, Tokenizer};
 use keys::{case_agrees, CaseRule, KeyGen};
@@ -581,26 +580,10 @@ impl Gazetteer {
             return;
         }
         let Scratch { norm, ids } = scratch;
-        let mut small = [0u8; normalize::ASCII_FORM_MAX];
         ids.clear();
         // A token in no key gets `miss`, which the trie has no edge for.
         let miss = vocab.miss();
-        // Three ways to a token's normal form, fastest first: short ASCII
-        // tokens as one word, other ASCII tokens in a stack buffer, the
-        // rest in a string.
-        ids.extend(tokens.iter().map(|t| {
-            if let Some((w, n)) = normalize::short_form(text.as_bytes(), t) {
-                return vocab.get_short(w, n);
-            }
-            match normalize::ascii_form(text, t, &mut small) {
-                Some(n) => vocab.get_padded(&small, n),
-                None => {
-                    norm.clear();
-                    normalize::push_token(text, t, norm);
-                    vocab.get(norm.as_bytes()).unwrap_or(miss)
-                }
-            }
-        }));
+        ids.extend(tokens.iter().map(|t| vocab.token_id(text, t, norm)));
         // Matches stay inside a sentence: `stop` is where the sentence of
         // token `i` ends.
         let mut next_sentence = 0;

@@ -12,7 +12,8 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::hash::{hash_short, key_and_hash};
-use crate::normalize::{ASCII_FORM_MAX, MASKS};
+use crate::normalize::{self, ASCII_FORM_MAX, MASKS};
+use crate::tokenize::Token;
 
 /// One table slot. `meta` is 0 when the slot is empty, else the string's
 /// length (upper half) and number + 1 (lower half).
@@ -119,6 +120,27 @@ impl Vocab {
             u64::from_le_bytes([buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7]])
                 & MASKS[n];
         self.get_short(w, n)
+    }
+
+    /// The number of the normal form of `tok` (a token of `text`), or
+    /// [`Vocab::miss`]. Three ways to the form, fastest first: a short
+    /// ASCII word as one `u64`, another ASCII token in a stack buffer, the
+    /// rest written into `norm`.
+    #[inline]
+    pub(crate) fn token_id(&self, text: &str, tok: &Token, norm: &mut String) -> u32 {
+        if let Some((w, n)) = normalize::short_form(text.as_bytes(), tok) {
+            return self.get_short(w, n);
+        }
+        let mut small = [0u8; ASCII_FORM_MAX];
+        if let Some(n) = normalize::ascii_form(text, tok, &mut small) {
+            return self.get_padded(&small, n);
+        }
+        if text.get(tok.span.start..tok.span.end).is_none() {
+            return self.miss();
+        }
+        norm.clear();
+        normalize::push_token(text, tok, norm);
+        self.get(norm.as_bytes()).unwrap_or_else(|| self.miss())
     }
 
     /// The number of the string of `n` bytes (at most 8) packed in `w`

@@ -7,7 +7,7 @@
 //! written.
 
 use crate::gazetteer::vocab::Vocab as Table;
-use crate::normalize::{ascii_form, push_token, ASCII_FORM_MAX};
+use crate::normalize::push_token;
 use crate::tokenize::Token;
 
 /// The id of a token form no rule mentions.
@@ -61,18 +61,7 @@ impl Vocab {
     /// the token is not short ASCII.
     #[inline]
     pub(crate) fn lower_id(&self, text: &str, tok: &Token, buf: &mut String) -> u32 {
-        let mut small = [0u8; ASCII_FORM_MAX];
-        let id = match ascii_form(text, tok, &mut small) {
-            Some(n) => self.lower.get_padded(&small, n),
-            None => {
-                if text.get(tok.span.start..tok.span.end).is_none() {
-                    return NONE;
-                }
-                buf.clear();
-                push_token(text, tok, buf);
-                self.lower.get(buf.as_bytes()).unwrap_or_else(|| self.lower.miss())
-            }
-        };
+        let id = self.lower.token_id(text, tok, buf);
         if id == self.lower.miss() {
             NONE
         } else {
