@@ -127,6 +127,7 @@ mod reuse;
 mod rules;
 mod span;
 pub mod tokenize;
+mod vocab;
 
 pub use document::{Document, Entity, Modality, Relation, Source};
 pub use error::{Error, ErrorKind, Location};

@@ -35,7 +35,6 @@ mod entry;
 mod keys;
 mod load;
 mod trie;
-pub(crate) mod vocab;
 
 pub use entry::{CaseMode, Entry, EntryId};
 
@@ -44,6 +43,7 @@ use crate::hash::FastBuildHasher;
 use crate::limits::Limits;
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token, Tokenizer};
+use crate::vocab::Vocab;
 use keys::{case_agrees, CaseRule, KeyGen};
 use load::Origin;
 use std::collections::HashSet;
@@ -52,7 +52,6 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 use trie::{KeyRec, Trie, NONE};
-use vocab::Vocab;
 
 /// Collects entries, then compiles them into a [`Gazetteer`].
 ///

@@ -6,9 +6,9 @@
 //! integers. Exact-case lexicons use a second table of the tokens as
 //! written.
 
-use crate::gazetteer::vocab::Vocab as Table;
 use crate::normalize::push_token;
 use crate::tokenize::Token;
+use crate::vocab::Vocab as Table;
 
 /// The id of a token form no rule mentions.
 pub(crate) const NONE: u32 = u32::MAX;

@@ -1,5 +1,6 @@
-//! The vocabulary: every distinct token normal form that occurs in a key,
-//! numbered from 0.
+//! A vocabulary of token normal forms, numbered from 0: the words of the
+//! gazetteer's keys, and (a table of its own) the words of the rules and
+//! lexicons. A text token is looked up by [`Vocab::token_id`].
 //!
 //! All strings live in one buffer; an open-addressing table (linear
 //! probing, at most 5/8 full, indexed by the top bits of a multiplicative
