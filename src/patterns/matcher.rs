@@ -745,6 +745,11 @@ fn longest_at(
                 Inst::Words(ids) => pos < limit && ids.binary_search(&facts.words[pos]).is_ok(),
                 Inst::Exact(s) => pos < limit && cx.tokens[pos].span.range().eq_text(cx.text, s),
                 Inst::Any => pos < limit,
+                // The commonest tests without a call.
+                Inst::Test(Test::Shape(bit)) => {
+                    pos < limit && facts.shapes.get(pos).is_some_and(|s| s & bit != 0)
+                }
+                Inst::Test(Test::Flat(t)) => pos < limit && eval_flat(cx, t, pos),
                 Inst::Test(t) => pos < limit && eval(cx, t, pos),
                 Inst::Lex(l) => {
                     // The membership bit rejects most tokens at once, and
