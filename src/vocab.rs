@@ -144,6 +144,20 @@ impl Vocab {
         self.get(norm.as_bytes()).unwrap_or_else(|| self.miss())
     }
 
+    /// The number of `text[start..end]` as it is written (no normal form:
+    /// the table of an exact-case lexicon), or [`Vocab::miss`]. Up to 8
+    /// bytes are probed as one word, without hashing a slice.
+    #[inline]
+    pub(crate) fn written_id(&self, text: &str, start: usize, end: usize) -> u32 {
+        let Some(s) = text.as_bytes().get(start..end) else { return self.miss() };
+        if (1..=8).contains(&s.len()) {
+            let mut b = [0u8; 8];
+            b[..s.len()].copy_from_slice(s);
+            return self.get_short(u64::from_le_bytes(b), s.len());
+        }
+        self.get(s).unwrap_or_else(|| self.miss())
+    }
+
     /// The number of the string of `n` bytes (at most 8) packed in `w`
     /// (little-endian, zero past `n`), or [`Vocab::miss`]: the probe of
     /// [`Vocab::get_padded`] for a caller that has the word already (see
@@ -292,5 +306,23 @@ mod tests {
         // In an empty vocabulary, even the empty string is a miss.
         let empty = Vocab::default();
         assert_eq!(empty.get_padded(&[0; ASCII_FORM_MAX], 0), empty.miss());
+    }
+
+    #[test]
+    fn written_forms_are_found_where_they_stand_in_a_text() {
+        let mut v = Vocab::default();
+        let words = ["US", "Army", "Commander", "Q", "abcdefgh"];
+        let ids: Vec<u32> = words.iter().map(|w| v.intern(w).unwrap()).collect();
+        let text = "the US Army Commander Q abcdefgh us";
+        for (w, id) in words.iter().zip(&ids) {
+            let start = text.find(w).unwrap();
+            assert_eq!(v.written_id(text, start, start + w.len()), *id, "{w}");
+        }
+        let at = text.rfind("us").unwrap();
+        assert_eq!(v.written_id(text, at, at + 2), v.miss(), "case is kept");
+        assert_eq!(v.written_id(text, 0, 3), v.miss(), "not interned");
+        assert_eq!(v.written_id(text, 4, 3), v.miss(), "reversed range");
+        assert_eq!(v.written_id(text, 30, 99), v.miss(), "past the end");
+        assert_eq!(v.written_id(text, 3, 3), v.miss(), "empty, not interned");
     }
 }
