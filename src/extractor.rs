@@ -10,7 +10,7 @@ use crate::linking;
 use crate::patterns::PatternMatch;
 use crate::patterns::Scratch as PatternScratch;
 use crate::relations;
-use crate::resolve::{gazetteer_priority, merge_adjacent, resolve, Candidate, RULE_PRIORITY};
+use crate::resolve::{gazetteer_priority, merge_adjacent, resolve, Candidate};
 use crate::rules::{self, RuleSource, Rules};
 use crate::span::Span;
 use crate::tokenize::Tokenizer;
@@ -44,6 +44,16 @@ thread_local! {
 fn with_buffers<R>(f: impl FnOnce(&mut Buffers) -> R) -> R {
     // Very large buffers (from a huge segment) are not kept.
     crate::reuse::with_reused(&BUFFERS, |b| b.tokens.capacity() <= 1 << 20, f)
+}
+
+/// Appends `items` to `to`; when `to` is empty (the first segment, most
+/// texts' only one) the vector itself is handed over, with no copy.
+fn append<T>(to: &mut Vec<T>, mut items: Vec<T>) {
+    if to.is_empty() {
+        *to = items;
+    } else {
+        to.append(&mut items);
+    }
 }
 
 /// The end of the segment that starts at `at`: about `size` bytes on, at
@@ -314,10 +324,7 @@ impl Extractor {
             pattern_scratch.share_shapes(text, tokens);
         }
         rules::run(&rules.entity, text, tokens, sentences, &cands, 0, pattern_scratch, pm);
-        let from_rules = rules::entities_from(&rules.entity, text, tokens, pm);
-        cands.extend(
-            from_rules.into_iter().map(|entity| Candidate { entity, priority: RULE_PRIORITY }),
-        );
+        rules::entities_from(&rules.entity, text, tokens, pm, &mut cands);
         let mut entities = Vec::with_capacity(cands.len());
         let mut rejected = Vec::new();
         resolve(cands, &mut entities, &mut rejected);
@@ -367,25 +374,24 @@ impl Extractor {
         relations::dedup(&mut relations);
         // Shift the segment's results to document offsets.
         let base = doc.entities.len();
-        let shift = |s: Span| Span::new(s.start + offset, s.end + offset);
-        for mut e in entities {
-            e.span = shift(e.span);
-            doc.entities.push(e);
-        }
-        for mut e in rejected {
-            e.span = shift(e.span);
-            doc.rejected.push(e);
-        }
-        for mut r in relations {
-            r.head += base;
-            r.tail += base;
-            r.evidence = shift(r.evidence);
-            r.sentence = shift(r.sentence);
-            for c in &mut r.captures {
-                c.1 = shift(c.1);
+        if offset != 0 || base != 0 {
+            let shift = |s: Span| Span::new(s.start + offset, s.end + offset);
+            for e in entities.iter_mut().chain(rejected.iter_mut()) {
+                e.span = shift(e.span);
             }
-            doc.relations.push(r);
+            for r in &mut relations {
+                r.head += base;
+                r.tail += base;
+                r.evidence = shift(r.evidence);
+                r.sentence = shift(r.sentence);
+                for c in &mut r.captures {
+                    c.1 = shift(c.1);
+                }
+            }
         }
+        append(&mut doc.entities, entities);
+        append(&mut doc.rejected, rejected);
+        append(&mut doc.relations, relations);
     }
 
     /// Explains a relation of `doc` (a document this extractor made): the

@@ -18,9 +18,16 @@
 //! - Nothing else is forced: "the Lockheed Martin jet" stays as it is.
 
 use crate::document::{Entity, Source};
+use crate::hash::FastBuildHasher;
 use crate::span::Span;
 use crate::tokenize::{Token, TokenKind};
 use std::collections::{HashMap, HashSet};
+
+/// The maps of this stage use the crate's fast hasher (SipHash cost more
+/// than the linking itself); none is iterated, so order does not matter.
+type Map<K, V> = HashMap<K, V, FastBuildHasher>;
+/// A set with the fast hasher (see [`Map`]).
+type Set<T> = HashSet<T, FastBuildHasher>;
 use std::sync::Arc;
 
 /// An alias found by linking: (short form, full form, evidence).
@@ -37,7 +44,7 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
     let mut added: Vec<Entity> = Vec::new();
 
     // Acronyms defined in parentheses right after an entity.
-    let mut acronyms: HashMap<&str, (Arc<str>, Arc<str>)> = HashMap::new();
+    let mut acronyms: Map<&str, (Arc<str>, Arc<str>)> = Map::default();
     for e in entities.iter() {
         if matches!(&*e.label, "PERSON" | "DATE" | "MONEY" | "QUANTITY" | "NATIONALITY") {
             continue;
@@ -95,9 +102,9 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
     // The fullest name containing each person's words. A name written many
     // times is compared once, and only with the names that share its
     // rarest word, so that a document of many mentions stays linear.
-    let mut seen: HashSet<(&[&str], usize, &Arc<str>)> = HashSet::new();
+    let mut seen: Set<(&[&str], usize, &Arc<str>)> = Set::default();
     let mut distinct: Vec<(&[&str], usize, &Arc<str>)> = Vec::new();
-    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_word: Map<&str, Vec<usize>> = Map::default();
     for (q, qwords) in &persons {
         let d = (qwords.as_slice(), entities[*q].span.len(), &entities[*q].canonical);
         if seen.insert(d) {
@@ -110,7 +117,7 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
             distinct.push(d);
         }
     }
-    let mut memo: HashMap<(&[&str], usize), Option<Arc<str>>> = HashMap::new();
+    let mut memo: Map<(&[&str], usize), Option<Arc<str>>> = Map::default();
     let mut canon: Vec<(usize, Arc<str>)> = Vec::new();
     for (k, words) in &persons {
         if words.is_empty() {
@@ -151,7 +158,7 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
         entities[k].canonical = c;
     }
     // Keys: first and last name words of full names.
-    let mut keys: HashMap<&str, Option<Arc<str>>> = HashMap::new();
+    let mut keys: Map<&str, Option<Arc<str>>> = Map::default();
     for (k, words) in &persons {
         if words.len() < 2 {
             continue;

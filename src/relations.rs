@@ -27,7 +27,7 @@
 //! [`Extractor::explain`]: crate::Extractor::explain
 
 use crate::document::{Entity, Modality, Relation};
-use crate::hash::FastMap;
+use crate::hash::{FastBuildHasher, FastMap};
 use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
 use crate::rules::{one_line, token_span};
 use crate::span::Span;
@@ -59,12 +59,14 @@ pub(crate) fn relations_from(
     // The cue words of the sentence last seen: matches come sentence by
     // sentence, so each sentence is prepared once.
     let mut cached: Option<(usize, SentenceCues)> = None;
+    // The conjuncts of the match's head and tail, reused from match to match.
+    let (mut heads, mut tails) = (Vec::new(), Vec::new());
     for m in matches {
         let rule = &set.rules()[m.rule];
         let Action::Relation { head, tail, attributes } = rule.action() else { continue };
         let (Some(h), Some(t)) = (m.capture(head), m.capture(tail)) else { continue };
-        let heads = conjuncts(text, tokens, entities, &owner, h);
-        let tails = conjuncts(text, tokens, entities, &owner, t);
+        conjuncts(text, tokens, entities, &owner, h, &mut heads);
+        conjuncts(text, tokens, entities, &owner, t, &mut tails);
         if heads.is_empty() || tails.is_empty() {
             continue;
         }
@@ -202,19 +204,27 @@ fn countries_of<'e>(entities: &'e [Entity], rejected: &'e [Entity]) -> Vec<Optio
 
 /// Removes repeated relations (same label, head, tail), keeping the first.
 pub(crate) fn dedup(relations: &mut Vec<Relation>) {
-    let mut seen = std::collections::HashSet::new();
+    // Most texts have no relation or one: nothing to compare.
+    if relations.len() < 2 {
+        return;
+    }
+    // The crate's fast hasher: SipHash was most of this stage's cost.
+    let mut seen: std::collections::HashSet<(Arc<str>, usize, usize), FastBuildHasher> =
+        std::collections::HashSet::with_capacity_and_hasher(relations.len(), Default::default());
     relations.retain(|r| seen.insert((r.label.clone(), r.head, r.tail)));
 }
 
-/// The entities inside `range`, and those coordinated with them.
+/// The entities inside `range`, and those coordinated with them, into
+/// `found` (cleared first).
 fn conjuncts(
     text: &str,
     tokens: &[Token],
     entities: &[Entity],
     owner: &[Option<usize>],
     range: Range<usize>,
-) -> Vec<usize> {
-    let mut found: Vec<usize> = Vec::new();
+    found: &mut Vec<usize>,
+) {
+    found.clear();
     for o in owner[range.clone()].iter().flatten() {
         let k = *o;
         let e = &entities[k];
@@ -223,7 +233,7 @@ fn conjuncts(
         }
     }
     if found.is_empty() {
-        return found;
+        return;
     }
     // Walk right from the last entity and left from the first.
     let label = entities[found[0]].label.clone();
@@ -265,7 +275,6 @@ fn conjuncts(
     if closed || found.len() > 1 {
         found.append(&mut more);
     }
-    found
 }
 
 /// The entity coordinated with the one ending (or starting) at token `at`,

@@ -17,6 +17,7 @@
 
 use crate::document::Entity;
 use crate::span::Span;
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 /// The rank of a label in the tie-break (lower wins).
@@ -53,69 +54,120 @@ pub(crate) fn gazetteer_priority(p: i32) -> i64 {
 pub(crate) const RULE_PRIORITY: i64 = 0;
 
 /// Splits `cands` into the kept entities (sorted by start, not
-/// overlapping) and the rejected ones.
-pub(crate) fn resolve(
-    mut cands: Vec<Candidate>,
-    kept: &mut Vec<Entity>,
-    rejected: &mut Vec<Entity>,
-) {
-    cands.sort_by(|a, b| {
-        let (ea, eb) = (&a.entity, &b.entity);
-        eb.span
-            .len()
-            .cmp(&ea.span.len())
-            .then(b.priority.cmp(&a.priority))
-            .then(label_rank(&ea.label).cmp(&label_rank(&eb.label)))
-            .then(ea.span.start.cmp(&eb.span.start))
-    });
-    // Kept spans, start -> end, for overlap checks in O(log n) (a sorted
-    // Vec with inserts is quadratic on documents with many entities).
-    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
-    for c in cands {
-        let s = c.entity.span;
-        let overlaps = taken.range(..s.end).next_back().is_some_and(|(_, &end)| end > s.start);
-        if overlaps || s.is_empty() {
-            rejected.push(c.entity);
+/// overlapping) and the rejected ones (sorted by start and end, ties in
+/// the order the policy met them).
+pub(crate) fn resolve(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &mut Vec<Entity>) {
+    // The policy's order, with each key computed once: comparing labels as
+    // strings inside the sort was most of its cost. The index last makes
+    // every key distinct, so the unstable sort gives the stable order.
+    let mut order: Vec<PolicyKey> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let s = c.entity.span;
+            (Reverse(s.len()), Reverse(c.priority), label_rank(&c.entity.label), s.start, i)
+        })
+        .collect();
+    order.sort_unstable();
+    let mut taken = Taken::Few(Vec::with_capacity(FEW.min(cands.len())));
+    // (start, end, place in the policy's order, index) of each candidate,
+    // so that the final sorts move small keys rather than entities.
+    let mut kept_at: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(cands.len());
+    let mut rejected_at: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for (rank, &(.., i)) in order.iter().enumerate() {
+        let s = cands[i].entity.span;
+        if s.is_empty() || taken.overlaps(s) {
+            rejected_at.push((s.start, s.end, rank, i));
         } else {
-            taken.insert(s.start, s.end);
-            kept.push(c.entity);
+            taken.insert(s);
+            kept_at.push((s.start, s.end, rank, i));
         }
     }
-    kept.sort_by_key(|e| (e.span.start, e.span.end));
-    rejected.sort_by_key(|e| (e.span.start, e.span.end));
+    // Sorting by (start, end, rank) is the stable sort by (start, end) of
+    // the policy's order.
+    kept_at.sort_unstable();
+    rejected_at.sort_unstable();
+    let mut slots: Vec<Option<Entity>> = cands.into_iter().map(|c| Some(c.entity)).collect();
+    kept.extend(kept_at.iter().filter_map(|&(.., i)| slots[i].take()));
+    rejected.extend(rejected_at.iter().filter_map(|&(.., i)| slots[i].take()));
+}
+
+/// A candidate's place in the policy's order: longest, then highest
+/// priority, then label rank, then earliest start; then its index.
+type PolicyKey = (Reverse<usize>, Reverse<i64>, u8, usize, usize);
+
+/// How many kept spans [`Taken`] holds in a sorted `Vec` before it moves
+/// them to a `BTreeMap`.
+const FEW: usize = 32;
+
+/// The spans kept so far (start -> end; they do not overlap, so starts are
+/// distinct), for overlap checks. Most texts keep a few entities: a small
+/// sorted `Vec` is cheaper than a map's nodes; beyond [`FEW`], a `BTreeMap`
+/// keeps checks O(log n) (inserts into a sorted `Vec` are quadratic on
+/// documents with many entities).
+enum Taken {
+    Few(Vec<(usize, usize)>),
+    Many(BTreeMap<usize, usize>),
+}
+
+impl Taken {
+    /// True when `s` shares a byte with a kept span: the last kept span
+    /// starting before `s` ends reaches into it.
+    fn overlaps(&self, s: Span) -> bool {
+        match self {
+            Taken::Few(v) => {
+                let k = v.partition_point(|&(start, _)| start < s.end);
+                k > 0 && v[k - 1].1 > s.start
+            }
+            Taken::Many(m) => m.range(..s.end).next_back().is_some_and(|(_, &end)| end > s.start),
+        }
+    }
+
+    /// Keeps `s`.
+    fn insert(&mut self, s: Span) {
+        match self {
+            Taken::Few(v) if v.len() < FEW => {
+                let k = v.partition_point(|&(start, _)| start < s.start);
+                v.insert(k, (s.start, s.end));
+            }
+            Taken::Few(v) => {
+                let mut m: BTreeMap<usize, usize> = v.drain(..).collect();
+                m.insert(s.start, s.end);
+                *self = Taken::Many(m);
+            }
+            Taken::Many(m) => {
+                m.insert(s.start, s.end);
+            }
+        }
+    }
+}
+
+/// The letters and digits of `s`, lower-cased: two spellings of one name
+/// ("Su-35", "SU35") give the same sequence.
+fn name_key(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase)
 }
 
 /// Joins neighbours that name the same thing: two entities with the same
 /// label and canonical name, written differently and separated only by
 /// spaces ("AH-64E Apache helicopters" is one AH-64 Apache, not two).
 pub(crate) fn merge_adjacent(text: &str, entities: &mut Vec<Entity>) {
-    let mut out: Vec<Entity> = Vec::with_capacity(entities.len());
-    for e in entities.drain(..) {
-        if let Some(prev) = out.last_mut() {
-            let between = text.get(prev.span.end..e.span.start).unwrap_or("x");
-            let key = |span: Span| -> String {
-                text.get(span.start..span.end)
-                    .unwrap_or("")
-                    .chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .flat_map(char::to_lowercase)
-                    .collect()
-            };
-            // A repeated name ("Su-35 SU-35") is two mentions, not one.
-            if prev.label == e.label
-                && prev.canonical == e.canonical
-                && !between.is_empty()
-                && between.chars().all(|c| c == ' ')
-                && key(prev.span) != key(e.span)
-            {
-                prev.span.end = e.span.end;
-                prev.tokens.end = e.tokens.end;
-                continue;
-            }
+    // In place: `prev` is the last entity kept, `e` the next one.
+    entities.dedup_by(|e, prev| {
+        let between = text.get(prev.span.end..e.span.start).unwrap_or("x");
+        let slice = |span: Span| text.get(span.start..span.end).unwrap_or("");
+        // A repeated name ("Su-35 SU-35") is two mentions, not one.
+        let merge = prev.label == e.label
+            && prev.canonical == e.canonical
+            && !between.is_empty()
+            && between.bytes().all(|c| c == b' ')
+            && !name_key(slice(prev.span)).eq(name_key(slice(e.span)));
+        if merge {
+            prev.span.end = e.span.end;
+            prev.tokens.end = e.tokens.end;
         }
-        out.push(e);
-    }
-    *entities = out;
+        merge
+    });
 }
 
 #[cfg(test)]
@@ -156,6 +208,21 @@ mod tests {
             v.iter().map(|e| (e.span.start, e.span.end)).collect::<Vec<_>>(),
             [(0, 24), (37, 43)]
         );
+    }
+
+    #[test]
+    fn many_spans_past_the_small_set() {
+        // Enough disjoint spans to move past the sorted Vec, and one
+        // overlapping each: the same result either way.
+        let mut cands = Vec::new();
+        for k in 0..100 {
+            cands.push(cand(k * 10, k * 10 + 5, "DATE", 0));
+            cands.push(cand(k * 10 + 4, k * 10 + 8, "DATE", 0));
+        }
+        let (kept, rej) = run(cands);
+        assert_eq!(kept.len(), 100);
+        assert_eq!(rej, 100);
+        assert!(kept.iter().enumerate().all(|(k, e)| e.0 == k * 10 && e.1 == k * 10 + 5));
     }
 
     #[test]

@@ -180,14 +180,16 @@ impl AsEntity for crate::resolve::Candidate {
     }
 }
 
-/// Entity candidates from the matches of entity rules.
+/// Appends the entity candidates of the matches of entity rules to `out`
+/// (straight into the candidate list, which saves a vector per text).
 pub(crate) fn entities_from(
     set: &RuleSet,
     text: &str,
     tokens: &[Token],
     matches: &[PatternMatch],
-) -> Vec<Entity> {
-    let mut out = Vec::with_capacity(matches.len());
+    out: &mut Vec<crate::resolve::Candidate>,
+) {
+    out.reserve(matches.len());
     for m in matches {
         let rule = &set.rules()[m.rule];
         let range = match rule.capture() {
@@ -202,10 +204,37 @@ pub(crate) fn entities_from(
         }
         let span = token_span(tokens, range.clone());
         let (label, name) = (rule.shared_label().clone(), rule.shared_name().clone());
-        let canonical: Arc<str> = Arc::from(one_line(&text[span]).as_str());
-        out.push(Entity::from_rule(span, range, label, canonical, name));
+        let written = &text[span];
+        // Most mentions are already on one line with single spaces: they
+        // need no intermediate `String`.
+        let canonical: Arc<str> = if is_one_line(written) {
+            Arc::from(written)
+        } else {
+            Arc::from(one_line(written).as_str())
+        };
+        out.push(crate::resolve::Candidate {
+            entity: Entity::from_rule(span, range, label, canonical, name),
+            priority: crate::resolve::RULE_PRIORITY,
+        });
     }
-    out
+}
+
+/// True when `one_line(s)` would return `s` unchanged: no whitespace at
+/// either end, and every run of whitespace a single plain space.
+fn is_one_line(s: &str) -> bool {
+    // `true` at the start so that leading whitespace fails.
+    let mut after_space = true;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if c != ' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || s.is_empty()
 }
 
 /// `s` with every run of whitespace made one space.
@@ -218,4 +247,30 @@ pub(crate) fn one_line(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_one_line_agrees_with_one_line() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\nb",
+            "a\u{a0}b",
+            "a \u{2003}b",
+            "Su-35 Flanker",
+            "  ",
+        ] {
+            assert_eq!(is_one_line(s), one_line(s) == s, "{s:?}");
+        }
+    }
 }
