@@ -53,14 +53,25 @@ pub(crate) fn relations_from(
     matches: &[PatternMatch],
     out: &mut Vec<Relation>,
 ) {
+    // Most texts match no relation rule: nothing to prepare.
+    if matches.is_empty() {
+        return;
+    }
+    // About one relation a match: one allocation rather than growth.
+    out.reserve(matches.len());
     let owner = crate::linking::coverage(tokens.len(), entities);
     // The country of each entity, computed when a check first needs it.
     let mut countries: Option<Vec<Option<&str>>> = None;
-    // The cue words of the sentence last seen: matches come sentence by
-    // sentence, so each sentence is prepared once.
-    let mut cached: Option<(usize, SentenceCues)> = None;
+    // The cue words of the sentence last seen (by its first token): matches
+    // come sentence by sentence, so each sentence is prepared once, and the
+    // buffers are reused from sentence to sentence.
+    let mut cached: Option<usize> = None;
+    let mut words = Vec::new();
+    let mut cues = SentenceCues::default();
     // The conjuncts of the match's head and tail, reused from match to match.
     let (mut heads, mut tails) = (Vec::new(), Vec::new());
+    // The pairs that pass the argument checks, reused from match to match.
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
     for m in matches {
         let rule = &set.rules()[m.rule];
         let Action::Relation { head, tail, attributes } = rule.action() else { continue };
@@ -77,14 +88,22 @@ pub(crate) fn relations_from(
             _ => (token_span(tokens, m.tokens.clone()), m.tokens.clone()),
         };
         let base = sentence_tokens.start;
-        let cues = match &mut cached {
-            Some((b, c)) if *b == base => c,
-            _ => {
-                let st = &tokens[sentence_tokens.clone()];
-                let c = SentenceCues::new(&cue_words(text, st), st);
-                &mut cached.insert((base, c)).1
+        if cached != Some(base) {
+            let st = &tokens[sentence_tokens.clone()];
+            cue_words(text, st, &mut words);
+            cues.fill(&words, st);
+            cached = Some(base);
+        }
+        let label = rule.shared_label();
+        pairs.clear();
+        for &hd in &heads {
+            for &tl in &tails {
+                if arguments_fit(label, entities, hd, tl, &mut countries, rejected) {
+                    pairs.push((hd, tl));
+                }
             }
-        };
+        }
+        let Some(&(last_hd, last_tl)) = pairs.last() else { continue };
         let modality = cues.modality(m.tokens.start - base, m.tokens.end - base);
         let mut attrs = BTreeMap::new();
         for a in attributes {
@@ -98,28 +117,26 @@ pub(crate) fn relations_from(
                 attrs.insert(a.key.clone(), v);
             }
         }
-        let (label, name) = (rule.shared_label().clone(), rule.shared_name().clone());
+        let name = rule.shared_name();
         let captures: Vec<(Arc<str>, Span)> =
             m.shared_captures().map(|(n, r)| (n.clone(), token_span(tokens, r))).collect();
         let evidence = token_span(tokens, m.tokens.clone());
-        for &hd in &heads {
-            for &tl in &tails {
-                if !arguments_fit(&label, entities, hd, tl, &mut countries, rejected) {
-                    continue;
-                }
-                out.push(Relation {
-                    label: label.clone(),
-                    head: hd,
-                    tail: tl,
-                    modality,
-                    attributes: attrs.clone(),
-                    evidence,
-                    rule: name.clone(),
-                    sentence,
-                    captures: captures.clone(),
-                });
-            }
+        let relation = |head, tail, attributes, captures| Relation {
+            label: label.clone(),
+            head,
+            tail,
+            modality,
+            attributes,
+            evidence,
+            rule: name.clone(),
+            sentence,
+            captures,
+        };
+        // Every pair but the last gets copies; the last takes the originals.
+        for &(hd, tl) in &pairs[..pairs.len() - 1] {
+            out.push(relation(hd, tl, attrs.clone(), captures.clone()));
         }
+        out.push(relation(last_hd, last_tl, attrs, captures));
     }
 }
 
@@ -288,9 +305,7 @@ fn next_conjunct(
 ) -> Option<(usize, bool)> {
     let word = |i: usize| tokens[i].as_str(text);
     let lower_word = |i: usize| {
-        tokens[i].kind == TokenKind::Word
-            && owner[i].is_none()
-            && word(i).chars().all(|c| c.is_lowercase())
+        tokens[i].kind == TokenKind::Word && owner[i].is_none() && all_lowercase(word(i))
     };
     let is_conj = |i: usize| matches!(word(i), "," | "and" | "or" | "&");
     if forward {
@@ -338,6 +353,17 @@ fn next_conjunct(
             return None;
         }
         owner[i - 1].map(|k| (k, word_conj))
+    }
+}
+
+/// Whether every character of `w` is lower case, as
+/// `w.chars().all(char::is_lowercase)`, with ASCII words (nearly all)
+/// checked byte by byte rather than decoded.
+fn all_lowercase(w: &str) -> bool {
+    if w.is_ascii() {
+        w.bytes().all(|b| b.is_ascii_lowercase())
+    } else {
+        w.chars().all(char::is_lowercase)
     }
 }
 
@@ -450,30 +476,34 @@ pub(crate) fn cue_modality(
     match_start: usize,
     match_end: usize,
 ) -> Modality {
-    SentenceCues::new(&cue_words(text, tokens), tokens).modality(match_start, match_end)
+    let mut words = Vec::new();
+    cue_words(text, tokens, &mut words);
+    let mut cues = SentenceCues::default();
+    cues.fill(&words, tokens);
+    cues.modality(match_start, match_end)
 }
 
-/// The words of a sentence as cues are compared with them: only the
-/// sentence's first word is lowered ("Reportedly, ..."), so that "May" the
-/// month is not "may" the modal; typographic apostrophes are plain.
-fn cue_words<'a>(text: &'a str, tokens: &[Token]) -> Vec<Cow<'a, str>> {
-    tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let w = t.as_str(text);
-            let w = if w.contains('\u{2019}') {
-                Cow::Owned(w.replace('\u{2019}', "'"))
-            } else {
-                Cow::Borrowed(w)
-            };
-            if i == 0 && w.chars().any(char::is_uppercase) {
-                Cow::Owned(w.to_lowercase())
-            } else {
-                w
-            }
-        })
-        .collect()
+/// The words of a sentence as cues are compared with them, into `out`
+/// (cleared first): only the sentence's first word is lowered
+/// ("Reportedly, ..."), so that "May" the month is not "may" the modal;
+/// typographic apostrophes are plain.
+fn cue_words<'a>(text: &'a str, tokens: &[Token], out: &mut Vec<Cow<'a, str>>) {
+    out.clear();
+    out.extend(tokens.iter().enumerate().map(|(i, t)| {
+        let w = t.as_str(text);
+        // An ASCII word (nearly all) holds no U+2019: checking that is
+        // cheaper than searching for the character.
+        let w = if !w.is_ascii() && w.contains('\u{2019}') {
+            Cow::Owned(w.replace('\u{2019}', "'"))
+        } else {
+            Cow::Borrowed(w)
+        };
+        if i == 0 && w.chars().any(char::is_uppercase) {
+            Cow::Owned(w.to_lowercase())
+        } else {
+            w
+        }
+    }));
 }
 
 /// The cue categories, weakest claim first: the first found wins.
@@ -488,27 +518,44 @@ enum Cue {
 /// Cue phrases split into words, with their category.
 type CuePhrases = Vec<(Cue, Vec<&'static str>)>;
 
-/// Every cue phrase split into words, by its first word.
-static CUES: std::sync::LazyLock<FastMap<&'static str, CuePhrases>> =
-    std::sync::LazyLock::new(|| {
-        let mut map: FastMap<&'static str, CuePhrases> = FastMap::default();
-        for (cue, list) in [
-            (Cue::Negated, NEGATED),
-            (Cue::Speculated, SPECULATED),
-            (Cue::Reported, REPORTED),
-            (Cue::Planned, PLANNED),
-        ] {
-            for phrase in list {
-                let words: Vec<&str> = phrase.split(' ').collect();
-                map.entry(words[0]).or_default().push((cue, words));
-            }
+/// Every cue phrase split into words, by its first word, and for each
+/// byte the lengths (bit `n` for `n` bytes, 31 for longer) of the first
+/// words starting with it: a word whose first byte and length fit no
+/// first word (a capitalised name, a number, most words) is no cue,
+/// without hashing it.
+struct CueTable {
+    phrases: FastMap<&'static str, CuePhrases>,
+    first_bytes: [u32; 256],
+}
+
+/// The bit of [`CueTable::first_bytes`] for a word of `len` bytes.
+fn length_bit(len: usize) -> u32 {
+    1 << len.min(31)
+}
+
+/// The cue phrases (see [`CueTable`]).
+static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
+    let mut phrases: FastMap<&'static str, CuePhrases> = FastMap::default();
+    let mut first_bytes = [0u32; 256];
+    for (cue, list) in [
+        (Cue::Negated, NEGATED),
+        (Cue::Speculated, SPECULATED),
+        (Cue::Reported, REPORTED),
+        (Cue::Planned, PLANNED),
+    ] {
+        for phrase in list {
+            let words: Vec<&str> = phrase.split(' ').collect();
+            first_bytes[usize::from(words[0].as_bytes()[0])] |= length_bit(words[0].len());
+            phrases.entry(words[0]).or_default().push((cue, words));
         }
-        map
-    });
+    }
+    CueTable { phrases, first_bytes }
+});
 
 /// The cues of one sentence: for each word, the length of the shortest
 /// phrase of each category starting there (0: none), the clause starts
 /// and the quotations.
+#[derive(Default)]
 struct SentenceCues {
     at: Vec<[u8; 4]>,
     /// `clause[i]`: where the clause holding word `i` starts.
@@ -530,6 +577,11 @@ enum QuoteMark {
 }
 
 fn quote_mark(w: &str) -> Option<QuoteMark> {
+    // Every mark starts with `"`, 0xE2 (curly marks) or 0xC2 (guillemets):
+    // one byte rules out almost every word.
+    if !matches!(w.as_bytes().first(), Some(b'"' | 0xE2 | 0xC2)) {
+        return None;
+    }
     match w {
         "\"" => Some(QuoteMark::Straight),
         "\u{201c}" | "\u{201e}" | "\u{ab}" => Some(QuoteMark::Open),
@@ -539,13 +591,19 @@ fn quote_mark(w: &str) -> Option<QuoteMark> {
 }
 
 impl SentenceCues {
-    /// The cues of a sentence of `words` (from [`cue_words`]) and their
-    /// `tokens`.
-    fn new(words: &[Cow<'_, str>], tokens: &[Token]) -> SentenceCues {
+    /// Prepares the cues of a sentence of `words` (from [`cue_words`]) and
+    /// their `tokens`, reusing the buffers of the sentence before.
+    fn fill(&mut self, words: &[Cow<'_, str>], tokens: &[Token]) {
         let cues = &*CUES;
-        let mut at = vec![[0u8; 4]; words.len()];
+        let at = &mut self.at;
+        at.clear();
+        at.resize(words.len(), [0u8; 4]);
         for (i, w) in words.iter().enumerate() {
-            let Some(phrases) = cues.get(&**w) else { continue };
+            let first = w.as_bytes().first().copied().unwrap_or(0);
+            if cues.first_bytes[usize::from(first)] & length_bit(w.len()) == 0 {
+                continue;
+            }
+            let Some(phrases) = cues.phrases.get(&**w) else { continue };
             for (cue, parts) in phrases {
                 let fits = words
                     .get(i..i + parts.len())
@@ -556,7 +614,9 @@ impl SentenceCues {
                 }
             }
         }
-        let mut clause = Vec::with_capacity(words.len());
+        let clause = &mut self.clause;
+        clause.clear();
+        clause.reserve(words.len());
         let mut start = 0u32;
         for (i, w) in words.iter().enumerate() {
             if i > 0 && (w == ";" || (words[i - 1] == "," && CLAUSE_STARTS.contains(&&**w))) {
@@ -567,7 +627,8 @@ impl SentenceCues {
         // Quotations: a closing mark with no opening one closes a quotation
         // that began before the sentence; an opening one never closed runs
         // to the sentence's end.
-        let mut quotes = Vec::new();
+        let quotes = &mut self.quotes;
+        quotes.clear();
         let mut open: Option<usize> = None;
         for (i, w) in words.iter().enumerate() {
             let Some(mark) = quote_mark(w) else { continue };
@@ -586,13 +647,14 @@ impl SentenceCues {
         if let Some(o) = open {
             quotes.push(o..words.len());
         }
-        let mut quote = vec![0u32; words.len()];
+        let quote = &mut self.quote;
+        quote.clear();
+        quote.resize(words.len(), 0);
         for (k, q) in quotes.iter().enumerate() {
             for x in &mut quote[q.clone()] {
                 *x = k as u32 + 1;
             }
         }
-        SentenceCues { at, clause, quote, quotes }
     }
 
     /// Whether a phrase of `cue` lies wholly inside words `from..end`,
