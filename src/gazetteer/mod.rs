@@ -579,10 +579,15 @@ impl Gazetteer {
             return;
         }
         let Scratch { norm, ids } = scratch;
-        ids.clear();
         // A token in no key gets `miss`, which the trie has no edge for.
         let miss = vocab.miss();
-        ids.extend(tokens.iter().map(|t| vocab.token_id(text, t, norm)));
+        // Filled in place: a plain loop over two slices of one length,
+        // without `extend`'s capacity bookkeeping per token.
+        ids.clear();
+        ids.resize(tokens.len(), miss);
+        for (id, t) in ids.iter_mut().zip(tokens) {
+            *id = vocab.token_id(text, t, norm);
+        }
         // Matches stay inside a sentence: `stop` is where the sentence of
         // token `i` ends.
         let mut next_sentence = 0;
@@ -620,7 +625,16 @@ impl Gazetteer {
                 end += 1;
             }
             let chosen = longest.and_then(|(node, end)| {
-                Some((end, self.choose(text, tokens, i..end, trie.cands(node))?))
+                let cands = trie.cands(node);
+                // Most keys have one candidate: it passes or fails alone,
+                // with none of the ranking (or its buffers) `choose` sets up.
+                let pick = match cands {
+                    [c] => self
+                        .check_lone(text, tokens, i..end, *c)
+                        .map(|span| (span, EntryId(c.entry), Vec::new())),
+                    _ => self.choose(text, tokens, i..end, cands),
+                };
+                Some((end, pick?))
             });
             match chosen {
                 Some((end, (span, entry, alternatives))) => {
@@ -633,7 +647,35 @@ impl Gazetteer {
         }
     }
 
+    /// The span of a key with the one candidate `c`, when `c` passes the
+    /// plural and case checks: what [`Gazetteer::choose`] decides for a
+    /// single candidate (no ranking, no alternatives), kept small so that
+    /// the matching loop stays tight.
+    #[inline]
+    fn check_lone(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        range: Range<usize>,
+        c: Cand,
+    ) -> Option<Span> {
+        let span = lone_span(text, tokens, range, c.trim)?;
+        if c.rule != CaseRule::Insensitive {
+            // A case rule needs the alias as written (three loads away).
+            let entries = &self.inner.entries;
+            let alias = &entries[c.entry as usize].entry.aliases()[c.alias as usize];
+            let found = &text[span];
+            if alias != found && !case_agrees(c.rule, alias, found) {
+                return None;
+            }
+        }
+        Some(span)
+    }
+
     /// Applies the case rules and the documented choice among candidates.
+    /// Out of line: keys with several candidates are rare, and inlined it
+    /// would crowd the registers of the matching loop.
+    #[inline(never)]
     fn choose(
         &self,
         text: &str,
@@ -691,6 +733,22 @@ impl Gazetteer {
         let alternatives = passing.into_iter().filter(|&e| e != b.entry).map(EntryId).collect();
         Some((span, EntryId(b.entry), alternatives))
     }
+}
+
+/// The span a key over `tokens[range]` gives a candidate that leaves
+/// `trim` bytes of plural ending out, or `None` when that ending is not in
+/// lower case or cuts the name to nothing or inside a character: the plural
+/// check every candidate passes in [`Gazetteer::choose`].
+#[inline]
+fn lone_span(text: &str, tokens: &[Token], range: Range<usize>, trim: u8) -> Option<Span> {
+    let start = tokens[range.start].span.start;
+    let full_end = tokens[range.end - 1].span.end;
+    let end = full_end.checked_sub(usize::from(trim))?;
+    if end <= start || !text.is_char_boundary(end) {
+        return None;
+    }
+    let suffix = text.as_bytes().get(end..full_end)?;
+    suffix.iter().all(u8::is_ascii_lowercase).then(|| Span::new(start, end))
 }
 
 #[cfg(test)]

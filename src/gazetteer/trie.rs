@@ -256,7 +256,12 @@ impl Trie {
     #[inline]
     pub(crate) fn child(&self, node: u32, tok: u32) -> u32 {
         let r = self.children(node);
-        let kids = &self.nodes[r.start as usize..r.end as usize];
+        let Some(kids) = self.nodes.get(r.start as usize..r.end as usize) else { return NONE };
+        // Most nodes below the root have a handful of children, sorted by
+        // token: a scan of those is shorter than a binary search's setup.
+        if kids.len() <= 4 {
+            return kids.iter().position(|n| n.tok == tok).map_or(NONE, |i| r.start + i as u32);
+        }
         match kids.binary_search_by_key(&tok, |n| n.tok) {
             Ok(i) => r.start + i as u32,
             Err(_) => NONE,
@@ -317,7 +322,9 @@ mod tests {
                 last: false,
             })
             .collect();
-        Trie::build(8, toks, recs, aliases).unwrap()
+        // A vocabulary of at least 8 tokens, more when a key needs them.
+        let vocab_len = toks.iter().max().map_or(8, |&m| (m as usize + 1).max(8));
+        Trie::build(vocab_len, toks, recs, aliases).unwrap()
     }
 
     /// The node of `seq`, or `NONE`.
@@ -334,6 +341,26 @@ mod tests {
 
     fn cands(t: &Trie, seq: &[u32]) -> Vec<(u32, u8)> {
         t.cands(walk(t, seq)).iter().map(|c| (c.alias, c.trim)).collect()
+    }
+
+    #[test]
+    fn children_found_by_scan_and_by_search() {
+        // Root token `f` has `f` children (tokens 1, 3, 5, ...): fan-outs
+        // on both sides of the scan/binary-search cut-off.
+        let seqs: Vec<[u32; 2]> =
+            (1..8u32).flat_map(|f| (0..f).map(move |k| [f + 10, 2 * k + 1])).collect();
+        let keys: Vec<(&[u32], u32, u8)> = seqs.iter().map(|s| (&s[..], 0, 0)).collect();
+        let t = trie(&keys);
+        for f in 1..8u32 {
+            let node = t.root_child(f + 10);
+            for tok in 0..2 * f + 2 {
+                let found = t.child(node, tok) != NONE;
+                assert_eq!(found, tok % 2 == 1 && tok < 2 * f, "fan-out {f}, token {tok}");
+                if found {
+                    assert!(t.is_key(t.child(node, tok)));
+                }
+            }
+        }
     }
 
     #[test]
