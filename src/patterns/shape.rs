@@ -169,6 +169,13 @@ pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
 
 /// `first` .. `tenth` in any case.
 fn is_spelled_ordinal(s: &str) -> bool {
+    // Most five- to seven-letter words start with another letter.
+    if !matches!(
+        s.as_bytes().first().map(u8::to_ascii_lowercase),
+        Some(b'f' | b's' | b't' | b'e' | b'n')
+    ) {
+        return false;
+    }
     let mut buf = [0u8; 7];
     let Some(dst) = buf.get_mut(..s.len()) else { return false };
     dst.copy_from_slice(s.as_bytes());
@@ -252,11 +259,11 @@ mod tests {
     fn ordinals() {
         for w in [
             "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "82nd", "101st", "first",
-            "Tenth",
+            "Tenth", "SECOND", "third", "Fourth", "fifth", "sixth", "Seventh", "EIGHTH", "ninth",
         ] {
             assert!(is_ordinal(w), "{w}");
         }
-        for w in ["1nd", "11st", "12nd", "st", "eleventh", "82", "nd"] {
+        for w in ["1nd", "11st", "12nd", "st", "eleventh", "82", "nd", "fires", "Naval", "tents"] {
             assert!(!is_ordinal(w), "{w}");
         }
     }
