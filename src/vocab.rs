@@ -3,7 +3,7 @@
 //! lexicons. A text token is looked up by [`Vocab::token_id`].
 //!
 //! All strings live in one buffer; an open-addressing table (linear
-//! probing, at most 5/8 full, indexed by the top bits of a multiplicative
+//! probing, at most 3/8 full, indexed by the top bits of a multiplicative
 //! hash) maps them to their numbers. A slot holds the
 //! string itself when it is at most 8 bytes long (most tokens are), else
 //! its 64-bit hash, next to its length and number; so a lookup compares
@@ -176,12 +176,16 @@ impl Vocab {
         let mut i = (hash_short(w, n) >> self.shift) as usize;
         loop {
             let slot = self.slots[i];
-            let empty = slot.meta == 0;
-            // A short string's slot holds all of it: key and length tell.
-            let same = (slot.key == w) & (slot.meta >> 32 == n as u64) & !empty;
-            if same | empty {
-                let id = (slot.meta as u32).wrapping_sub(1);
-                return if same { id } else { self.miss() };
+            // `meta - 1` is length and number side by side, and all ones
+            // for an empty slot, whose length half then matches no `n`:
+            // one comparison rules out empty slots and other lengths. A
+            // short string's slot holds all of it: key and length tell.
+            let m = slot.meta.wrapping_sub(1);
+            if slot.key == w && m >> 32 == n as u64 {
+                return m as u32;
+            }
+            if slot.meta == 0 {
+                return self.miss();
             }
             i = (i + 1) & mask;
         }
@@ -207,7 +211,10 @@ impl Vocab {
         self.ends.push(end as u32);
         self.max_len = self.max_len.max(s.len());
         self.slots[slot] = Slot { key, meta: (s.len() as u64) << 32 | (id as u64 + 1) };
-        if self.ends.len() * 8 > self.slots.len() * 5 {
+        // Most text tokens miss, and a miss probes until an empty slot:
+        // about 1.8 slots at 3/8 full against 2.9 at 5/8 (linear probing),
+        // for twice the table at most.
+        if self.ends.len() * 8 > self.slots.len() * 3 {
             self.grow();
         }
         Ok(id as u32)
@@ -270,7 +277,7 @@ mod tests {
             assert_eq!(v.get_str(i as u32), w);
         }
         assert_eq!(v.len(), 5000);
-        assert!(v.slots.len() * 5 >= 5000 * 8);
+        assert!(v.slots.len() * 3 >= 5000 * 8);
         for miss in ["w5000", "w1", "a-long-prefix-5000", "a-long-prefix-1 ", "w", "", "W0"] {
             assert_eq!(v.get(miss.as_bytes()), None, "{miss}");
         }
