@@ -659,20 +659,26 @@ impl Gazetteer {
         range: Range<usize>,
         c: Cand,
     ) -> Option<Span> {
-        let span = lone_span(text, tokens, range, c.trim)?;
+        let span = candidate_span(text, tokens, range, c.trim)?;
+        // A case rule needs the alias as written (three loads away).
         if c.rule != CaseRule::Insensitive {
-            // A case rule needs the alias as written (three loads away).
-            let entries = &self.inner.entries;
-            let alias = &entries[c.entry as usize].entry.aliases()[c.alias as usize];
-            let found = &text[span];
-            if alias != found && !case_agrees(c.rule, alias, found) {
-                return None;
-            }
+            self.case_check(text, span, c)?;
         }
         Some(span)
     }
 
-    /// Applies the case rules and the documented choice among candidates.
+    /// Whether `c`'s alias agrees in case with `text[span]` under its case
+    /// rule: `Some(true)` when written exactly so (which agrees under every
+    /// rule), `Some(false)` when it agrees otherwise, `None` when not.
+    fn case_check(&self, text: &str, span: Span, c: Cand) -> Option<bool> {
+        let alias = &self.inner.entries[c.entry as usize].entry.aliases()[c.alias as usize];
+        let found = &text[span];
+        let exact = alias == found;
+        (exact || case_agrees(c.rule, alias, found)).then_some(exact)
+    }
+
+    /// Applies the plural and case checks and the documented choice among
+    /// several candidates ([`Gazetteer::check_lone`] takes a lone one).
     /// Out of line: keys with several candidates are rare, and inlined it
     /// would crowd the registers of the matching loop.
     #[inline(never)]
@@ -683,39 +689,13 @@ impl Gazetteer {
         range: Range<usize>,
         cands: &[Cand],
     ) -> Option<(Span, EntryId, Vec<EntryId>)> {
-        let start = tokens[range.start].span.start;
-        let full_end = tokens[range.end - 1].span.end;
+        let entries = &self.inner.entries;
         let mut best: Option<(Cand, bool, Span)> = None;
         let mut passing: Vec<u32> = Vec::new();
-        let single = cands.len() == 1;
         for &c in cands {
-            let end = full_end.checked_sub(usize::from(c.trim))?;
-            if end <= start || !text.is_char_boundary(end) {
-                continue;
-            }
-            let suffix = &text[end..full_end];
-            if !suffix.bytes().all(|b| b.is_ascii_lowercase()) {
-                continue;
-            }
-            let entries = &self.inner.entries;
-            // How the alias is written matters for the case check and to
-            // rank candidates; a lone candidate whose case is free needs
-            // neither, and the alias (three loads away) is not read.
-            let exact = if single && c.rule == CaseRule::Insensitive {
-                false
-            } else {
-                let alias = &entries[c.entry as usize].entry.aliases()[c.alias as usize];
-                let found = &text[start..end];
-                // Written exactly as the alias: agrees under every rule.
-                let exact = alias == found;
-                if !exact && !case_agrees(c.rule, alias, found) {
-                    continue;
-                }
-                exact
-            };
-            if !single {
-                passing.push(c.entry);
-            }
+            let Some(span) = candidate_span(text, tokens, range.clone(), c.trim) else { continue };
+            let Some(exact) = self.case_check(text, span, c) else { continue };
+            passing.push(c.entry);
             let better = match &best {
                 None => true,
                 Some((b, b_exact, _)) => {
@@ -726,7 +706,7 @@ impl Gazetteer {
                 }
             };
             if better {
-                best = Some((c, exact, Span::new(start, end)));
+                best = Some((c, exact, span));
             }
         }
         let (b, _, span) = best?;
@@ -738,9 +718,9 @@ impl Gazetteer {
 /// The span a key over `tokens[range]` gives a candidate that leaves
 /// `trim` bytes of plural ending out, or `None` when that ending is not in
 /// lower case or cuts the name to nothing or inside a character: the plural
-/// check every candidate passes in [`Gazetteer::choose`].
+/// check every candidate passes, alone or among several.
 #[inline]
-fn lone_span(text: &str, tokens: &[Token], range: Range<usize>, trim: u8) -> Option<Span> {
+fn candidate_span(text: &str, tokens: &[Token], range: Range<usize>, trim: u8) -> Option<Span> {
     let start = tokens[range.start].span.start;
     let full_end = tokens[range.end - 1].span.end;
     let end = full_end.checked_sub(usize::from(trim))?;
