@@ -19,7 +19,7 @@ fn finish(mut h: u64) -> u64 {
 
 /// A string of at most 8 bytes as one little-endian word, zero-padded.
 #[inline]
-fn pack(b: &[u8]) -> u64 {
+pub(crate) fn pack(b: &[u8]) -> u64 {
     let n = b.len();
     debug_assert!(n <= 8);
     let byte = |i: usize| u64::from(b[i]) << (8 * i);

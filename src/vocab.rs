@@ -12,7 +12,7 @@
 //! reads one cache line.
 
 use crate::error::{Error, ErrorKind};
-use crate::hash::{hash_short, key_and_hash};
+use crate::hash::{hash_short, key_and_hash, pack};
 use crate::normalize::{self, ASCII_FORM_MAX, MASKS};
 use crate::tokenize::Token;
 
@@ -95,6 +95,11 @@ impl Vocab {
         if s.len() > self.max_len {
             return None;
         }
+        if s.len() <= 8 {
+            // Packed into one word: the short probe, no slice compared.
+            let id = self.get_short(pack(s), s.len());
+            return (id != self.miss()).then_some(id);
+        }
         let (key, h) = key_and_hash(s);
         self.find(s, key, h).1
     }
@@ -146,20 +151,6 @@ impl Vocab {
         norm.clear();
         normalize::push_token(text, tok, norm);
         self.get(norm.as_bytes()).unwrap_or_else(|| self.miss())
-    }
-
-    /// The number of `text[start..end]` as it is written (no normal form:
-    /// the table of an exact-case lexicon), or [`Vocab::miss`]. Up to 8
-    /// bytes are probed as one word, without hashing a slice.
-    #[inline]
-    pub(crate) fn written_id(&self, text: &str, start: usize, end: usize) -> u32 {
-        let Some(s) = text.as_bytes().get(start..end) else { return self.miss() };
-        if (1..=8).contains(&s.len()) {
-            let mut b = [0u8; 8];
-            b[..s.len()].copy_from_slice(s);
-            return self.get_short(u64::from_le_bytes(b), s.len());
-        }
-        self.get(s).unwrap_or_else(|| self.miss())
     }
 
     /// The number of the string of `n` bytes (at most 8) packed in `w`
@@ -325,15 +316,16 @@ mod tests {
         let words = ["US", "Army", "Commander", "Q", "abcdefgh"];
         let ids: Vec<u32> = words.iter().map(|w| v.intern(w).unwrap()).collect();
         let text = "the US Army Commander Q abcdefgh us";
+        let at = |start: usize, end: usize| text.as_bytes().get(start..end).and_then(|s| v.get(s));
         for (w, id) in words.iter().zip(&ids) {
             let start = text.find(w).unwrap();
-            assert_eq!(v.written_id(text, start, start + w.len()), *id, "{w}");
+            assert_eq!(at(start, start + w.len()), Some(*id), "{w}");
         }
-        let at = text.rfind("us").unwrap();
-        assert_eq!(v.written_id(text, at, at + 2), v.miss(), "case is kept");
-        assert_eq!(v.written_id(text, 0, 3), v.miss(), "not interned");
-        assert_eq!(v.written_id(text, 4, 3), v.miss(), "reversed range");
-        assert_eq!(v.written_id(text, 30, 99), v.miss(), "past the end");
-        assert_eq!(v.written_id(text, 3, 3), v.miss(), "empty, not interned");
+        let us = text.rfind("us").unwrap();
+        assert_eq!(at(us, us + 2), None, "case is kept");
+        assert_eq!(at(0, 3), None, "not interned");
+        assert_eq!(at(4, 3), None, "reversed range");
+        assert_eq!(at(30, 99), None, "past the end");
+        assert_eq!(at(3, 3), None, "empty, not interned");
     }
 }

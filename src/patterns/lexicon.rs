@@ -72,12 +72,10 @@ impl Vocab {
     /// The exact id of `tok`.
     #[inline]
     pub(crate) fn exact_id(&self, text: &str, tok: &Token) -> u32 {
-        let id = self.exact.written_id(text, tok.span.start, tok.span.end);
-        if id == self.exact.miss() {
-            NONE
-        } else {
-            id
-        }
+        text.as_bytes()
+            .get(tok.span.start..tok.span.end)
+            .and_then(|s| self.exact.get(s))
+            .unwrap_or(NONE)
     }
 }
 
