@@ -215,26 +215,15 @@ impl StartChecks {
     fn second_of(&mut self, insts: &[Inst]) -> Option<Second> {
         let mut next = Vec::new();
         let (mut after_token, mut after_entity) = (false, false);
-        let mut seen = vec![false; insts.len()];
-        let mut stack = vec![0usize];
-        while let Some(pc) = stack.pop() {
-            if pc >= insts.len() || std::mem::replace(&mut seen[pc], true) {
-                continue;
-            }
+        for pc in first_consumers(insts, &[0]) {
             match &insts[pc] {
-                Inst::Save(_) => stack.push(pc + 1),
-                Inst::Jmp(t) => stack.push(*t as usize),
-                Inst::Split(a, b) => stack.extend([*b as usize, *a as usize]),
+                Inst::Ent(_) => after_entity = true,
                 Inst::Word(_) | Inst::Words(_) | Inst::Exact(_) | Inst::Test(_) | Inst::Any => {
-                    after_token = true;
-                    next.push(pc + 1)
+                    after_token = true
                 }
-                Inst::Ent(_) => {
-                    after_entity = true;
-                    next.push(pc + 1)
-                }
-                Inst::Lex(_) | Inst::Start | Inst::End | Inst::Match => return None,
+                _ => return None,
             }
+            next.push(pc + 1);
         }
         let check = self.of_from(insts, &next);
         (!matches!(self.checks.get(check as usize), Some(StartCheck::Any))).then_some(Second {
@@ -248,26 +237,8 @@ impl StartChecks {
     fn of_from(&mut self, insts: &[Inst], from: &[usize]) -> u32 {
         const MAX_CHOICES: usize = 32;
         let mut found: Vec<StartCheck> = Vec::new();
-        let mut seen = vec![false; insts.len()];
-        let mut stack = from.to_vec();
-        while let Some(pc) = stack.pop() {
-            if pc >= insts.len() || std::mem::replace(&mut seen[pc], true) {
-                continue;
-            }
+        for pc in first_consumers(insts, from) {
             let one = match &insts[pc] {
-                Inst::Save(_) => {
-                    stack.push(pc + 1);
-                    continue;
-                }
-                Inst::Jmp(t) => {
-                    stack.push(*t as usize);
-                    continue;
-                }
-                Inst::Split(a, b) => {
-                    stack.push(*b as usize);
-                    stack.push(*a as usize);
-                    continue;
-                }
                 Inst::Word(id) => StartCheck::Word(*id),
                 Inst::Words(ids) => {
                     found.extend(ids.iter().map(|&id| StartCheck::Word(id)));
@@ -287,6 +258,8 @@ impl StartChecks {
                 }
                 Inst::Start => StartCheck::Start,
                 Inst::Any | Inst::End | Inst::Match => return self.intern(StartCheck::Any),
+                // Not consumers: `first_consumers` steps over them.
+                Inst::Save(_) | Inst::Jmp(_) | Inst::Split(..) => continue,
             };
             found.push(one);
             if found.len() > MAX_CHOICES {
@@ -313,6 +286,27 @@ impl StartChecks {
         self.checks.push(check);
         id
     }
+}
+
+/// The instructions that consume first on some path from the
+/// instructions `from`, stepping over captures, jumps and splits, in the
+/// order a depth-first walk (first branch first) reaches them.
+fn first_consumers(insts: &[Inst], from: &[usize]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut seen = vec![false; insts.len()];
+    let mut stack = from.to_vec();
+    while let Some(pc) = stack.pop() {
+        if pc >= insts.len() || std::mem::replace(&mut seen[pc], true) {
+            continue;
+        }
+        match &insts[pc] {
+            Inst::Save(_) => stack.push(pc + 1),
+            Inst::Jmp(t) => stack.push(*t as usize),
+            Inst::Split(a, b) => stack.extend([*b as usize, *a as usize]),
+            _ => out.push(pc),
+        }
+    }
+    out
 }
 
 /// The start checks that a single pass over a sentence's word ids
