@@ -212,11 +212,8 @@ impl StartSets {
             return true;
         }
         if second.after_entity {
-            let ents = &cx.facts.ents;
-            let from = ents.partition_point(|e| (e.start as usize) < pos);
-            return ents[from..]
+            return ents_at(&cx.facts.ents, pos)
                 .iter()
-                .take_while(|e| e.start as usize == pos)
                 .any(|e| self.passes(cx, second.check, e.end as usize));
         }
         false
@@ -230,27 +227,13 @@ impl StartSets {
             let w = self.words;
             return self.bits.get(k * w + pos / 64).is_some_and(|b| b >> (pos % 64) & 1 != 0);
         }
-        let n = cx.tokens.len();
-        if pos >= n {
+        if pos >= cx.tokens.len() {
             return false;
         }
-        let f = cx.facts;
         match cx.compiled.starts.get(k) {
-            None | Some(StartCheck::Any) => true,
-            Some(StartCheck::Start) => pos == 0,
-            Some(StartCheck::Word(id)) => f.words.get(pos) == Some(id),
-            Some(StartCheck::Exact(s)) => cx.tokens[pos].span.range().eq_text(cx.text, s),
-            Some(StartCheck::Test(Test::Flat(t))) => eval_flat(cx, t, pos),
-            Some(StartCheck::Test(t)) => eval(cx, t, pos),
-            Some(StartCheck::Lex(l)) => lex_starts(cx, *l, pos),
-            Some(StartCheck::Ent(labels)) => {
-                let from = f.ents.partition_point(|e| (e.start as usize) < pos);
-                f.ents[from..]
-                    .iter()
-                    .take_while(|e| e.start as usize == pos)
-                    .any(|e| labels.contains(&e.label))
-            }
+            None => true,
             Some(StartCheck::OneOf(parts)) => parts.iter().any(|&p| self.passes(cx, p, pos)),
+            Some(check) => check_at(cx, check, pos),
         }
     }
 
@@ -335,6 +318,38 @@ fn next_generation(marks: &mut Vec<u32>, gen: &mut u32, len: usize) -> u32 {
         *gen = 1;
     }
     *gen
+}
+
+/// Whether `check` passes at token `pos` of the sentence; a union is
+/// decided by its parts through [`StartSets`] (false here).
+/// `StartSets::ensure` computes the same over a whole sentence, kind by
+/// kind, with the kind matched once rather than at every token.
+#[inline(always)]
+fn check_at(cx: &Cx<'_>, check: &StartCheck, pos: usize) -> bool {
+    if pos >= cx.tokens.len() {
+        return false;
+    }
+    let f = cx.facts;
+    match check {
+        StartCheck::Any => true,
+        StartCheck::Start => pos == 0,
+        StartCheck::Word(id) => f.words.get(pos) == Some(id),
+        StartCheck::Exact(s) => cx.tokens[pos].span.range().eq_text(cx.text, s),
+        StartCheck::Test(Test::Flat(t)) => eval_flat(cx, t, pos),
+        StartCheck::Test(t) => eval(cx, t, pos),
+        StartCheck::Lex(l) => lex_starts(cx, *l, pos),
+        StartCheck::Ent(labels) => ents_at(&f.ents, pos).iter().any(|e| labels.contains(&e.label)),
+        StartCheck::OneOf(_) => false,
+    }
+}
+
+/// The entities of `ents` (sorted by start) that start at `pos`.
+#[inline]
+fn ents_at(ents: &[Ent], pos: usize) -> &[Ent] {
+    let from = ents.partition_point(|e| (e.start as usize) < pos);
+    // Few entities start at one position: counted, not searched.
+    let len = ents[from..].iter().take_while(|e| e.start as usize == pos).count();
+    &ents[from..from + len]
 }
 
 /// Whether an entry of lexicon `l` may start at `pos`.
