@@ -110,7 +110,7 @@ pub(crate) fn relations_from(
             let value = match &a.value {
                 AttrValue::Literal(v) => Some(v.clone()),
                 AttrValue::Capture(c) => {
-                    m.capture(c).map(|r| one_line(&text[token_span(tokens, r)]))
+                    m.capture(c).map(|r| one_line(&text[token_span(tokens, r)]).into_owned())
                 }
             };
             if let Some(v) = value {

@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::patterns::{EntityRef, PatternMatch, RuleKind, RuleSet, RuleSetBuilder, Scratch};
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The default rule files, as (name, text).
@@ -204,14 +205,7 @@ pub(crate) fn entities_from(
         }
         let span = token_span(tokens, range.clone());
         let (label, name) = (rule.shared_label().clone(), rule.shared_name().clone());
-        let written = &text[span];
-        // Most mentions are already on one line with single spaces: they
-        // need no intermediate `String`.
-        let canonical: Arc<str> = if is_one_line(written) {
-            Arc::from(written)
-        } else {
-            Arc::from(one_line(written).as_str())
-        };
+        let canonical: Arc<str> = Arc::from(&*one_line(&text[span]));
         out.push(crate::resolve::Candidate {
             entity: Entity::from_rule(span, range, label, canonical, name),
             priority: crate::resolve::RULE_PRIORITY,
@@ -219,8 +213,19 @@ pub(crate) fn entities_from(
     }
 }
 
-/// True when `one_line(s)` would return `s` unchanged: no whitespace at
-/// either end, and every run of whitespace a single plain space.
+/// `s` with every run of whitespace made one space, and none at either
+/// end; borrowed when `s` is so already (most mentions), so that it costs
+/// no `String`.
+pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
+    if is_one_line(s) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// True when `s` has no whitespace at either end and every run of
+/// whitespace in it is a single plain space.
 fn is_one_line(s: &str) -> bool {
     // `true` at the start so that leading whitespace fails.
     let mut after_space = true;
@@ -235,18 +240,6 @@ fn is_one_line(s: &str) -> bool {
         }
     }
     !after_space || s.is_empty()
-}
-
-/// `s` with every run of whitespace made one space.
-pub(crate) fn one_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for (i, w) in s.split_whitespace().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -270,7 +263,9 @@ mod tests {
             "Su-35 Flanker",
             "  ",
         ] {
-            assert_eq!(is_one_line(s), one_line(s) == s, "{s:?}");
+            let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(is_one_line(s), joined == s, "{s:?}");
+            assert_eq!(one_line(s), joined, "{s:?}");
         }
     }
 }

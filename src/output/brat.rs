@@ -5,6 +5,7 @@
 //! file, not in bytes, so every byte span recon reports is converted.
 
 use crate::document::Document;
+use crate::rules::one_line;
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
@@ -197,10 +198,6 @@ fn brat_label(label: &str) -> String {
     } else {
         s
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

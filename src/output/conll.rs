@@ -2,6 +2,7 @@
 //! lines.
 
 use crate::document::Document;
+use crate::rules::one_line;
 use crate::tokenize::Tokenizer;
 use std::io::{self, Write};
 
@@ -78,8 +79,4 @@ fn column(s: &str) -> String {
     } else {
         s.to_owned()
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

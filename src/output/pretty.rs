@@ -62,7 +62,7 @@ pub fn write_pretty<W: Write>(doc: &Document<'_>, mut w: W, color: bool) -> io::
                 i.to_string(),
                 format!("{}..{}", e.span().start, e.span().end),
                 e.label().to_owned(),
-                one_line(&text[e.span()]),
+                one_line(&text[e.span()]).into_owned(),
                 e.canonical().to_owned(),
                 e.source().to_string(),
             ]
