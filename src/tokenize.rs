@@ -197,7 +197,8 @@ const HAS_DIGIT: u8 = 2;
 
 /// Byte classes for the ASCII loops: [`HAS_ALPHA`] and [`HAS_DIGIT`] for
 /// letters and digits (so a run's class bits are its piece's `info`),
-/// [`SPACE`] for ASCII whitespace (`u8::is_ascii_whitespace`). One table
+/// [`SPACE`] for ASCII whitespace (`u8::is_ascii_whitespace` and the
+/// vertical tab, which Unicode counts as whitespace too). One table
 /// load tells what a byte starts, where the tests it replaces were three
 /// or four comparisons each.
 const CLASS: [u8; 256] = {
@@ -209,7 +210,7 @@ const CLASS: [u8; 256] = {
             HAS_ALPHA
         } else if c.is_ascii_digit() {
             HAS_DIGIT
-        } else if c.is_ascii_whitespace() {
+        } else if c.is_ascii_whitespace() || c == 0x0b {
             SPACE
         } else {
             0
@@ -227,6 +228,12 @@ const ALNUM: u8 = HAS_ALPHA | HAS_DIGIT;
 #[inline]
 fn class(b: u8) -> u8 {
     CLASS[usize::from(b)]
+}
+
+/// True for ASCII whitespace, the vertical tab included.
+#[inline]
+fn is_space_byte(b: u8) -> bool {
+    class(b) & SPACE != 0
 }
 
 /// Cuts `text` into pieces and hands them to `m` in order. A piece that
@@ -382,7 +389,7 @@ fn unicode_space_run(text: &str, mut i: usize) -> (usize, u32) {
     let mut newlines = 0;
     while let Some(c) = text[i..].chars().next() {
         if c.is_ascii() {
-            if c.is_ascii_whitespace() {
+            if is_space_byte(c as u8) {
                 newlines += u32::from(c == '\n');
                 i += 1;
                 continue;
@@ -406,12 +413,12 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{2060}')
 }
 
-/// Cuts the stretch from `start` up to the next ASCII whitespace with
+/// Cuts the stretch from `start` up to the next ASCII whitespace (or vertical tab) with
 /// unicode-segmentation; returns where the stretch ends.
 fn unicode_stretch(text: &str, start: usize, emit: &mut impl FnMut(Piece)) -> usize {
     let bytes = text.as_bytes();
     let mut end = start;
-    while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
+    while end < bytes.len() && !is_space_byte(bytes[end]) {
         end += 1;
     }
     // `end` is at ASCII whitespace or the end: a char boundary.
@@ -1423,6 +1430,16 @@ mod tests {
     fn nbsp_and_marks_are_gaps() {
         let text = "Gen.\u{a0}Votel\u{200e} said";
         assert_eq!(toks(text), ["Gen.", "Votel", "said"]);
+    }
+
+    /// The vertical tab is whitespace (as Unicode has it) on the ASCII path
+    /// as on the Unicode one: a gap, not a token.
+    #[test]
+    fn vertical_tab_is_a_gap() {
+        assert_eq!(toks("Gen.\u{b}Li\u{b}\u{b}said"), ["Gen.", "Li", "said"]);
+        assert_eq!(toks("Kyiv’s\u{b}forces"), ["Kyiv", "’s", "forces"]);
+        let tokens = Tokenizer::new().tokenize("a\u{b}b");
+        assert!(tokens[1].space_before() && !tokens[1].newline_before());
     }
 
     #[test]
