@@ -294,6 +294,11 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
             let info;
             (i, info) = if FAST { alnum_run_swar(bytes, i) } else { alnum_run(bytes, i) };
             match bytes.get(i) {
+                Some(&b) if b >= 0x80 && FAST && lone_punct_len(bytes, i).is_some() => {
+                    // A word before a curly quote or a dash: the quote is
+                    // next round's piece.
+                    m.push(Piece { start, end: i, kind: PieceKind::Alnum, info });
+                }
                 Some(&b) if b >= 0x80 => {
                     // A word that goes on in non-ASCII letters ("Sébastien"):
                     // hand the whole stretch to the Unicode path.
@@ -316,10 +321,35 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                 m.push(Piece { start: i, end: i + 1, kind: PieceKind::Other, info: 0 });
             }
             i += 1;
+        } else if let Some(len) = lone_punct_len(bytes, i).filter(|_| FAST) {
+            m.push(Piece { start: i, end: i + len, kind: PieceKind::Other, info: 0 });
+            i += len;
         } else {
             i = unicode_stretch(text, i, &mut |p| m.push(p));
         }
     }
+}
+
+/// The length of the character at `i` when it is punctuation that is a
+/// piece of its own whatever surrounds it, as [`unicode_stretch`] would cut
+/// it: U+2010 to U+2027 (dashes, curly quotes, bullets, the ellipsis) and
+/// the guillemets `«` `»`. News text is full of these; with them cut here,
+/// a stretch such as `“Kyiv’s` needs no Unicode segmentation. (Segment
+/// bounds only ever split runs of word characters, never a run of ASCII
+/// letters and digits, and these characters are no word characters.)
+///
+/// Only when ASCII (or the end of the text) follows: after a non-ASCII
+/// character the Unicode path cuts the rest of the stretch, and where it
+/// starts matters there (a combining mark after `’` belongs to the word
+/// before the quote, not to a new one).
+#[inline]
+fn lone_punct_len(bytes: &[u8], i: usize) -> Option<usize> {
+    let len = match bytes.get(i..)? {
+        [0xE2, 0x80, 0x90..=0xA7, ..] => 3,
+        [0xC2, 0xAB | 0xBB, ..] => 2,
+        _ => return None,
+    };
+    bytes.get(i + len).is_none_or(|&b| b < 0x80).then_some(len)
 }
 
 /// The end of the run of ASCII letters and digits from `i`, and its
@@ -1200,6 +1230,14 @@ mod tests {
             "%",
             "…",
             "—",
+            "–",
+            "\u{201c}",
+            "\u{201d}",
+            "\u{2018}",
+            "«",
+            "»",
+            "\u{2019}s",
+            "O\u{2019}Brien",
             " ",
             "  ",
             "\n",
@@ -1262,6 +1300,52 @@ mod tests {
             let mut general = Vec::new();
             sentences_impl::<false>(&text, &fast, &mut general);
             prop_assert_eq!(tk.sentences(&text, &fast), general);
+        }
+    }
+
+    /// A quote or dash cut on the ASCII path must leave what follows it cut
+    /// as the Unicode path cuts the whole stretch, whatever comes next:
+    /// combining marks, joiners, other scripts, emoji, regional indicators.
+    #[test]
+    fn lone_punctuation_agrees_with_the_unicode_path() {
+        let tk = Tokenizer::new();
+        let puncts = ["\u{2019}", "\u{201c}", "\u{201d}", "\u{2014}", "\u{2013}", "«", "»", "…"];
+        let next = [
+            "a",
+            "Z",
+            "7",
+            "'",
+            ".",
+            "-",
+            "\u{301}",
+            "\u{200d}",
+            "\u{200b}",
+            "\u{a0}",
+            "é",
+            "б",
+            "\u{30a2}",
+            "北",
+            "\u{1f1fa}",
+            "\u{1f600}",
+            "\u{5d0}",
+            "\u{e01}",
+            "\u{2019}",
+            "\u{ad}",
+            "\u{34f}",
+            "s",
+            "\u{2028}",
+            "€",
+            "\u{b}",
+        ];
+        for before in ["", "a", "1", "x.", " ", "\u{e9}"] {
+            for p in puncts {
+                for x in next {
+                    for y in next {
+                        let text = format!("{before}{p}{x}{y}{p}s");
+                        assert_eq!(tk.tokenize(&text), tk.tokenize_general(&text), "{text:?}");
+                    }
+                }
+            }
         }
     }
 
