@@ -476,6 +476,26 @@ pub(crate) struct Program {
     /// the rule to match (one group per element the pattern cannot skip):
     /// a finer check than `triggers`, made before the rule is run.
     pub required: Vec<Vec<Trig>>,
+    /// The groups of `required` the matcher checks: those the index does
+    /// not already guarantee (see [`groups_to_check`]).
+    pub check: Vec<Vec<Trig>>,
+}
+
+/// The required groups of `p` left to check on a sentence the index
+/// selected `p` for. A rule with triggers is selected only when one of them
+/// is in the sentence, so a group holding every trigger is met already;
+/// most rules' rarest element is such a group, and dropping it saves a
+/// trigger walk per candidate. Rules tried on every sentence (no
+/// triggers, or a lexicon trigger, which the index does not list) keep
+/// all their groups.
+pub(crate) fn groups_to_check(p: &Program) -> Vec<Vec<Trig>> {
+    let mut check = p.required.clone();
+    if let Some(t) = &p.triggers {
+        if !t.is_empty() && !t.iter().any(|x| matches!(x, Trig::Lex(_))) {
+            check.retain(|g| !t.iter().all(|x| g.contains(x)));
+        }
+    }
+    check
 }
 
 /// Everything the matcher needs.
@@ -661,6 +681,9 @@ pub(crate) fn compile(
     if !errors.is_empty() {
         return Err(Error::many(errors));
     }
+    for p in &mut programs {
+        p.check = groups_to_check(p);
+    }
     let index = Index::build(&programs, vocab.lower_len(), labels.len());
     let lower_of = |text: &str| {
         let toks = tokenizer.tokenize(text);
@@ -727,6 +750,7 @@ impl Emitter<'_> {
             captures: captures.into(),
             triggers,
             required,
+            check: Vec::new(),
         })
     }
 

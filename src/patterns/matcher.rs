@@ -584,7 +584,7 @@ fn prepare(
             compiled
                 .programs
                 .get(r as usize)
-                .is_some_and(|p| p.required.iter().all(|group| group.iter().any(present)))
+                .is_some_and(|p| p.check.iter().all(|group| group.iter().any(present)))
         });
         cands.sort_unstable();
         if !cands.is_empty() && compiled.vocab.has_exact() {
@@ -943,6 +943,7 @@ impl EqText for std::ops::Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patterns::EntityRef;
     use crate::patterns::RuleSetBuilder;
     use crate::tokenize::Tokenizer;
 
@@ -954,6 +955,82 @@ mod tests {
             out.push(pool[(*seed >> 33) as usize % pool.len()]);
         }
         out.join(" ")
+    }
+
+    #[test]
+    fn checked_groups_select_the_rules_all_groups_do() {
+        let mut b = RuleSetBuilder::new();
+        b.add_str(
+            "lexicon L = the | Smith | \"New York\" | x1\n\
+             entity a X: \"said\" Cap \"the\"\n\
+             entity b X: <L> \"Army\" ({PER} | Num)\n\
+             entity c X: {PER} \"said\" {ORG}\n\
+             entity d X: (\"the\" | \"US\") Ordinal Cap\n\
+             entity e X: Year \"and\"? <L>\n\
+             entity f X: Cap+ (\"Army\" | {ORG})\n\
+             entity g X: {ORG} | \"NATO\" Num\n\
+             entity h X: Lower \"x1\"",
+            Some("t.rules"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+        let compiled = &set.inner.compiled;
+        let dropped: usize =
+            compiled.programs.iter().map(|p| p.required.len() - p.check.len()).sum();
+        assert!(dropped > 0, "some group is implied by the index");
+        let pool = [
+            "the", "The", "Smith", "US", "Army", "NATO", "2024", "and", "x1", "New", "York", ",",
+            "said", "3rd", "first", "Paris",
+        ];
+        let labels = ["PER", "ORG", "LOC"];
+        let tk = Tokenizer::new();
+        let mut seed = 11;
+        let mut picked = 0;
+        for len in [1, 3, 6, 12, 30] {
+            for _ in 0..60 {
+                let text = sentence(&mut seed, &pool, len);
+                let tokens = tk.tokenize(&text);
+                let mut ents = Vec::new();
+                for k in 0..tokens.len() {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    if (seed >> 40) % 4 == 0 {
+                        let label = labels[(seed >> 50) as usize % labels.len()];
+                        ents.push(EntityRef { tokens: k..k + 1, label });
+                    }
+                }
+                let all = Sentence {
+                    tokens: 0..tokens.len(),
+                    span: crate::span::Span::new(0, text.len()),
+                };
+                let mut sc = Scratch::default();
+                let got = candidates(compiled, &text, &tokens, &all, &ents, &mut sc);
+                // Directly: a trigger of the index in the sentence, and
+                // every required group met.
+                let mut norm = String::new();
+                let words: Vec<u32> =
+                    tokens.iter().map(|t| compiled.vocab.lower_id(&text, t, &mut norm)).collect();
+                let present = |t: &Trig| match *t {
+                    Trig::Word(w) => words.contains(&w),
+                    Trig::Label(l) => ents.iter().any(|e| compiled.labels.get(e.label) == Some(&l)),
+                    Trig::Shape(b) => tokens.iter().any(|t| shape_bits(&text, t) >> b & 1 != 0),
+                    Trig::Lex(l) => words.iter().any(|&w| {
+                        compiled.lex_firsts.get(w as usize).is_some_and(|&m| m >> l & 1 != 0)
+                    }),
+                };
+                let want: Vec<usize> = (0..compiled.programs.len())
+                    .filter(|&r| {
+                        let p = &compiled.programs[r];
+                        let indexed = p.triggers.as_ref().is_none_or(|t| {
+                            t.iter().any(|x| matches!(x, Trig::Lex(_)) || present(x))
+                        });
+                        indexed && p.required.iter().all(|g| g.iter().any(present))
+                    })
+                    .collect();
+                assert_eq!(got, want, "{text:?} {ents:?}");
+                picked += got.len();
+            }
+        }
+        assert!(picked > 100, "{picked} candidates");
     }
 
     #[test]
