@@ -107,47 +107,14 @@ pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
         TokenKind::Possessive => return bits | Shape::Possessive.bit(),
         TokenKind::Designator => {}
     }
-    let (letters, upper, lower, digits) = if s.is_ascii() {
-        let mut counts = (0usize, 0usize, 0usize, 0usize);
-        for &c in s.as_bytes() {
-            match c {
-                b'A'..=b'Z' => {
-                    counts.0 += 1;
-                    counts.1 += 1;
-                }
-                b'a'..=b'z' => {
-                    counts.0 += 1;
-                    counts.2 += 1;
-                }
-                b'0'..=b'9' => counts.3 += 1,
-                _ => {}
-            }
-        }
-        counts
-    } else {
-        let mut counts = (0usize, 0usize, 0usize, 0usize);
-        for c in s.chars() {
-            if c.is_alphabetic() {
-                counts.0 += 1;
-                if c.is_uppercase() {
-                    counts.1 += 1;
-                } else if c.is_lowercase() {
-                    counts.2 += 1;
-                }
-            } else if c.is_numeric() {
-                counts.3 += 1;
-            }
-        }
-        counts
-    };
-    let first = s.chars().next().unwrap_or(' ');
-    if first.is_uppercase() {
+    let Counts { letters, upper, lower, digits, first_upper, first_lower } = counts(s);
+    if first_upper {
         bits |= Shape::Cap.bit();
     }
     if letters >= 2 && upper == letters {
         bits |= Shape::Upper.bit();
     }
-    if lower == letters && first.is_lowercase() {
+    if lower == letters && first_lower {
         bits |= Shape::Lower.bit();
     }
     let ordinal = match (digits, letters) {
@@ -165,6 +132,103 @@ pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
         bits |= Shape::Designator.bit();
     }
     bits
+}
+
+/// What the shape tests need to know of a token's characters.
+#[derive(Debug, PartialEq, Eq)]
+struct Counts {
+    letters: usize,
+    upper: usize,
+    lower: usize,
+    digits: usize,
+    /// The first character is upper case (lower case).
+    first_upper: bool,
+    first_lower: bool,
+}
+
+/// The [`Counts`] of `s`: an ASCII token of at most eight bytes (most
+/// tokens) as one word, its bytes compared at once; a longer ASCII one byte
+/// by byte; others by [`counts_by_char`].
+#[inline]
+fn counts(s: &str) -> Counts {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 8 {
+        return if s.is_ascii() { counts_by_byte(b) } else { counts_by_char(s) };
+    }
+    let w = crate::hash::pack(b);
+    if w & HIGH != 0 {
+        return counts_by_char(s);
+    }
+    // The high bit of each byte of `w + (0x80 - lo)` says `byte >= lo`, of
+    // `w + (0x7f - hi)` says `byte > hi` (no byte has its high bit set, so
+    // no sum carries); the zero padding past the token is in no range.
+    let in_range = |lo: u8, hi: u8| {
+        (w + ONES * u64::from(0x80 - lo)) & !(w + ONES * u64::from(0x7f - hi)) & HIGH
+    };
+    // The number of bytes flagged in `m`: the flags as 0/1 bytes, summed
+    // into the top byte by one multiplication (at most 8: no carry).
+    let count = |m: u64| ((m >> 7).wrapping_mul(ONES) >> 56) as usize;
+    let upper = in_range(b'A', b'Z');
+    let lower = in_range(b'a', b'z');
+    Counts {
+        letters: count(upper | lower),
+        upper: count(upper),
+        lower: count(lower),
+        digits: count(in_range(b'0', b'9')),
+        first_upper: upper & 0x80 != 0,
+        first_lower: lower & 0x80 != 0,
+    }
+}
+
+/// The [`Counts`] of a longer ASCII `s`, byte by byte.
+fn counts_by_byte(s: &[u8]) -> Counts {
+    let (mut upper, mut lower, mut digits) = (0, 0, 0);
+    for &b in s {
+        match b {
+            b'A'..=b'Z' => upper += 1,
+            b'a'..=b'z' => lower += 1,
+            b'0'..=b'9' => digits += 1,
+            _ => {}
+        }
+    }
+    Counts {
+        letters: upper + lower,
+        upper,
+        lower,
+        digits,
+        first_upper: s.first().is_some_and(u8::is_ascii_uppercase),
+        first_lower: s.first().is_some_and(u8::is_ascii_lowercase),
+    }
+}
+
+/// The [`Counts`] of any `s`, character by character.
+fn counts_by_char(s: &str) -> Counts {
+    let mut c = Counts {
+        letters: 0,
+        upper: 0,
+        lower: 0,
+        digits: 0,
+        first_upper: false,
+        first_lower: false,
+    };
+    for ch in s.chars() {
+        if ch.is_alphabetic() {
+            c.letters += 1;
+            if ch.is_uppercase() {
+                c.upper += 1;
+            } else if ch.is_lowercase() {
+                c.lower += 1;
+            }
+        } else if ch.is_numeric() {
+            c.digits += 1;
+        }
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    c.first_upper = first.is_uppercase();
+    c.first_lower = first.is_lowercase();
+    c
 }
 
 /// `first` .. `tenth` in any case.
@@ -305,6 +369,37 @@ mod tests {
         let glued: Vec<bool> = b.iter().map(|&x| has(x, Shape::Glued)).collect();
         assert_eq!(glued, [true, true, true, false, false, false, false, false]);
         assert!(has(b[1], Shape::Punct) && has(b[2], Shape::Cap));
+    }
+
+    /// The word-at-a-time and byte-by-byte counts agree with counting
+    /// character by character, on every ASCII byte at every offset of short
+    /// and long tokens, and on non-ASCII ones.
+    #[test]
+    fn word_counts_agree_with_char_counts() {
+        let mut words: Vec<String> = vec![
+            String::new(),
+            "NATO".into(),
+            "Su35S".into(),
+            "abcdefgh".into(),
+            "ABCDEFGHI".into(),
+            "x1y2z3w4v5u6".into(),
+            "Sébastien".into(),
+            "ÉCOLE".into(),
+            "Ab\u{301}c".into(),
+            "2015-11-17".into(),
+        ];
+        for b in 0u8..0x80 {
+            for len in [1, 5, 8, 9, 13] {
+                for at in 0..len {
+                    let mut w: Vec<u8> = b"Ma7xQz9kLp2Rt".iter().copied().take(len).collect();
+                    w[at] = b;
+                    words.push(String::from_utf8(w).expect("ASCII"));
+                }
+            }
+        }
+        for w in &words {
+            assert_eq!(counts(w), counts_by_char(w), "{w:?}");
+        }
     }
 
     #[test]
