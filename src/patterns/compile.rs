@@ -288,6 +288,32 @@ impl StartChecks {
     }
 }
 
+/// `checks` in their new order, `renumber[old]` being the new number of
+/// each, with the numbers inside unions and programs changed to match.
+fn renumber_checks(
+    checks: Vec<StartCheck>,
+    renumber: &[u32],
+    programs: &mut [Program],
+) -> Vec<StartCheck> {
+    let mut out: Vec<Option<StartCheck>> = vec![None; checks.len()];
+    for (old, c) in checks.into_iter().enumerate() {
+        let c = match c {
+            StartCheck::OneOf(parts) => {
+                StartCheck::OneOf(parts.iter().map(|&p| renumber[p as usize]).collect())
+            }
+            c => c,
+        };
+        out[renumber[old] as usize] = Some(c);
+    }
+    for p in programs {
+        p.first = renumber[p.first as usize];
+        if let Some(second) = &mut p.second {
+            second.check = renumber[second.check as usize];
+        }
+    }
+    out.into_iter().map(|c| c.expect("renumbering is a permutation")).collect()
+}
+
 /// The instructions that consume first on some path from the
 /// instructions `from`, stepping over captures, jumps and splits, in the
 /// order a depth-first walk (first branch first) reaches them.
@@ -315,8 +341,10 @@ fn first_consumers(insts: &[Inst], from: &[usize]) -> Vec<usize> {
 /// exact spelling also compares the token's text).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct EagerStarts {
-    /// The eager check ids.
-    pub checks: Vec<u32>,
+    /// The number of eager checks: they are the checks `0..len` (see
+    /// [`EagerStarts::build`]), so a sentence clears their sets in one
+    /// fill and needs no per-check mark that they are computed.
+    pub len: usize,
     /// The checks each word id may pass.
     hits: Lists<EagerHit>,
     /// Spellings of exact checks, by index.
@@ -332,8 +360,18 @@ pub(crate) struct EagerHit {
 }
 
 impl EagerStarts {
-    fn build(checks: &[StartCheck], words: usize, lower_of: impl Fn(&str) -> Option<u32>) -> Self {
+    /// The eager checks among `checks`, and the new number of each check
+    /// (`renumber[old]`): the eager ones first, each group in its old
+    /// order (so the parts of a union keep smaller numbers than the union).
+    /// The hits use the new numbers; [`renumber_checks`] applies them to
+    /// the checks and programs.
+    fn build(
+        checks: &[StartCheck],
+        words: usize,
+        lower_of: impl Fn(&str) -> Option<u32>,
+    ) -> (Self, Vec<u32>) {
         let mut out = EagerStarts::default();
+        let mut eager_ids = Vec::new();
         let mut pairs: Vec<(u32, EagerHit)> = Vec::new();
         let mut leaf = |c: &StartCheck, target: u32, out: &mut EagerStarts| -> Option<()> {
             match c {
@@ -363,12 +401,24 @@ impl EagerStarts {
                 _ => false,
             };
             if eager {
-                out.checks.push(id);
+                eager_ids.push(id);
             }
+        }
+        let mut renumber = vec![u32::MAX; checks.len()];
+        for (new, &old) in eager_ids.iter().enumerate() {
+            renumber[old as usize] = new as u32;
+        }
+        let rest = renumber.iter_mut().filter(|r| **r == u32::MAX);
+        for (new, r) in (eager_ids.len() as u32..).zip(rest) {
+            *r = new;
+        }
+        for (_, h) in &mut pairs {
+            h.check = renumber[h.check as usize];
         }
         pairs.sort_unstable_by_key(|(w, h)| (*w, h.check));
         out.hits = Lists::from_pairs(pairs, words);
-        out
+        out.len = eager_ids.len();
+        (out, renumber)
     }
 
     /// The eager checks a token with lower-case id `w` may pass.
@@ -692,7 +742,8 @@ pub(crate) fn compile(
             _ => None,
         }
     };
-    let eager = EagerStarts::build(&starts.checks, vocab.lower_len(), lower_of);
+    let (eager, renumber) = EagerStarts::build(&starts.checks, vocab.lower_len(), lower_of);
+    let starts = renumber_checks(starts.checks, &renumber, &mut programs);
     let lower_members = Membership::build(&lexicons, vocab.lower_len(), |l| !l.exact);
     let exact_members = Membership::build(&lexicons, vocab.exact_len(), |l| l.exact);
     let lex_firsts = lex_firsts(&lexicons, vocab.lower_len());
@@ -703,7 +754,7 @@ pub(crate) fn compile(
         labels,
         programs,
         index,
-        starts: starts.checks,
+        starts,
         eager,
         lower_members,
         exact_members,

@@ -68,6 +68,9 @@ struct StartSets {
     done: Vec<u32>,
     gen: u32,
     words: usize,
+    /// Checks `0..eager` are eager: computed by `reset_eager` for every
+    /// sentence, without `done` marks.
+    eager: usize,
     cols: Columns,
 }
 
@@ -169,15 +172,9 @@ impl StartSets {
         let eager = &cx.compiled.eager;
         self.reset(cx.compiled.starts.len(), cx.tokens.len());
         let w = self.words;
-        for &c in &eager.checks {
-            let k = c as usize;
-            if w == 1 {
-                self.bits[k] = 0;
-            } else {
-                self.bits[k * w..(k + 1) * w].fill(0);
-            }
-            self.done[k] = self.gen;
-        }
+        // The eager checks are the first ones: their sets are one run.
+        self.eager = eager.len;
+        self.bits[..eager.len * w].fill(0);
         for (pos, &id) in cx.facts.words.iter().enumerate() {
             if id == NONE {
                 continue;
@@ -223,7 +220,7 @@ impl StartSets {
     /// computed, else decided for this one position.
     fn passes(&self, cx: &Cx<'_>, c: u32, pos: usize) -> bool {
         let k = c as usize;
-        if self.done.get(k) == Some(&self.gen) {
+        if k < self.eager || self.done.get(k) == Some(&self.gen) {
             let w = self.words;
             return self.bits.get(k * w + pos / 64).is_some_and(|b| b >> (pos % 64) & 1 != 0);
         }
@@ -246,7 +243,7 @@ impl StartSets {
 
     fn ensure(&mut self, cx: &Cx<'_>, c: u32) {
         let k = c as usize;
-        if self.done.get(k) == Some(&self.gen) {
+        if k < self.eager || self.done.get(k) == Some(&self.gen) {
             return;
         }
         let Some(check) = cx.compiled.starts.get(k) else { return };
@@ -1031,6 +1028,84 @@ mod tests {
             }
         }
         assert!(picked > 100, "{picked} candidates");
+    }
+
+    /// The eager checks come first (each union after its parts), and the
+    /// sets `reset_eager` computes for them are what each check decides at
+    /// each token, on sentences of up to three 64-bit words, long and short
+    /// in turn.
+    #[test]
+    fn eager_sets_agree_with_the_check_at_each_token() {
+        let mut b = RuleSetBuilder::new();
+        b.add_str(
+            "lexicon L = the | Smith | \"New York\"\n\
+             entity a X: Cap \"said\"\nentity b X: \"said\" Cap\n\
+             entity c X: (\"the\" | \"US\" | Army) Ordinal\nentity d X: <L> Cap\n\
+             entity e X: {PER} \"said\"\nentity f X: (\"NATO\" | Upper) Num\n\
+             entity g X: (and | \"x1\") Any\nentity h X: \"Army\" Cap",
+            Some("t.rules"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+        let compiled = &set.inner.compiled;
+        let eager = compiled.eager.len;
+        assert!(eager >= 4, "{eager} eager checks");
+        for (k, c) in compiled.starts.iter().enumerate() {
+            let leaf = |c: &StartCheck| matches!(c, StartCheck::Word(_) | StartCheck::Exact(_));
+            if let StartCheck::OneOf(parts) = c {
+                assert!(parts.iter().all(|&p| (p as usize) < k), "{k}: {c:?}");
+                if k < eager {
+                    assert!(parts.iter().all(|&p| leaf(&compiled.starts[p as usize])));
+                }
+            } else {
+                assert_eq!(leaf(c), k < eager, "{k}: {c:?}");
+            }
+        }
+        for p in &compiled.programs {
+            assert!((p.first as usize) < compiled.starts.len());
+        }
+        let pool = [
+            "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "x1", "New",
+            "York", ",", "said", "Said", "3rd", "Paris",
+        ];
+        let tk = Tokenizer::new();
+        let mut seed = 5;
+        let mut set_bits = 0;
+        // One scratch for all sentences, as in use: no set may leak into
+        // the next sentence.
+        let mut sc = Scratch::default();
+        for _ in 0..20 {
+            for len in [130, 1, 65, 5, 64, 63] {
+                let text = sentence(&mut seed, &pool, len);
+                let tokens = tk.tokenize(&text);
+                let all = Sentence {
+                    tokens: 0..tokens.len(),
+                    span: crate::span::Span::new(0, text.len()),
+                };
+                let (s0, e0) = prepare(compiled, &text, &tokens, &all, &[], &mut sc);
+                let Scratch { facts, starts, .. } = &mut sc;
+                let cx = Cx { text: &text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
+                starts.reset_eager(&cx);
+                for k in 0..eager {
+                    let c = &compiled.starts[k];
+                    for p in 0..cx.tokens.len() {
+                        let want = match c {
+                            StartCheck::OneOf(parts) => parts
+                                .iter()
+                                .any(|&q| check_at(&cx, &compiled.starts[q as usize], p)),
+                            c => check_at(&cx, c, p),
+                        };
+                        assert_eq!(
+                            starts.passes(&cx, k as u32, p),
+                            want,
+                            "{c:?} at {p} of {text:?}"
+                        );
+                        set_bits += usize::from(want);
+                    }
+                }
+            }
+        }
+        assert!(set_bits > 500, "{set_bits} positions passed");
     }
 
     #[test]
