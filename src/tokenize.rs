@@ -290,29 +290,52 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                 m.push(Piece { start, end: i, kind: PieceKind::Space, info: level });
             }
         } else if cls & ALNUM != 0 {
-            let start = i;
-            let info;
-            (i, info) = if FAST { alnum_run_swar(bytes, i) } else { alnum_run(bytes, i) };
-            match bytes.get(i) {
-                Some(&b) if b >= 0x80 && FAST && lone_punct_len(bytes, i).is_some() => {
-                    // A word before a curly quote or a dash: the quote is
-                    // next round's piece.
-                    m.push(Piece { start, end: i, kind: PieceKind::Alnum, info });
+            // Runs of letters and digits one space apart (most of a text)
+            // go round this loop, not the outer one for the space and for
+            // the next run each.
+            loop {
+                let start = i;
+                let info;
+                (i, info) = if FAST { alnum_run_swar(bytes, i) } else { alnum_run(bytes, i) };
+                match bytes.get(i) {
+                    Some(&b) if b >= 0x80 && FAST && lone_punct_len(bytes, i).is_some() => {
+                        // A word before a curly quote or a dash: the quote
+                        // is next round's piece.
+                        m.push(Piece { start, end: i, kind: PieceKind::Alnum, info });
+                    }
+                    Some(&b) if b >= 0x80 => {
+                        // A word that goes on in non-ASCII letters
+                        // ("Sébastien"): hand the whole stretch to the
+                        // Unicode path.
+                        i = unicode_stretch(text, start, &mut |p| m.push(p));
+                    }
+                    None if m.len == 0 => m.emit_now(start, i, alnum_kind(info)),
+                    Some(&b) if m.len == 0 && class(b) & SPACE != 0 => {
+                        m.emit_now(start, i, alnum_kind(info));
+                        // One space then ASCII (not whitespace), taken as
+                        // the whitespace branch would take it (nothing is
+                        // pending): the gap of the next token.
+                        match bytes.get(i + 1) {
+                            _ if !FAST || b != b' ' => {}
+                            Some(&c) if class(c) & ALNUM != 0 => {
+                                i += 1;
+                                m.gap = 1;
+                                continue;
+                            }
+                            Some(&c) if c >= 0x80 || class(c) & SPACE != 0 => {}
+                            _ => {
+                                i += 1;
+                                m.gap = 1;
+                            }
+                        }
+                    }
+                    Some(_) if FAST && m.len == 0 => match m.alnum_then_mark(start, i, info) {
+                        Some(end) => i = end,
+                        None => m.push(Piece { start, end: i, kind: PieceKind::Alnum, info }),
+                    },
+                    _ => m.push(Piece { start, end: i, kind: PieceKind::Alnum, info }),
                 }
-                Some(&b) if b >= 0x80 => {
-                    // A word that goes on in non-ASCII letters ("Sébastien"):
-                    // hand the whole stretch to the Unicode path.
-                    i = unicode_stretch(text, start, &mut |p| m.push(p));
-                }
-                None if m.len == 0 => m.emit_now(start, i, alnum_kind(info)),
-                Some(&b) if m.len == 0 && class(b) & SPACE != 0 => {
-                    m.emit_now(start, i, alnum_kind(info));
-                }
-                Some(_) if FAST && m.len == 0 => match m.alnum_then_mark(start, i, info) {
-                    Some(end) => i = end,
-                    None => m.push(Piece { start, end: i, kind: PieceKind::Alnum, info }),
-                },
-                _ => m.push(Piece { start, end: i, kind: PieceKind::Alnum, info }),
+                break;
             }
         } else if b < 0x80 {
             if m.len == 0 {
@@ -652,15 +675,12 @@ fn sentences_impl<const FAST: bool>(text: &str, tokens: &[Token], out: &mut Vec<
         // line break after it (nor can a paragraph or a headline
         // break come after it). Skip them without the checks below.
         if FAST {
-            while let Some(next) = tokens.get(i + 1) {
-                let t = &tokens[i];
-                if matches!(t.kind, TokenKind::Punct | TokenKind::Abbreviation)
-                    || next.newline_before()
-                {
-                    break;
-                }
-                i += 1;
-            }
+            // The kinds as bits: one test rather than two comparisons.
+            const ENDS: u32 = 1 << TokenKind::Punct as u32 | 1 << TokenKind::Abbreviation as u32;
+            let stops =
+                |pair: &[Token]| ENDS >> pair[0].kind as u32 & 1 != 0 || pair[1].newline_before();
+            // Stop at the last token if none stops before it.
+            i += tokens[i..].windows(2).position(stops).unwrap_or(tokens.len() - 1 - i);
         }
         let mut end = i + 1; // exclusive end of the sentence if we cut here
         let cut = match ends_sentence(text, tokens, i) {
@@ -1162,12 +1182,15 @@ fn is_plain_lower_word(s: &str) -> bool {
     s.len() >= 4 && s.chars().all(|c| c.is_lowercase())
 }
 
+/// The kind of a run of letters and digits from its [`HAS_ALPHA`] and
+/// [`HAS_DIGIT`] bits: digits alone a number, digits and letters a
+/// designator, letters (or neither) a word. A table load rather than
+/// comparisons, as every word passes here.
+#[inline]
 fn alnum_kind(info: u8) -> TokenKind {
-    match info {
-        HAS_DIGIT => TokenKind::Number,
-        i if i & HAS_DIGIT != 0 => TokenKind::Designator,
-        _ => TokenKind::Word,
-    }
+    const KINDS: [TokenKind; 4] =
+        [TokenKind::Word, TokenKind::Word, TokenKind::Number, TokenKind::Designator];
+    KINDS[usize::from(info & ALNUM)]
 }
 
 fn other_kind(s: &str) -> TokenKind {
@@ -1411,6 +1434,19 @@ mod tests {
             let t = [b, b'a', b'1', b'b', b'c', b'd', b'e', b'f', b'g'];
             assert_eq!(alnum_run_swar(&t, 0), alnum_run(&t, 0), "{b}");
         }
+    }
+
+    #[test]
+    fn alnum_kinds() {
+        assert_eq!(alnum_kind(HAS_ALPHA), TokenKind::Word);
+        assert_eq!(alnum_kind(HAS_DIGIT), TokenKind::Number);
+        assert_eq!(alnum_kind(HAS_ALPHA | HAS_DIGIT), TokenKind::Designator);
+        let kinds: Vec<TokenKind> =
+            Tokenizer::new().tokenize("Kyiv 2024 M142 x9").iter().map(|t| t.kind).collect();
+        assert_eq!(
+            kinds,
+            [TokenKind::Word, TokenKind::Number, TokenKind::Designator, TokenKind::Designator]
+        );
     }
 
     #[test]
