@@ -42,7 +42,15 @@ pub(crate) fn pack(b: &[u8]) -> u64 {
 /// trailing NUL bytes, which the slot's length field tells apart anyway.)
 #[inline]
 pub(crate) fn hash_short(w: u64, n: usize) -> u64 {
-    (w ^ (n as u64) << 61).wrapping_mul(K)
+    hash_word(w ^ (n as u64) << 61)
+}
+
+/// [`hash_short`] without the length: for a table whose slots tell
+/// lengths apart themselves (the vocabulary's), one instruction less a
+/// lookup.
+#[inline]
+pub(crate) fn hash_word(w: u64) -> u64 {
+    w.wrapping_mul(K)
 }
 
 /// The hash of a longer string: FxHash-style multiply and rotate over
@@ -64,6 +72,17 @@ fn hash_long(b: &[u8]) -> u64 {
         h = (h.rotate_left(23) ^ word(n - 8)).wrapping_mul(K);
     }
     finish(h)
+}
+
+/// [`hash_long`] of a string of 9 to 16 bytes from its first and its last
+/// eight bytes (little-endian words, which overlap but for 16 bytes): the
+/// two rounds `hash_long` makes for such a string, without the slice.
+#[inline]
+pub(crate) fn hash_medium(first: u64, last: u64, n: usize) -> u64 {
+    debug_assert!((9..=16).contains(&n));
+    let h = (n as u64).wrapping_mul(K);
+    let h = (h.rotate_left(23) ^ first).wrapping_mul(K);
+    finish((h.rotate_left(23) ^ last).wrapping_mul(K))
 }
 
 /// What a slot holds for `s`: its packed bytes or its hash (the `key`),
@@ -132,6 +151,17 @@ mod tests {
         m.insert("a".into(), 1);
         assert_eq!(m.get("a"), Some(&1));
         assert_eq!(m.get("b"), None);
+    }
+
+    #[test]
+    fn medium_hash_is_the_long_hash() {
+        let bytes: Vec<u8> = (0..16u8).map(|i| i.wrapping_mul(37) ^ 0x5a).collect();
+        for n in 9..=16 {
+            let s = &bytes[..n];
+            let first = u64::from_le_bytes(s[..8].try_into().unwrap());
+            let last = u64::from_le_bytes(s[n - 8..].try_into().unwrap());
+            assert_eq!(hash_medium(first, last, n), key_and_hash(s).1, "len {n}");
+        }
     }
 
     #[test]

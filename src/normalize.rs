@@ -106,38 +106,81 @@ pub(crate) fn ascii_form(text: &str, tok: &Token, buf: &mut [u8; ASCII_FORM_MAX]
 /// or [`push_token`] gives their form.
 #[inline]
 pub(crate) fn short_form(text: &[u8], tok: &Token) -> Option<(u64, usize)> {
-    let (start, n) = (tok.span.start, tok.span.len());
-    if n == 0 || n > 8 {
+    let (start, n) = (tok.span.start, tok.span.end.wrapping_sub(tok.span.start));
+    // 1 to 8 bytes, in one comparison (an empty or reversed span wraps).
+    if n.wrapping_sub(1) >= 8 {
         return None;
     }
-    let w = match text.get(start..start + 8) {
-        Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+    let w = match text.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(b) => u64::from_le_bytes(*b),
         None => {
             let mut b = [0u8; 8];
             b[..n].copy_from_slice(text.get(start..start + n)?);
             u64::from_le_bytes(b)
         }
     } & MASKS[n];
-    // Whether byte `b` occurs in the token (the padding is zero, which no
-    // byte looked for here is): a zero byte of `w ^ b...b` (exact as a
-    // yes or no).
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let has = |b: u8| {
-        let v = w ^ (ONES * u64::from(b));
-        v.wrapping_sub(ONES) & !v & (ONES * 0x80) != 0
-    };
-    let plain = match tok.kind {
-        TokenKind::Word | TokenKind::Abbreviation | TokenKind::Symbol | TokenKind::Possessive => {
-            true
-        }
-        TokenKind::Designator => !has(b'-') && !has(b'/'),
-        TokenKind::Number => !has(b','),
-        TokenKind::Punct => n == 1,
-    };
-    if !plain {
+    if !is_plain(tok.kind, n, &[w]) {
         return None;
     }
     Some((lower_word(w)?, n))
+}
+
+/// Longest token [`medium_form`] takes.
+pub(crate) const MEDIUM_FORM_MAX: usize = 16;
+
+/// [`short_form`] for tokens of 9 to [`MEDIUM_FORM_MAX`] bytes ("government",
+/// "battalions"): the form as its first and its last eight bytes, two
+/// little-endian words that overlap unless it is 16 bytes long (together
+/// with the length they make the whole string), and its length. Same
+/// conditions as [`short_form`]; `None` for other tokens.
+#[inline]
+pub(crate) fn medium_form(text: &[u8], tok: &Token) -> Option<(u64, u64, usize)> {
+    let (start, end) = (tok.span.start, tok.span.end);
+    let n = end.wrapping_sub(start);
+    if n.wrapping_sub(9) >= MEDIUM_FORM_MAX - 8 {
+        return None;
+    }
+    let s = text.get(start..end)?;
+    let first = u64::from_le_bytes(*s.first_chunk::<8>()?);
+    let last = u64::from_le_bytes(*s.last_chunk::<8>()?);
+    if !is_plain(tok.kind, n, &[first, last]) {
+        return None;
+    }
+    Some((lower_word(first)?, lower_word(last)?, n))
+}
+
+/// True when the normal form of a token of kind `kind` and `n` bytes, all
+/// of them in `words` (with zero bytes for padding), is its bytes in lower
+/// case: nothing dropped (no `-` or `/` in a designator, no `,` in a
+/// number) and no punctuation of more than one byte.
+#[inline]
+fn is_plain(kind: TokenKind, n: usize, words: &[u64]) -> bool {
+    // Most tokens are words, abbreviations or symbols: one bit test of the
+    // kind (rather than a jump through a table), the `match` below for the
+    // others.
+    const PLAIN: u32 = 1 << TokenKind::Word as u32
+        | 1 << TokenKind::Abbreviation as u32
+        | 1 << TokenKind::Symbol as u32
+        | 1 << TokenKind::Possessive as u32;
+    if PLAIN >> kind as u32 & 1 != 0 {
+        return true;
+    }
+    // Whether byte `b` occurs in the words (the padding is zero, which no
+    // byte looked for here is): a zero byte of `w ^ b...b` (exact as a yes
+    // or no).
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let has = |b: u8| {
+        words.iter().any(|&w| {
+            let v = w ^ (ONES * u64::from(b));
+            v.wrapping_sub(ONES) & !v & (ONES * 0x80) != 0
+        })
+    };
+    match kind {
+        TokenKind::Designator => !has(b'-') && !has(b'/'),
+        TokenKind::Number => !has(b','),
+        TokenKind::Punct => n == 1,
+        _ => true,
+    }
 }
 
 /// Lower-cases the `n` bytes of `text` from `start` (at most
@@ -278,7 +321,11 @@ mod tests {
     }
 
     /// Checks every token of `text`: where [`short_form`] gives a form,
-    /// it is [`push_token`]'s, zero-padded, and [`ascii_form`] agrees.
+    /// it is [`push_token`]'s, zero-padded, and [`ascii_form`] agrees;
+    /// where [`medium_form`] gives one, its words are the first and last
+    /// eight bytes of [`push_token`]'s. Only forms that drop characters
+    /// are left to the other paths. Returns how many tokens took a fast
+    /// path.
     fn check_short_forms(text: &str) -> usize {
         let mut buf = [0u8; ASCII_FORM_MAX];
         let mut short = 0;
@@ -295,6 +342,15 @@ mod tests {
                 // Only forms that drop characters are left to the others.
                 assert_ne!(slow.len(), t.span.len(), "{:?}", t.as_str(text));
             }
+            if let Some((first, last, n)) = medium_form(text.as_bytes(), t) {
+                short += 1;
+                assert!((9..=MEDIUM_FORM_MAX).contains(&n), "{:?}", t.as_str(text));
+                assert_eq!(slow.len(), n, "{:?}", t.as_str(text));
+                assert_eq!(&first.to_le_bytes()[..], &slow.as_bytes()[..8]);
+                assert_eq!(&last.to_le_bytes()[..], &slow.as_bytes()[n - 8..]);
+            } else if (9..=MEDIUM_FORM_MAX).contains(&t.span.len()) && t.as_str(text).is_ascii() {
+                assert_ne!(slow.len(), t.span.len(), "{:?}", t.as_str(text));
+            }
         }
         short
     }
@@ -306,11 +362,28 @@ mod tests {
                     Israel’s ÉCOLE Straße. [x] {y} @z #w $5 100% a+b=c ~ ` ^ | \\ / * &. \
                     S400 AK-47 1,000 1.5 2015-11-17 ZZ9 9ZZ Zz@[`{ 12345678 ABCDEFGH";
         assert!(check_short_forms(text) > 60);
+        // A designator with `/` and no `-` (which the tokenizer makes of no
+        // text) drops the `/`: no fast path takes it.
+        let text = "F/A18 ABCDEFGHI/J";
+        let mut t = Tokenizer::new().tokenize(text)[0];
+        t.kind = TokenKind::Designator;
+        for span in [crate::span::Span::new(0, 5), crate::span::Span::new(6, 17)] {
+            t.span = span;
+            assert_eq!(short_form(text.as_bytes(), &t), None);
+            assert_eq!(medium_form(text.as_bytes(), &t), None);
+        }
+        // Longer tokens, for `medium_form`: plain, with marks a form drops,
+        // of 16 bytes and of 17, with non-ASCII bytes.
+        let text = "Government BATTALIONS F/A-18E-Super 123,456,789 1234567890 \
+                    AbcdefghijklmnoP AbcdefghijklmnoPq Su-35SM-Flanker 18,000,000,000 \
+                    Départements counter-offensive’s ÉcoleÉcoleX long-range.";
+        assert!(check_short_forms(text) > 10);
         // Every length at the very end of the text, where fewer than eight
         // bytes follow.
-        for n in 1..=9 {
-            let word: String = "AbC-dE,fG/hI".chars().take(n).collect();
-            for text in [word.clone(), format!("x {word}"), format!("1 {}", &"1,234,567"[..n])] {
+        for n in 1..=17 {
+            let word: String = "AbC-dE,fG/hIjK-lM,nO/p".chars().take(n).collect();
+            let number = &"1,234,567,890,123,4"[..n];
+            for text in [word.clone(), format!("x {word}"), format!("1 {number}")] {
                 check_short_forms(&text);
             }
         }
@@ -318,7 +391,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn short_forms_agree_on_any_text(text in "[ -~]{0,40}|\\PC{0,20}") {
+        fn short_forms_agree_on_any_text(text in "[ -~]{0,40}|[a-zA-Z0-9,/-]{0,40}|\\PC{0,20}") {
             check_short_forms(&text);
         }
     }

@@ -12,7 +12,7 @@
 //! reads one cache line.
 
 use crate::error::{Error, ErrorKind};
-use crate::hash::{hash_short, key_and_hash, pack};
+use crate::hash::{hash_medium, hash_word, key_and_hash, pack};
 use crate::normalize::{self, ASCII_FORM_MAX, MASKS};
 use crate::tokenize::Token;
 
@@ -22,6 +22,19 @@ use crate::tokenize::Token;
 struct Slot {
     key: u64,
     meta: u64,
+}
+
+/// What a slot holds for `s` and the hash that picks its slot: as
+/// `hash::key_and_hash`, but a short string's hash leaves its length out
+/// (see `hash::hash_word`): strings that differ only in trailing NUL
+/// bytes share a probe sequence, and their slots' lengths tell them apart.
+fn slot_key_and_hash(s: &[u8]) -> (u64, u64) {
+    if s.len() <= 8 {
+        let w = pack(s);
+        (w, hash_word(w))
+    } else {
+        key_and_hash(s)
+    }
 }
 
 /// Token normal forms and their numbers.
@@ -133,13 +146,16 @@ impl Vocab {
     }
 
     /// The number of the normal form of `tok` (a token of `text`), or
-    /// [`Vocab::miss`]. Three ways to the form, fastest first: a short
-    /// ASCII word as one `u64`, another ASCII token in a stack buffer, the
-    /// rest written into `norm`.
+    /// [`Vocab::miss`]. Four ways to the form, fastest first: a short
+    /// ASCII word as one `u64`, a longer one (up to 16 bytes) as two,
+    /// another ASCII token in a stack buffer, the rest written into `norm`.
     #[inline]
     pub(crate) fn token_id(&self, text: &str, tok: &Token, norm: &mut String) -> u32 {
         if let Some((w, n)) = normalize::short_form(text.as_bytes(), tok) {
             return self.get_short(w, n);
+        }
+        if let Some((first, last, n)) = normalize::medium_form(text.as_bytes(), tok) {
+            return self.get_medium(first, last, n);
         }
         let mut small = [0u8; ASCII_FORM_MAX];
         if let Some(n) = normalize::ascii_form(text, tok, &mut small) {
@@ -160,11 +176,10 @@ impl Vocab {
     #[inline]
     pub(crate) fn get_short(&self, w: u64, n: usize) -> u32 {
         debug_assert!(n <= 8 && w & !MASKS[n.min(8)] == 0);
-        if n > self.max_len {
-            return self.miss();
-        }
+        // No test of `n` against the longest string: a length no string
+        // has matches no slot, and the probe stops at an empty one.
         let mask = self.slots.len() - 1;
-        let mut i = (hash_short(w, n) >> self.shift) as usize;
+        let mut i = (hash_word(w) >> self.shift) as usize;
         loop {
             let slot = self.slots[i];
             // `meta - 1` is length and number side by side, and all ones
@@ -182,13 +197,42 @@ impl Vocab {
         }
     }
 
+    /// The number of the string of `n` bytes (9 to 16) whose first and last
+    /// eight bytes are `first` and `last` (little-endian), or
+    /// [`Vocab::miss`]: the probe of [`Vocab::get_padded`] for a caller
+    /// that has the two words already (see `normalize::medium_form`). A
+    /// string found by its hash is compared as two words, not as a slice.
+    #[inline]
+    pub(crate) fn get_medium(&self, first: u64, last: u64, n: usize) -> u32 {
+        debug_assert!((9..=16).contains(&n));
+        let h = hash_medium(first, last, n);
+        let len = (n as u64) << 32;
+        let mask = self.slots.len() - 1;
+        let mut i = (h >> self.shift) as usize;
+        loop {
+            let slot = self.slots[i];
+            if slot.meta == 0 {
+                return self.miss();
+            }
+            if slot.key == h && slot.meta >> 32 << 32 == len {
+                let id = (slot.meta as u32) - 1;
+                let s = self.bytes(id);
+                let word = |b: Option<&[u8; 8]>| b.map(|b| u64::from_le_bytes(*b));
+                if word(s.first_chunk()) == Some(first) && word(s.last_chunk()) == Some(last) {
+                    return id;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     /// The number of `s`, adding it if it is new.
     ///
     /// # Errors
     ///
     /// When the strings would pass 4 GiB or 2³² − 2 entries.
     pub(crate) fn intern(&mut self, s: &str) -> Result<u32, Error> {
-        let (key, h) = key_and_hash(s.as_bytes());
+        let (key, h) = slot_key_and_hash(s.as_bytes());
         let (slot, found) = self.find(s.as_bytes(), key, h);
         if let Some(id) = found {
             return Ok(id);
@@ -218,7 +262,7 @@ impl Vocab {
         let mask = size - 1;
         for slot in old.into_iter().filter(|s| s.meta != 0) {
             let n = (slot.meta >> 32) as usize;
-            let h = if n <= 8 { hash_short(slot.key, n) } else { slot.key };
+            let h = if n <= 8 { hash_word(slot.key) } else { slot.key };
             let mut i = (h >> self.shift) as usize;
             while self.slots[i].meta != 0 {
                 i = (i + 1) & mask;
@@ -308,6 +352,42 @@ mod tests {
         // In an empty vocabulary, even the empty string is a miss.
         let empty = Vocab::default();
         assert_eq!(empty.get_padded(&[0; ASCII_FORM_MAX], 0), empty.miss());
+    }
+
+    #[test]
+    fn two_word_lookup_agrees_with_the_slice_lookup() {
+        let mut v = Vocab::default();
+        // Strings of 9 to 16 bytes that share their first or last eight
+        // bytes, and shorter and longer ones around them.
+        let words = [
+            "abcdefghi",
+            "abcdefghij",
+            "xbcdefghij",
+            "abcdefghijklmnop",
+            "abcdefghijklmnoq",
+            "bcdefghijklmnop",
+            "abcdefgh",
+            "abcdefghijklmnopq",
+        ];
+        for w in words {
+            v.intern(w).unwrap();
+        }
+        let probes = words.iter().copied().chain([
+            "abcdefghk",
+            "abcdefghijklmnoz",
+            "zbcdefghijklmnop",
+            "abcdefgh\0",
+            "abcdefghi\0\0\0\0\0\0\0",
+        ]);
+        for p in probes {
+            let b = p.as_bytes();
+            if !(9..=16).contains(&b.len()) {
+                continue;
+            }
+            let word = |s: &[u8]| u64::from_le_bytes(s.try_into().unwrap());
+            let got = v.get_medium(word(&b[..8]), word(&b[b.len() - 8..]), b.len());
+            assert_eq!(Some(got).filter(|&id| id != v.miss()), v.get(b), "{p:?}");
+        }
     }
 
     #[test]
