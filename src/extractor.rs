@@ -33,6 +33,7 @@ struct Buffers {
     matches: Vec<GazMatch>,
     pattern_scratch: PatternScratch,
     pm: Vec<PatternMatch>,
+    relations: relations::Scratch,
 }
 
 thread_local! {
@@ -287,7 +288,8 @@ impl Extractor {
             doc.entities_truncated = true;
             return;
         }
-        let Buffers { tokens, sentences, gaz_scratch, matches, pattern_scratch, pm } = buf;
+        let Buffers { tokens, sentences, gaz_scratch, matches, pattern_scratch, pm, relations: rs } =
+            buf;
         let tk = &self.inner.tokenizer;
         tk.tokenize_into(text, tokens);
         tk.sentences_into(text, tokens, sentences);
@@ -369,6 +371,7 @@ impl Extractor {
             &entities,
             &rejected,
             pm,
+            rs,
             &mut relations,
         );
         relations::dedup(&mut relations);

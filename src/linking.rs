@@ -237,13 +237,21 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
 
 /// For each of `n` tokens, the index of the entity covering it.
 pub(crate) fn coverage(n: usize, entities: &[Entity]) -> Vec<Option<usize>> {
-    let mut cov = vec![None; n];
+    let mut cov = Vec::new();
+    coverage_into(n, entities, &mut cov);
+    cov
+}
+
+/// [`coverage`] into `cov` (cleared first), so that a caller can reuse it.
+pub(crate) fn coverage_into(n: usize, entities: &[Entity], cov: &mut Vec<Option<usize>>) {
+    cov.clear();
+    cov.resize(n, None);
     for (k, e) in entities.iter().enumerate() {
-        for c in cov.iter_mut().take(e.tokens.end.min(n)).skip(e.tokens.start) {
-            *c = Some(k);
+        let end = e.tokens.end.min(n);
+        if let Some(c) = cov.get_mut(e.tokens.start..end) {
+            c.fill(Some(k));
         }
     }
-    cov
 }
 
 /// The words of a person's name that can identify them: capitalised words,

@@ -37,6 +37,23 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+/// Buffers of [`relations_from`] reused from text to text, so that it
+/// allocates nothing once they have grown.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// The entity covering each token.
+    owner: Vec<Option<usize>>,
+    /// The conjuncts of a match's head and tail.
+    heads: Vec<usize>,
+    tails: Vec<usize>,
+    /// Conjuncts beyond a capture, before a conjunction confirms them.
+    more: Vec<usize>,
+    /// The pairs that pass the argument checks.
+    pairs: Vec<(usize, usize)>,
+    /// The cues of the sentence last seen.
+    cues: SentenceCues,
+}
+
 /// Builds the relations of the matches of relation rules.
 ///
 /// `rejected` are the candidates the conflict policy left out: a country
@@ -51,6 +68,7 @@ pub(crate) fn relations_from(
     entities: &[Entity],
     rejected: &[Entity],
     matches: &[PatternMatch],
+    scratch: &mut Scratch,
     out: &mut Vec<Relation>,
 ) {
     // Most texts match no relation rule: nothing to prepare.
@@ -59,25 +77,20 @@ pub(crate) fn relations_from(
     }
     // About one relation a match: one allocation rather than growth.
     out.reserve(matches.len());
-    let owner = crate::linking::coverage(tokens.len(), entities);
+    let Scratch { owner, heads, tails, more, pairs, cues } = scratch;
+    crate::linking::coverage_into(tokens.len(), entities, owner);
     // The country of each entity, computed when a check first needs it.
     let mut countries: Option<Vec<Option<&str>>> = None;
     // The cue words of the sentence last seen (by its first token): matches
     // come sentence by sentence, so each sentence is prepared once, and the
     // buffers are reused from sentence to sentence.
     let mut cached: Option<usize> = None;
-    let mut words = Vec::new();
-    let mut cues = SentenceCues::default();
-    // The conjuncts of the match's head and tail, reused from match to match.
-    let (mut heads, mut tails) = (Vec::new(), Vec::new());
-    // The pairs that pass the argument checks, reused from match to match.
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
     for m in matches {
         let rule = &set.rules()[m.rule];
         let Action::Relation { head, tail, attributes } = rule.action() else { continue };
         let (Some(h), Some(t)) = (m.capture(head), m.capture(tail)) else { continue };
-        conjuncts(text, tokens, entities, &owner, h, &mut heads);
-        conjuncts(text, tokens, entities, &owner, t, &mut tails);
+        conjuncts(text, tokens, entities, owner, h, heads, more);
+        conjuncts(text, tokens, entities, owner, t, tails, more);
         if heads.is_empty() || tails.is_empty() {
             continue;
         }
@@ -89,15 +102,13 @@ pub(crate) fn relations_from(
         };
         let base = sentence_tokens.start;
         if cached != Some(base) {
-            let st = &tokens[sentence_tokens.clone()];
-            cue_words(text, st, &mut words);
-            cues.fill(&words, st);
+            cues.fill(text, &tokens[sentence_tokens.clone()]);
             cached = Some(base);
         }
         let label = rule.shared_label();
         pairs.clear();
-        for &hd in &heads {
-            for &tl in &tails {
+        for &hd in heads.iter() {
+            for &tl in tails.iter() {
                 if arguments_fit(label, entities, hd, tl, &mut countries, rejected) {
                     pairs.push((hd, tl));
                 }
@@ -232,7 +243,7 @@ pub(crate) fn dedup(relations: &mut Vec<Relation>) {
 }
 
 /// The entities inside `range`, and those coordinated with them, into
-/// `found` (cleared first).
+/// `found` (cleared first); `more` is a buffer.
 fn conjuncts(
     text: &str,
     tokens: &[Token],
@@ -240,6 +251,7 @@ fn conjuncts(
     owner: &[Option<usize>],
     range: Range<usize>,
     found: &mut Vec<usize>,
+    more: &mut Vec<usize>,
 ) {
     found.clear();
     for o in owner[range.clone()].iter().flatten() {
@@ -253,17 +265,17 @@ fn conjuncts(
         return;
     }
     // Walk right from the last entity and left from the first.
-    let label = entities[found[0]].label.clone();
+    let label = &entities[found[0]].label;
     // A list counts only when a word conjunction joins it somewhere
     // ("A, B and C"); commas alone are appositions ("Greenville, South
     // Carolina").
-    let mut more = Vec::new();
+    more.clear();
     let mut closed = false;
     let mut last = *found.last().expect("non-empty");
     while let Some((next, word_conj)) =
         next_conjunct(text, tokens, owner, entities[last].tokens.end, true)
     {
-        if entities[next].label != label || found.contains(&next) || more.contains(&next) {
+        if entities[next].label != *label || found.contains(&next) || more.contains(&next) {
             break;
         }
         more.push(next);
@@ -274,14 +286,14 @@ fn conjuncts(
         }
     }
     if closed {
-        found.append(&mut more);
+        found.append(more);
     }
     more.clear();
     let mut first = found[0];
     while let Some((prev, word_conj)) =
         next_conjunct(text, tokens, owner, entities[first].tokens.start, false)
     {
-        if entities[prev].label != label || found.contains(&prev) || more.contains(&prev) {
+        if entities[prev].label != *label || found.contains(&prev) || more.contains(&prev) {
             break;
         }
         more.push(prev);
@@ -290,7 +302,7 @@ fn conjuncts(
         closed |= word_conj;
     }
     if closed || found.len() > 1 {
-        found.append(&mut more);
+        found.append(more);
     }
 }
 
@@ -303,11 +315,17 @@ fn next_conjunct(
     at: usize,
     forward: bool,
 ) -> Option<(usize, bool)> {
-    let word = |i: usize| tokens[i].as_str(text);
-    let lower_word = |i: usize| {
-        tokens[i].kind == TokenKind::Word && owner[i].is_none() && all_lowercase(word(i))
+    // Compared as bytes: slicing `text` checks char boundaries.
+    let word = |i: usize| {
+        let s = tokens[i].span;
+        &text.as_bytes()[s.start..s.end]
     };
-    let is_conj = |i: usize| matches!(word(i), "," | "and" | "or" | "&");
+    let lower_word = |i: usize| {
+        tokens[i].kind == TokenKind::Word
+            && owner[i].is_none()
+            && all_lowercase(tokens[i].as_str(text))
+    };
+    let is_conj = |i: usize| matches!(word(i), b"," | b"and" | b"or" | b"&");
     if forward {
         let mut i = at;
         let mut skipped = 0;
@@ -317,15 +335,15 @@ fn next_conjunct(
         }
         let mut conj = 0;
         let mut word_conj = false;
-        while i < tokens.len() && (is_conj(i) || matches!(word(i), "as" | "well")) && conj < 3 {
-            word_conj |= word(i) != ",";
+        while i < tokens.len() && (is_conj(i) || matches!(word(i), b"as" | b"well")) && conj < 3 {
+            word_conj |= word(i) != b",";
             i += 1;
             conj += 1;
         }
         if conj == 0 {
             return None;
         }
-        while i < tokens.len() && matches!(word(i), "the" | "a" | "an") {
+        while i < tokens.len() && matches!(word(i), b"the" | b"a" | b"an") {
             i += 1;
         }
         owner.get(i).copied().flatten().map(|k| (k, word_conj))
@@ -333,11 +351,11 @@ fn next_conjunct(
         let mut i = at;
         let mut conj = 0;
         let mut word_conj = false;
-        while i > 0 && matches!(word(i - 1), "the" | "a" | "an") {
+        while i > 0 && matches!(word(i - 1), b"the" | b"a" | b"an") {
             i -= 1;
         }
         while i > 0 && is_conj(i - 1) && conj < 2 {
-            word_conj |= word(i - 1) != ",";
+            word_conj |= word(i - 1) != b",";
             i -= 1;
             conj += 1;
         }
@@ -360,8 +378,12 @@ fn next_conjunct(
 /// `w.chars().all(char::is_lowercase)`, with ASCII words (nearly all)
 /// checked byte by byte rather than decoded.
 fn all_lowercase(w: &str) -> bool {
-    if w.is_ascii() {
-        w.bytes().all(|b| b.is_ascii_lowercase())
+    // All bytes ASCII lower case: an ASCII word, all lower case. Otherwise
+    // an ASCII word is not, and another needs decoding.
+    if w.bytes().all(|b| b.is_ascii_lowercase()) {
+        true
+    } else if w.is_ascii() {
+        false
     } else {
         w.chars().all(char::is_lowercase)
     }
@@ -476,34 +498,35 @@ pub(crate) fn cue_modality(
     match_start: usize,
     match_end: usize,
 ) -> Modality {
-    let mut words = Vec::new();
-    cue_words(text, tokens, &mut words);
     let mut cues = SentenceCues::default();
-    cues.fill(&words, tokens);
+    cues.fill(text, tokens);
     cues.modality(match_start, match_end)
 }
 
-/// The words of a sentence as cues are compared with them, into `out`
-/// (cleared first): only the sentence's first word is lowered
-/// ("Reportedly, ..."), so that "May" the month is not "may" the modal;
-/// typographic apostrophes are plain.
+/// A word of a sentence as cues are compared with it: only the sentence's
+/// first word (`first`) is lowered ("Reportedly, ..."), so that "May" the
+/// month is not "may" the modal; typographic apostrophes are plain.
+fn cue_word(w: &str, first: bool) -> Cow<'_, str> {
+    // An ASCII word (nearly all) holds no U+2019: checking that is
+    // cheaper than searching for the character.
+    let w = if !w.is_ascii() && w.contains('\u{2019}') {
+        Cow::Owned(w.replace('\u{2019}', "'"))
+    } else {
+        Cow::Borrowed(w)
+    };
+    if first && w.chars().any(char::is_uppercase) {
+        Cow::Owned(w.to_lowercase())
+    } else {
+        w
+    }
+}
+
+/// The words of a sentence as cues are compared with them (see
+/// [`cue_word`]), into `out` (cleared first).
+#[cfg(test)]
 fn cue_words<'a>(text: &'a str, tokens: &[Token], out: &mut Vec<Cow<'a, str>>) {
     out.clear();
-    out.extend(tokens.iter().enumerate().map(|(i, t)| {
-        let w = t.as_str(text);
-        // An ASCII word (nearly all) holds no U+2019: checking that is
-        // cheaper than searching for the character.
-        let w = if !w.is_ascii() && w.contains('\u{2019}') {
-            Cow::Owned(w.replace('\u{2019}', "'"))
-        } else {
-            Cow::Borrowed(w)
-        };
-        if i == 0 && w.chars().any(char::is_uppercase) {
-            Cow::Owned(w.to_lowercase())
-        } else {
-            w
-        }
-    }));
+    out.extend(tokens.iter().enumerate().map(|(i, t)| cue_word(t.as_str(text), i == 0)));
 }
 
 /// The cue categories, weakest claim first: the first found wins.
@@ -526,6 +549,11 @@ type CuePhrases = Vec<(Cue, Vec<&'static str>)>;
 struct CueTable {
     phrases: FastMap<&'static str, CuePhrases>,
     first_bytes: [u32; 256],
+    /// As `first_bytes`, for first words as written rather than as
+    /// [`cue_word`] gives them: any apostrophe may be typographic (three
+    /// bytes rather than one, "won’t"). A word after the sentence's first
+    /// that fits none is no cue, without making its cue word.
+    raw_first_bytes: [u32; 256],
 }
 
 /// The bit of [`CueTable::first_bytes`] for a word of `len` bytes.
@@ -537,6 +565,7 @@ fn length_bit(len: usize) -> u32 {
 static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
     let mut phrases: FastMap<&'static str, CuePhrases> = FastMap::default();
     let mut first_bytes = [0u32; 256];
+    let mut raw_first_bytes = [0u32; 256];
     for (cue, list) in [
         (Cue::Negated, NEGATED),
         (Cue::Speculated, SPECULATED),
@@ -545,19 +574,31 @@ static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
     ] {
         for phrase in list {
             let words: Vec<&str> = phrase.split(' ').collect();
-            first_bytes[usize::from(words[0].as_bytes()[0])] |= length_bit(words[0].len());
+            let (first, len) = (words[0].as_bytes()[0], words[0].len());
+            first_bytes[usize::from(first)] |= length_bit(len);
+            for typographic in 0..=words[0].matches('\'').count() {
+                let bit = length_bit(len + 2 * typographic);
+                raw_first_bytes[usize::from(first)] |= bit;
+                // A typographic apostrophe first ("’ll").
+                if first == b'\'' && typographic > 0 {
+                    raw_first_bytes[0xE2] |= bit;
+                }
+            }
             phrases.entry(words[0]).or_default().push((cue, words));
         }
     }
-    CueTable { phrases, first_bytes }
+    CueTable { phrases, first_bytes, raw_first_bytes }
 });
 
 /// The cues of one sentence: for each word, the length of the shortest
 /// phrase of each category starting there (0: none), the clause starts
 /// and the quotations.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct SentenceCues {
     at: Vec<[u8; 4]>,
+    /// Bit `c` set when some word starts a phrase of category `c`: most
+    /// sentences have none of most categories, and need no search.
+    present: u8,
     /// `clause[i]`: where the clause holding word `i` starts.
     clause: Vec<u32>,
     /// `quote[i]`: 1 + the index in `quotes` of the quotation holding word
@@ -590,19 +631,101 @@ fn quote_mark(w: &str) -> Option<QuoteMark> {
     }
 }
 
+/// Records in `at[i]` the shortest phrase of each category that starts
+/// with `w`, the cue word of token `i` of the sentence `tokens`; returns
+/// the bits of the categories found (see [`SentenceCues::present`]).
+fn fill_cues_at(at: &mut [[u8; 4]], i: usize, w: &str, text: &str, tokens: &[Token]) -> u8 {
+    let cues = &*CUES;
+    let first = w.as_bytes().first().copied().unwrap_or(0);
+    if cues.first_bytes[usize::from(first)] & length_bit(w.len()) == 0 {
+        return 0;
+    }
+    let Some(phrases) = cues.phrases.get(w) else { return 0 };
+    let mut found = 0;
+    for (cue, parts) in phrases {
+        // The words after the first are never the sentence's first.
+        let fits = tokens.get(i + 1..i + parts.len()).is_some_and(|ts| {
+            ts.iter().zip(&parts[1..]).all(|(t, p)| cue_word(t.as_str(text), false) == *p)
+        });
+        let slot = &mut at[i][*cue as usize];
+        if fits && (*slot == 0 || usize::from(*slot) > parts.len()) {
+            *slot = parts.len().min(255) as u8;
+            found |= 1 << *cue as u8;
+        }
+    }
+    found
+}
+
 impl SentenceCues {
-    /// Prepares the cues of a sentence of `words` (from [`cue_words`]) and
-    /// their `tokens`, reusing the buffers of the sentence before.
-    fn fill(&mut self, words: &[Cow<'_, str>], tokens: &[Token]) {
+    /// Prepares the cues of a sentence of `tokens`, reusing the buffers of
+    /// the sentence before. Only a word that may start a cue phrase is made
+    /// its cue word (see [`cue_word`]): clause starts and quotation marks
+    /// read the same either way (none holds an apostrophe or a capital).
+    fn fill(&mut self, text: &str, tokens: &[Token]) {
+        let cues = &*CUES;
+        let n = tokens.len();
+        let at = &mut self.at;
+        at.clear();
+        at.resize(n, [0u8; 4]);
+        self.present = 0;
+        let clause = &mut self.clause;
+        clause.clear();
+        clause.reserve(n);
+        let mut start = 0u32;
+        let mut after_comma = false;
+        // Quotations: a closing mark with no opening one closes a quotation
+        // that began before the sentence; an opening one never closed runs
+        // to the sentence's end.
+        let quotes = &mut self.quotes;
+        quotes.clear();
+        let mut open: Option<usize> = None;
+        for (i, t) in tokens.iter().enumerate() {
+            let raw = t.as_str(text);
+            let first = raw.as_bytes().first().copied().unwrap_or(0);
+            if i == 0 || cues.raw_first_bytes[usize::from(first)] & length_bit(raw.len()) != 0 {
+                self.present |= fill_cues_at(at, i, &cue_word(raw, i == 0), text, tokens);
+            }
+            if i > 0 && (raw == ";" || (after_comma && CLAUSE_STARTS.contains(&raw))) {
+                start = i as u32;
+            }
+            clause.push(start);
+            after_comma = raw == ",";
+            let Some(mark) = quote_mark(raw) else { continue };
+            let glued = i > 0 && !t.space_before();
+            let closes = match mark {
+                QuoteMark::Close => true,
+                QuoteMark::Open => false,
+                QuoteMark::Straight => glued,
+            };
+            if closes {
+                quotes.push(open.take().unwrap_or(0)..i + 1);
+            } else {
+                open = Some(i);
+            }
+        }
+        if let Some(o) = open {
+            quotes.push(o..n);
+        }
+        let quote = &mut self.quote;
+        quote.clear();
+        quote.resize(n, 0);
+        for (k, q) in quotes.iter().enumerate() {
+            for x in &mut quote[q.clone()] {
+                *x = k as u32 + 1;
+            }
+        }
+    }
+
+    /// [`SentenceCues::fill`] from the cue words of every token (from
+    /// [`cue_words`]): the general path the fast one is tested against.
+    #[cfg(test)]
+    fn fill_from_words(&mut self, words: &[Cow<'_, str>], tokens: &[Token]) {
         let cues = &*CUES;
         let at = &mut self.at;
         at.clear();
         at.resize(words.len(), [0u8; 4]);
+        self.present = 0;
         for (i, w) in words.iter().enumerate() {
-            let first = w.as_bytes().first().copied().unwrap_or(0);
-            if cues.first_bytes[usize::from(first)] & length_bit(w.len()) == 0 {
-                continue;
-            }
             let Some(phrases) = cues.phrases.get(&**w) else { continue };
             for (cue, parts) in phrases {
                 let fits = words
@@ -611,12 +734,12 @@ impl SentenceCues {
                 let slot = &mut at[i][*cue as usize];
                 if fits && (*slot == 0 || usize::from(*slot) > parts.len()) {
                     *slot = parts.len().min(255) as u8;
+                    self.present |= 1 << *cue as u8;
                 }
             }
         }
         let clause = &mut self.clause;
         clause.clear();
-        clause.reserve(words.len());
         let mut start = 0u32;
         for (i, w) in words.iter().enumerate() {
             if i > 0 && (w == ";" || (words[i - 1] == "," && CLAUSE_STARTS.contains(&&**w))) {
@@ -624,9 +747,6 @@ impl SentenceCues {
             }
             clause.push(start);
         }
-        // Quotations: a closing mark with no opening one closes a quotation
-        // that began before the sentence; an opening one never closed runs
-        // to the sentence's end.
         let quotes = &mut self.quotes;
         quotes.clear();
         let mut open: Option<usize> = None;
@@ -660,6 +780,9 @@ impl SentenceCues {
     /// Whether a phrase of `cue` lies wholly inside words `from..end`,
     /// outside any quotation that does not overlap the match `m`.
     fn has(&self, cue: Cue, from: usize, end: usize, m: &Range<usize>) -> bool {
+        if self.present & (1 << cue as u8) == 0 {
+            return false;
+        }
         (from..end).any(|i| {
             let len = usize::from(self.at[i][cue as usize]);
             len > 0 && i + len <= end && self.counts_for(i, m)
@@ -764,5 +887,55 @@ mod tests {
         );
         // A quotation never closed runs to the end of the sentence.
         assert_eq!(modality("He said \"India may buy Rafales"), Modality::Speculated);
+    }
+
+    #[test]
+    fn all_lowercase_agrees_with_chars() {
+        for w in [
+            "", "and", "rocket", "Rocket", "rOcket", "a1", "-", "é", "école", "École", "naïve",
+            "NAÏVE", "ß",
+        ] {
+            assert_eq!(all_lowercase(w), w.chars().all(char::is_lowercase), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn cues_from_tokens_agree_with_cues_from_words() {
+        let text = "Reportedly, India won\u{2019}t buy Rafales; Will France sell them? \
+            \u{2019}ll do, he said, but Poland may not. \u{201c}We WON\u{2019}T wait,\u{201d} \
+            said Rao, while \"others n\u{2019}t\" plans to, according to AFP. Is said to be \
+            in talks, and won't. Won\u{2019}t. Ruled out. DENIED it, yet no longer \
+            interested in it \u{ab}never\u{bb} \" the end";
+        let tokenizer = Tokenizer::new();
+        let tokens = tokenizer.tokenize(text);
+        let sentences = tokenizer.sentences(text, &tokens);
+        assert!(sentences.len() > 4);
+        let (mut fast, mut general) = (SentenceCues::default(), SentenceCues::default());
+        let mut words = Vec::new();
+        let mut found = 0;
+        // Every sentence, and every stretch of tokens (the first word of a
+        // stretch is lowered as a sentence's is).
+        let ranges = sentences.iter().map(|s| s.tokens.clone());
+        let ranges = ranges.chain((0..tokens.len()).map(|i| i..tokens.len()));
+        for r in ranges {
+            let ts = &tokens[r];
+            fast.fill(text, ts);
+            cue_words(text, ts, &mut words);
+            general.fill_from_words(&words, ts);
+            assert_eq!(fast.at, general.at);
+            assert_eq!(fast.present, general.present);
+            assert_eq!(fast.clause, general.clause);
+            assert_eq!(fast.quote, general.quote);
+            assert_eq!(fast.quotes, general.quotes);
+            found += fast.at.iter().filter(|a| a.iter().any(|&x| x > 0)).count();
+        }
+        // The text holds cues, typographic apostrophes among them.
+        assert!(found > 20);
+        let mut first = |s: &str| {
+            let ts = tokenizer.tokenize(s);
+            fast.fill(s, &ts);
+            fast.at[0]
+        };
+        assert_eq!(first("Won\u{2019}t buy")[Cue::Negated as usize], 1);
     }
 }
