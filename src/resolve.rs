@@ -73,7 +73,7 @@ pub(crate) fn resolve(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &
     // (start, end, place in the policy's order, index) of each candidate,
     // so that the final sorts move small keys rather than entities.
     let mut kept_at: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(cands.len());
-    let mut rejected_at: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut rejected_at: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(cands.len());
     for (rank, &(.., i)) in order.iter().enumerate() {
         let s = cands[i].entity.span;
         if s.is_empty() || taken.overlaps(s) {
@@ -87,9 +87,15 @@ pub(crate) fn resolve(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &
     // the policy's order.
     kept_at.sort_unstable();
     rejected_at.sort_unstable();
+    // Each candidate is in one of the two lists, once: every slot is
+    // taken once. A `map` (not a `filter_map`) lets each list be extended
+    // with one reservation and no check of capacity per entity.
     let mut slots: Vec<Option<Entity>> = cands.into_iter().map(|c| Some(c.entity)).collect();
-    kept.extend(kept_at.iter().filter_map(|&(.., i)| slots[i].take()));
-    rejected.extend(rejected_at.iter().filter_map(|&(.., i)| slots[i].take()));
+    let mut take = |&(.., i): &(usize, usize, usize, usize)| {
+        slots[i].take().expect("each candidate is kept or rejected once")
+    };
+    kept.extend(kept_at.iter().map(&mut take));
+    rejected.extend(rejected_at.iter().map(&mut take));
 }
 
 /// A candidate's place in the policy's order: longest, then highest
