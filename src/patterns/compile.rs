@@ -146,7 +146,13 @@ impl Flat {
 }
 
 /// One instruction of a pattern program.
+///
+/// `repr(u8)` gives the enum a tag byte of its own: left to the compiler,
+/// it stores its variant in the unused values of [`Test`]'s tag, and the
+/// matcher's dispatch, run at every step, has to decode it (a subtraction,
+/// a compare and a conditional move) before the jump.
 #[derive(Clone, Debug)]
+#[repr(u8)]
 pub(crate) enum Inst {
     /// One token with this lower-case id.
     Word(u32),
