@@ -705,7 +705,7 @@ fn longest_at(
     let nslots = prog.captures.len() * 2;
     st.slots.clear();
     st.slots.resize(nslots, NONE);
-    st.best.clear();
+    // `best` is read only after a match, which overwrites all of it.
     st.best.resize(nslots, NONE);
     st.stack.clear();
     st.stack.push(Frame::Explore { pc: 0, pos: start as u32 });
