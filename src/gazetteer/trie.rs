@@ -7,7 +7,9 @@
 //! where its children start (a walk reads all three at once). A child is
 //! found by binary search over the children's tokens; the root, which has
 //! a child for most tokens, has a dense table indexed by token number
-//! instead.
+//! instead. Below the root, most searches find nothing (a common word
+//! followed by one that continues no key): a bit per hashed (node, token)
+//! edge, one to two bytes an edge, rules most of them out first.
 //!
 //! The trie is built from the sorted list of keys in one breadth-first
 //! pass: the keys below a node are a contiguous run of that list.
@@ -143,6 +145,20 @@ pub(crate) struct Trie {
     /// children of the last.
     nodes: Vec<Node>,
     cands: Vec<Cand>,
+    /// The edge filter: the bit of every edge below the root (see
+    /// [`edge_bit`]) is set, so a clear bit means "no such child". Empty
+    /// when there are no such edges.
+    edges: Vec<u64>,
+    /// 64 − log2(the number of bits in `edges`).
+    edge_shift: u32,
+}
+
+/// The bit of the edge from `node` on token `tok` in a filter of
+/// `2^(64 - shift)` bits: the top bits of a multiplicative hash.
+#[inline]
+fn edge_bit(node: u32, tok: u32, shift: u32) -> usize {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    ((u64::from(node) << 32 | u64::from(tok)).wrapping_mul(K) >> shift) as usize
 }
 
 fn too_large() -> Error {
@@ -177,6 +193,8 @@ impl Trie {
             root: vec![NONE; vocab_len + 1],
             nodes: vec![Node { tok: NONE, first_cand: NONE, child_start: 1 }],
             cands: Vec::new(),
+            edges: Vec::new(),
+            edge_shift: 0,
         };
         // Breadth first: node n's children are made when n is taken from
         // the queue, right after those of n - 1. A queued node is its run
@@ -224,6 +242,7 @@ impl Trie {
         for c in t.children(0) {
             t.root[t.nodes[c as usize].tok as usize] = c;
         }
+        t.build_edge_filter();
         t.cands = keys
             .into_iter()
             .map(|k| Cand {
@@ -235,6 +254,38 @@ impl Trie {
         t.cands.shrink_to_fit();
         t.nodes.shrink_to_fit();
         Ok(t)
+    }
+
+    /// Fills the edge filter: 8 to 16 bits an edge (a power of two in
+    /// all), so that about one search in ten to twenty for a missing child
+    /// gets past it.
+    fn build_edge_filter(&mut self) {
+        // The nodes below the root's children, up to the end marker.
+        let below = self.children(0).end as usize..self.nodes.len() - 1;
+        if below.is_empty() {
+            return;
+        }
+        let bits = ((below.len() * 16).next_power_of_two() / 2).max(64);
+        let shift = 64 - bits.trailing_zeros();
+        let mut edges = vec![0u64; bits / 64];
+        // Each node but the root with the next one, whose first child ends
+        // its children.
+        for (parent, pair) in self.nodes.windows(2).enumerate().skip(1) {
+            let kids = pair[0].child_start as usize..pair[1].child_start as usize;
+            for kid in self.nodes.get(kids).unwrap_or(&[]) {
+                let bit = edge_bit(parent as u32, kid.tok, shift);
+                edges[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        self.edges = edges;
+        self.edge_shift = shift;
+    }
+
+    /// False when `node` has no child on `tok` for certain (see `edges`).
+    #[inline]
+    fn may_have_child(&self, node: u32, tok: u32) -> bool {
+        let bit = edge_bit(node, tok, self.edge_shift);
+        self.edges.get(bit / 64).is_some_and(|w| w >> (bit % 64) & 1 != 0)
     }
 
     fn children(&self, node: u32) -> std::ops::Range<u32> {
@@ -252,9 +303,20 @@ impl Trie {
         self.root.get(tok as usize).copied().unwrap_or(NONE)
     }
 
-    /// The child of `node` on token `tok`, or `NONE`.
+    /// The child of `node` (not the root: see [`Trie::root_child`]) on
+    /// token `tok`, or `NONE`.
     #[inline]
     pub(crate) fn child(&self, node: u32, tok: u32) -> u32 {
+        if !self.may_have_child(node, tok) {
+            return NONE;
+        }
+        self.search_child(node, tok)
+    }
+
+    /// [`Trie::child`] without the edge filter: the search of `node`'s
+    /// children.
+    #[inline]
+    fn search_child(&self, node: u32, tok: u32) -> u32 {
         let r = self.children(node);
         let Some(kids) = self.nodes.get(r.start as usize..r.end as usize) else { return NONE };
         // Most nodes below the root have a handful of children, sorted by
@@ -296,6 +358,7 @@ impl Trie {
         self.root.capacity() * std::mem::size_of::<u32>()
             + self.nodes.capacity() * std::mem::size_of::<Node>()
             + self.cands.capacity() * std::mem::size_of::<Cand>()
+            + self.edges.capacity() * std::mem::size_of::<u64>()
     }
 }
 
@@ -361,6 +424,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn edge_filter_agrees_with_the_search() {
+        // Keys of one to three tokens from a small generator: nodes of
+        // every fan-out, from leaves to most of the vocabulary.
+        let mut x = 12345u32;
+        let mut next = |n: u32| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (x >> 16) % n
+        };
+        let seqs: Vec<Vec<u32>> =
+            (0..600).map(|_| (0..1 + next(3)).map(|d| next(8 + 30 * d)).collect()).collect();
+        let keys: Vec<(&[u32], u32, u8)> = seqs.iter().map(|s| (&s[..], 0, 0)).collect();
+        let t = trie(&keys);
+        let mut ruled_out = 0;
+        // Below the root (whose children `root_child` finds).
+        for node in 1..t.nodes() as u32 {
+            for tok in 0..100 {
+                assert_eq!(t.child(node, tok), t.search_child(node, tok), "node {node}, tok {tok}");
+                ruled_out += usize::from(!t.may_have_child(node, tok));
+            }
+        }
+        // Most pairs are no edge, and the filter knows it of most of them.
+        assert!(ruled_out > (t.nodes() - 1) * 80, "{ruled_out} of {}", (t.nodes() - 1) * 100);
     }
 
     #[test]
