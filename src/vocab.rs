@@ -157,6 +157,14 @@ impl Vocab {
         if let Some((first, last, n)) = normalize::medium_form(text.as_bytes(), tok) {
             return self.get_medium(first, last, n);
         }
+        self.other_token_id(text, tok, norm)
+    }
+
+    /// [`Vocab::token_id`] of a token that is no ASCII word of up to 16
+    /// bytes (one in twenty): out of line, so that a loop over tokens
+    /// keeps its registers for the two fast ways.
+    #[inline(never)]
+    fn other_token_id(&self, text: &str, tok: &Token, norm: &mut String) -> u32 {
         let mut small = [0u8; ASCII_FORM_MAX];
         if let Some(n) = normalize::ascii_form(text, tok, &mut small) {
             return self.get_padded(&small, n);
@@ -167,6 +175,27 @@ impl Vocab {
         norm.clear();
         normalize::push_token(text, tok, norm);
         self.get(norm.as_bytes()).unwrap_or_else(|| self.miss())
+    }
+
+    /// [`Vocab::token_id`] of each of `tokens` (of `text`) into `ids`,
+    /// which is cleared first. Out of line: a loop of its own, whose few
+    /// live values stay in registers (inlined into the matching loop, more
+    /// of them went to the stack and back every token).
+    #[inline(never)]
+    pub(crate) fn token_ids(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        ids: &mut Vec<u32>,
+        norm: &mut String,
+    ) {
+        // Filled in place: a plain loop over two slices of one length,
+        // without `extend`'s capacity bookkeeping per token.
+        ids.clear();
+        ids.resize(tokens.len(), self.miss());
+        for (id, t) in ids.iter_mut().zip(tokens) {
+            *id = self.token_id(text, t, norm);
+        }
     }
 
     /// The number of the string of `n` bytes (at most 8) packed in `w`

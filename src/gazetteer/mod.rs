@@ -581,13 +581,7 @@ impl Gazetteer {
         let Scratch { norm, ids } = scratch;
         // A token in no key gets `miss`, which the trie has no edge for.
         let miss = vocab.miss();
-        // Filled in place: a plain loop over two slices of one length,
-        // without `extend`'s capacity bookkeeping per token.
-        ids.clear();
-        ids.resize(tokens.len(), miss);
-        for (id, t) in ids.iter_mut().zip(tokens) {
-            *id = vocab.token_id(text, t, norm);
-        }
+        vocab.token_ids(text, tokens, ids, norm);
         // Matches stay inside a sentence: `stop` is where the sentence of
         // token `i` ends.
         let mut next_sentence = 0;
