@@ -172,7 +172,51 @@ pub(crate) fn is_title_abbreviation(word: &str) -> bool {
 }
 
 fn is_known_abbreviation(word: &str) -> bool {
+    could_be_abbreviation(word.as_bytes()) && is_listed_abbreviation(word)
+}
+
+/// [`is_known_abbreviation`] by the lists alone.
+fn is_listed_abbreviation(word: &str) -> bool {
     packed_lower(word).is_some_and(|w| TITLES_PACKED.contains(&w) || OTHERS_PACKED.contains(&w))
+}
+
+/// The bit of an ASCII letter, either case, in a `u32` (other bytes share
+/// these bits: a filter only).
+const fn letter_bit(b: u8) -> u32 {
+    1 << (b.to_ascii_lowercase().wrapping_sub(b'a') & 31)
+}
+
+/// For each length (up to 7), the [`letter_bit`]s of the first letters
+/// (low half) and of the last letters (high half) of the listed
+/// abbreviations of that length.
+const ABBREVIATION_ENDS: [(u32, u32); 8] = {
+    let mut t = [(0, 0); 8];
+    let lists: [&[&str]; 2] = [TITLE_ABBREVIATIONS, OTHER_ABBREVIATIONS];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            let w = lists[l][i].as_bytes();
+            t[w.len()].0 |= letter_bit(w[0]);
+            t[w.len()].1 |= letter_bit(w[w.len() - 1]);
+            i += 1;
+        }
+        l += 1;
+    }
+    t
+};
+
+/// False when `word`'s length and first and last bytes are those of no
+/// listed abbreviation: most words before a period ("said.", "forces.")
+/// are ruled out without a scan of the lists.
+#[inline]
+fn could_be_abbreviation(word: &[u8]) -> bool {
+    match (ABBREVIATION_ENDS.get(word.len()), word.first(), word.last()) {
+        (Some(&(firsts, lasts)), Some(&a), Some(&z)) => {
+            firsts & letter_bit(a) != 0 && lasts & letter_bit(z) != 0
+        }
+        _ => false,
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -345,7 +389,13 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
             }
             i += 1;
         } else if let Some(len) = lone_punct_len(bytes, i).filter(|_| FAST) {
-            m.push(Piece { start: i, end: i + len, kind: PieceKind::Other, info: 0 });
+            if m.len == 0 {
+                // Alone in the window, it continues nothing: what the
+                // merger would do (all these characters are punctuation).
+                m.emit_now(i, i + len, TokenKind::Punct);
+            } else {
+                m.push(Piece { start: i, end: i + len, kind: PieceKind::Other, info: 0 });
+            }
             i += len;
         } else {
             i = unicode_stretch(text, i, &mut |p| m.push(p));
@@ -679,8 +729,24 @@ fn sentences_impl<const FAST: bool>(text: &str, tokens: &[Token], out: &mut Vec<
             const ENDS: u32 = 1 << TokenKind::Punct as u32 | 1 << TokenKind::Abbreviation as u32;
             let stops =
                 |pair: &[Token]| ENDS >> pair[0].kind as u32 & 1 != 0 || pair[1].newline_before();
-            // Stop at the last token if none stops before it.
-            i += tokens[i..].windows(2).position(stops).unwrap_or(tokens.len() - 1 - i);
+            loop {
+                // Stop at the last token if none stops before it.
+                i += tokens[i..].windows(2).position(stops).unwrap_or(tokens.len() - 1 - i);
+                // Nor does punctuation that starts with an ASCII byte other
+                // than `.` `!` `?` (a comma, a quote, a bracket) end a
+                // sentence: with no line break after it, it is skipped too.
+                let t = &tokens[i];
+                let ends_nothing = t.kind == TokenKind::Punct
+                    && tokens.get(i + 1).is_some_and(|n| !n.newline_before())
+                    && text
+                        .as_bytes()
+                        .get(t.span.start)
+                        .is_some_and(|&b| b < 0x80 && !matches!(b, b'.' | b'!' | b'?'));
+                if !ends_nothing {
+                    break;
+                }
+                i += 1;
+            }
         }
         let mut end = i + 1; // exclusive end of the sentence if we cut here
         let cut = match ends_sentence(text, tokens, i) {
@@ -1461,6 +1527,36 @@ mod tests {
         for w in ["", "g", "gene", "gen\0", "se", "sensx", "septemb", "Jan.", "ǅr", "DŽ"] {
             assert!(!is_known_abbreviation(w), "{w:?}");
         }
+    }
+
+    /// The length and first and last letter filter rules out no listed
+    /// abbreviation, in any case, and does rule out most other words.
+    #[test]
+    fn abbreviation_filter_agrees_with_the_lists() {
+        let mut words: Vec<String> = Vec::new();
+        for w in TITLE_ABBREVIATIONS.iter().chain(OTHER_ABBREVIATIONS) {
+            words.extend([w.to_string(), w.to_uppercase(), w[..1].to_uppercase() + &w[1..]]);
+        }
+        // Every word of one to three bytes from a few letters and others.
+        let bytes = "abcdfgjlmnorstuvwxyzADGJS0.é-";
+        let mut short = vec![String::new()];
+        for _ in 0..3 {
+            short =
+                short.iter().flat_map(|w| bytes.chars().map(move |c| format!("{w}{c}"))).collect();
+            words.extend(short.iter().cloned());
+        }
+        words.extend(
+            ["said", "forces", "Kyiv", "Sept", "SEPT", "capt", "cmdrs", "ltd", "ltdx"]
+                .map(String::from),
+        );
+        let mut ruled_out = 0;
+        for w in &words {
+            let listed = is_listed_abbreviation(w);
+            assert!(!listed || could_be_abbreviation(w.as_bytes()), "{w:?}");
+            assert_eq!(is_known_abbreviation(w), listed, "{w:?}");
+            ruled_out += usize::from(!could_be_abbreviation(w.as_bytes()));
+        }
+        assert!(ruled_out > words.len() / 3, "{ruled_out} of {}", words.len());
     }
 
     fn toks(text: &str) -> Vec<&str> {
