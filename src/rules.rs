@@ -227,6 +227,32 @@ pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
 /// True when `s` has no whitespace at either end and every run of
 /// whitespace in it is a single plain space.
 fn is_one_line(s: &str) -> bool {
+    // Most mentions are ASCII: their bytes are checked without decoding.
+    if s.is_ascii() {
+        is_one_line_ascii(s.as_bytes())
+    } else {
+        is_one_line_chars(s)
+    }
+}
+
+/// [`is_one_line`] for ASCII text: its whitespace (as `char::is_whitespace`
+/// has it) is the space and the controls `\t` to `\r`.
+fn is_one_line_ascii(s: &[u8]) -> bool {
+    // `true` at the start so that leading whitespace fails.
+    let mut after_space = true;
+    for &c in s {
+        match c {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t'..=b'\r' => return false,
+            _ => after_space = false,
+        }
+    }
+    !after_space || s.is_empty()
+}
+
+/// [`is_one_line`] for any text.
+fn is_one_line_chars(s: &str) -> bool {
     // `true` at the start so that leading whitespace fails.
     let mut after_space = true;
     for c in s.chars() {
@@ -267,5 +293,33 @@ mod tests {
             assert_eq!(is_one_line(s), joined == s, "{s:?}");
             assert_eq!(one_line(s), joined, "{s:?}");
         }
+    }
+
+    #[test]
+    fn ascii_check_agrees_with_chars() {
+        // Every string of up to four bytes from a few letters and each
+        // ASCII control and space: the byte check and the char check agree.
+        let alphabet: Vec<u8> = (0u8..=32).chain([b'a', b'-', b'.', 127]).collect();
+        let mut s = Vec::new();
+        let check = |s: &[u8]| {
+            let text = std::str::from_utf8(s).expect("ASCII");
+            assert_eq!(is_one_line_ascii(s), is_one_line_chars(text), "{text:?}");
+        };
+        for &a in &alphabet {
+            for &b in &alphabet {
+                for &c in &alphabet {
+                    s.clear();
+                    s.extend([a, b, c]);
+                    check(&s);
+                    check(&s[..2]);
+                    check(&s[..1]);
+                    s.push(b'x');
+                    check(&s);
+                    s.insert(0, b'y');
+                    check(&s);
+                }
+            }
+        }
+        check(b"");
     }
 }
