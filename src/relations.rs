@@ -617,6 +617,18 @@ enum QuoteMark {
     Straight,
 }
 
+impl QuoteMark {
+    /// Whether the mark closes a quotation, `glued` saying that no space
+    /// comes before it.
+    fn closes(self, glued: bool) -> bool {
+        match self {
+            QuoteMark::Close => true,
+            QuoteMark::Open => false,
+            QuoteMark::Straight => glued,
+        }
+    }
+}
+
 fn quote_mark(w: &str) -> Option<QuoteMark> {
     // Every mark starts with `"`, 0xE2 (curly marks) or 0xC2 (guillemets):
     // one byte rules out almost every word.
@@ -691,13 +703,7 @@ impl SentenceCues {
             clause.push(start);
             after_comma = raw == ",";
             let Some(mark) = quote_mark(raw) else { continue };
-            let glued = i > 0 && !t.space_before();
-            let closes = match mark {
-                QuoteMark::Close => true,
-                QuoteMark::Open => false,
-                QuoteMark::Straight => glued,
-            };
-            if closes {
+            if mark.closes(i > 0 && !t.space_before()) {
                 quotes.push(open.take().unwrap_or(0)..i + 1);
             } else {
                 open = Some(i);
@@ -706,12 +712,18 @@ impl SentenceCues {
         if let Some(o) = open {
             quotes.push(o..n);
         }
+        self.number_quotes(n);
+    }
+
+    /// `quote[i]`: the number (from 1) of the quotation holding word `i`
+    /// of `n`, from `quotes`; 0 outside quotations.
+    fn number_quotes(&mut self, n: usize) {
         let quote = &mut self.quote;
         quote.clear();
         quote.resize(n, 0);
-        for (k, q) in quotes.iter().enumerate() {
-            for x in &mut quote[q.clone()] {
-                *x = k as u32 + 1;
+        for (k, q) in self.quotes.iter().enumerate() {
+            if let Some(xs) = quote.get_mut(q.clone()) {
+                xs.fill(k as u32 + 1);
             }
         }
     }
@@ -752,13 +764,7 @@ impl SentenceCues {
         let mut open: Option<usize> = None;
         for (i, w) in words.iter().enumerate() {
             let Some(mark) = quote_mark(w) else { continue };
-            let glued = i > 0 && tokens.get(i).is_some_and(|t| !t.space_before());
-            let closes = match mark {
-                QuoteMark::Close => true,
-                QuoteMark::Open => false,
-                QuoteMark::Straight => glued,
-            };
-            if closes {
+            if mark.closes(i > 0 && tokens.get(i).is_some_and(|t| !t.space_before())) {
                 quotes.push(open.take().unwrap_or(0)..i + 1);
             } else {
                 open = Some(i);
@@ -767,14 +773,7 @@ impl SentenceCues {
         if let Some(o) = open {
             quotes.push(o..words.len());
         }
-        let quote = &mut self.quote;
-        quote.clear();
-        quote.resize(words.len(), 0);
-        for (k, q) in quotes.iter().enumerate() {
-            for x in &mut quote[q.clone()] {
-                *x = k as u32 + 1;
-            }
-        }
+        self.number_quotes(words.len());
     }
 
     /// Whether a phrase of `cue` lies wholly inside words `from..end`,
