@@ -171,6 +171,9 @@ pub(crate) fn is_title_abbreviation(word: &str) -> bool {
     packed_lower(word).is_some_and(|w| TITLES_PACKED.contains(&w))
 }
 
+/// True when `word` (without its period) is in either abbreviation list,
+/// ignoring ASCII case: most words are ruled out by their length and first
+/// and last letters before the lists are searched.
 fn is_known_abbreviation(word: &str) -> bool {
     could_be_abbreviation(word.as_bytes()) && is_listed_abbreviation(word)
 }
