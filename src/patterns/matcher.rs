@@ -279,7 +279,12 @@ impl StartSets {
                 (0..n).filter(|&p| eval_flat(cx, t, p)).for_each(&mut set)
             }
             StartCheck::Test(t) => (0..n).filter(|&p| eval(cx, t, p)).for_each(&mut set),
-            StartCheck::Lex(l) => (0..n).filter(|&p| lex_starts(cx, *l, p)).for_each(&mut set),
+            StartCheck::Lex(l) => {
+                // The lexicon's ids and bits chosen once, not per token.
+                let (ids, members) = lex_ids(cx, *l);
+                let starts = ids.iter().take(n).map(|&id| members.starts(id, *l));
+                starts.enumerate().filter(|&(_, s)| s).for_each(|(p, _)| set(p));
+            }
             StartCheck::Ent(labels) => f
                 .ents
                 .iter()
@@ -352,14 +357,20 @@ fn ents_at(ents: &[Ent], pos: usize) -> &[Ent] {
 /// Whether an entry of lexicon `l` may start at `pos`.
 #[inline]
 fn lex_starts(cx: &Cx<'_>, l: u32, pos: usize) -> bool {
+    let (ids, members) = lex_ids(cx, l);
+    ids.get(pos).is_some_and(|&id| members.starts(id, l))
+}
+
+/// The word ids lexicon `l` is matched on (exact or lower case) and its
+/// membership bits.
+#[inline]
+fn lex_ids<'c>(cx: &'c Cx<'_>, l: u32) -> (&'c [u32], &'c Membership) {
     let f = cx.facts;
-    let exact = cx.compiled.lexicons.get(l as usize).is_some_and(|x| x.exact);
-    let (ids, members) = if exact {
+    if cx.compiled.lexicons.get(l as usize).is_some_and(|x| x.exact) {
         (&f.exact, &cx.compiled.exact_members)
     } else {
         (&f.words, &cx.compiled.lower_members)
-    };
-    ids.get(pos).is_some_and(|&id| members.starts(id, l))
+    }
 }
 
 /// The first position `>= from` in `bits`.
@@ -1106,6 +1117,79 @@ mod tests {
             }
         }
         assert!(set_bits > 500, "{set_bits} positions passed");
+    }
+
+    /// Every start set `ensure` computes, of every kind (words, spellings,
+    /// lexicons lower-case and exact, entity labels, shape and conjunction
+    /// tests, unions of them), is what its check decides at each token.
+    #[test]
+    fn start_sets_agree_with_the_check_at_each_token() {
+        let mut b = RuleSetBuilder::new();
+        b.add_str(
+            "lexicon L = the | Smith | \"New York\"\nlexicon E exact = US | Army | \"New York\"\n\
+             entity a X: <L> Any\nentity b X: <E> Any\nentity c X: {PER} Any\n\
+             entity d X: {ORG|LOC} Any\nentity e X: Num Any\nentity f X: Cap & !<L> Any\n\
+             entity g X: (<E> | {PER} | Ordinal) Any\nentity h X: (\"said\" | <L>) Any\n\
+             entity i X: \"US\" Any\nentity j X: and Any",
+            Some("t.rules"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+        let compiled = &set.inner.compiled;
+        let pool = [
+            "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "New",
+            "York", "new", "york", ",", "said", "3rd", "Paris",
+        ];
+        let labels = ["PER", "ORG", "LOC"];
+        let tk = Tokenizer::new();
+        let mut seed = 9;
+        let mut kinds = [0usize; 6];
+        let mut sc = Scratch::default();
+        for _ in 0..15 {
+            for len in [70, 1, 8, 30, 64, 130] {
+                let text = sentence(&mut seed, &pool, len);
+                let tokens = tk.tokenize(&text);
+                let mut ents = Vec::new();
+                for k in 0..tokens.len() {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    if (seed >> 40) % 3 == 0 {
+                        let end = (k + 1 + (seed >> 20) as usize % 2).min(tokens.len());
+                        let label = labels[(seed >> 50) as usize % labels.len()];
+                        ents.push(EntityRef { tokens: k..end, label });
+                    }
+                }
+                let all = Sentence {
+                    tokens: 0..tokens.len(),
+                    span: crate::span::Span::new(0, text.len()),
+                };
+                let (s0, e0) = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
+                let Scratch { facts, starts, .. } = &mut sc;
+                let cx = Cx { text: &text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
+                starts.reset_eager(&cx);
+                for (k, c) in compiled.starts.iter().enumerate() {
+                    starts.ensure(&cx, k as u32);
+                    kinds[match c {
+                        StartCheck::Lex(_) => 0,
+                        StartCheck::Ent(_) => 1,
+                        StartCheck::Test(_) => 2,
+                        StartCheck::OneOf(_) => 3,
+                        StartCheck::Word(_) | StartCheck::Exact(_) => 4,
+                        _ => 5,
+                    }] += 1;
+                    for p in 0..cx.tokens.len() {
+                        let want = match c {
+                            StartCheck::OneOf(parts) => parts
+                                .iter()
+                                .any(|&q| check_at(&cx, &compiled.starts[q as usize], p)),
+                            c => check_at(&cx, c, p),
+                        };
+                        let got = starts.passes(&cx, k as u32, p);
+                        assert_eq!(got, want, "{c:?} at {p} of {text:?}");
+                    }
+                }
+            }
+        }
+        assert!(kinds[..5].iter().all(|&n| n > 0), "every kind of check computed: {kinds:?}");
     }
 
     #[test]
