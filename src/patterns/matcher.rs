@@ -278,6 +278,11 @@ impl StartSets {
             StartCheck::Test(Test::Flat(t)) => {
                 (0..n).filter(|&p| eval_flat(cx, t, p)).for_each(&mut set)
             }
+            StartCheck::Test(Test::Shape(bit)) => {
+                // A shape test read straight from the shapes, without `eval`.
+                let has = f.shapes.iter().take(n).map(|s| s & bit != 0);
+                has.enumerate().filter(|&(_, h)| h).for_each(|(p, _)| set(p));
+            }
             StartCheck::Test(t) => (0..n).filter(|&p| eval(cx, t, p)).for_each(&mut set),
             StartCheck::Lex(l) => {
                 // The lexicon's ids and bits chosen once, not per token.
