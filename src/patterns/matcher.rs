@@ -343,6 +343,7 @@ fn check_at(cx: &Cx<'_>, check: &StartCheck, pos: usize) -> bool {
         StartCheck::Word(id) => f.words.get(pos) == Some(id),
         StartCheck::Exact(s) => cx.tokens[pos].span.range().eq_text(cx.text, s),
         StartCheck::Test(Test::Flat(t)) => eval_flat(cx, t, pos),
+        StartCheck::Test(Test::Shape(bit)) => f.shapes.get(pos).is_some_and(|s| s & bit != 0),
         StartCheck::Test(t) => eval(cx, t, pos),
         StartCheck::Lex(l) => lex_starts(cx, *l, pos),
         StartCheck::Ent(labels) => ents_at(&f.ents, pos).iter().any(|e| labels.contains(&e.label)),
@@ -1186,6 +1187,8 @@ mod tests {
                             StartCheck::OneOf(parts) => parts
                                 .iter()
                                 .any(|&q| check_at(&cx, &compiled.starts[q as usize], p)),
+                            // The general test, not `check_at`'s shortcuts.
+                            StartCheck::Test(t) => eval(&cx, t, p),
                             c => check_at(&cx, c, p),
                         };
                         let got = starts.passes(&cx, k as u32, p);
