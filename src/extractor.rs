@@ -217,12 +217,38 @@ impl Extractor {
         texts: &'t [S],
         threads: usize,
     ) -> Vec<Document<'t>> {
+        self.extract_batch_map(texts, threads, |_, doc| doc)
+    }
+
+    /// Like [`Extractor::extract_batch`], with `f` applied to each document
+    /// (and its index in `texts`) on the thread that extracted it: work on
+    /// the results, such as serialising them, is spread over the threads
+    /// too. The results come back in input order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use recon::Extractor;
+    ///
+    /// let ex = Extractor::new();
+    /// let texts = ["Poland bought K2 tanks from South Korea.", "Nothing here."];
+    /// let json: Vec<String> = ex.extract_batch_map(&texts, 2, |i, doc| {
+    ///     format!("{i}: {} entities", doc.entities().len())
+    /// });
+    /// assert!(json[0].starts_with("0: ") && json[1] == "1: 0 entities");
+    /// ```
+    pub fn extract_batch_map<'t, S, R, F>(&self, texts: &'t [S], threads: usize, f: F) -> Vec<R>
+    where
+        S: AsRef<str> + Sync,
+        R: Send,
+        F: Fn(usize, Document<'t>) -> R + Sync,
+    {
         let threads = threads.min(texts.len());
         if threads <= 1 {
-            return texts.iter().map(|t| self.extract(t.as_ref())).collect();
+            return texts.iter().enumerate().map(|(i, t)| f(i, self.extract(t.as_ref()))).collect();
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut done: Vec<(usize, Document<'t>)> = std::thread::scope(|scope| {
+        let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
                     scope.spawn(|| {
@@ -230,7 +256,7 @@ impl Extractor {
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(t) = texts.get(i) else { break };
-                            out.push((i, self.extract(t.as_ref())));
+                            out.push((i, f(i, self.extract(t.as_ref()))));
                         }
                         out
                     })
@@ -241,13 +267,13 @@ impl Extractor {
                 .flat_map(|w| match w.join() {
                     Ok(v) => v,
                     // Extraction does not panic; should a worker die all
-                    // the same, its panic is passed on.
+                    // the same (`f` may panic), its panic is passed on.
                     Err(p) => std::panic::resume_unwind(p),
                 })
                 .collect()
         });
         done.sort_unstable_by_key(|(i, _)| *i);
-        done.into_iter().map(|(_, d)| d).collect()
+        done.into_iter().map(|(_, r)| r).collect()
     }
 
     /// Like [`Extractor::extract`], reusing the buffers of `doc`.

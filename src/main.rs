@@ -183,6 +183,16 @@ impl<W: Write> Sink<W> {
         }
     }
 
+    /// A JSON Lines record serialised already (newline included); written
+    /// without a flush (see [`Sink::flush`]).
+    fn record(&mut self, line: &[u8]) -> io::Result<()> {
+        self.out.write_all(line)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn failed(&mut self, id: &serde_json::Value, error: &str) -> io::Result<()> {
         eprintln!("recon: {}: {error}", display_id(id));
         let v = serde_json::json!({ "id": id, "error": error });
@@ -319,6 +329,44 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
                 Item::Failed { .. } => None,
             })
             .collect();
+        if sink.format == OutputFormat::Jsonl && threads > 1 {
+            // Each record is written to bytes on the thread that extracted
+            // it: serialising is a third of the work, and done here on one
+            // thread it would leave the other idle.
+            let ids: Vec<&serde_json::Value> = items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Doc { id, .. } => Some(id),
+                    Item::Failed { .. } => None,
+                })
+                .collect();
+            let records = ex.extract_batch_map(&texts, threads, |i, doc| {
+                let mut line = Vec::new();
+                let json = serde_json::to_writer(&mut line, &WithId { id: ids[i], doc: &doc });
+                line.push(b'\n');
+                (json.map(|()| line).map_err(io::Error::from), doc.truncated(), doc.text().len())
+            });
+            let mut records = records.into_iter();
+            for item in &items {
+                match item {
+                    Item::Doc { id, text } => {
+                        let (line, truncated, cut) = records.next().expect("one record per text");
+                        if truncated {
+                            let (id, len) = (display_id(id), text.len());
+                            eprintln!(
+                                "recon: {id}: document of {len} bytes cut to {cut} (the size limit)"
+                            );
+                        }
+                        sink.record(&line?)?;
+                    }
+                    Item::Failed { id, error } => {
+                        ok = false;
+                        sink.failed(id, error)?;
+                    }
+                }
+            }
+            return sink.flush();
+        }
         let mut docs = ex.extract_batch(&texts, threads).into_iter();
         for item in &items {
             match item {

@@ -113,11 +113,19 @@ fn threads_keep_input_order() {
     for i in 0..50 {
         let text = if i % 2 == 0 { "Poland bought K2 tanks from South Korea." } else { "Japan" };
         input.push_str(&format!("{{\"id\": {i}, \"text\": \"{text}\"}}\n"));
+        if i == 25 {
+            // A bad record among the good ones keeps its place too.
+            input.push_str("{\"id\": \"bad\", \"text\": 7}\n");
+        }
     }
     let one = recon(&["extract", "--input", "jsonl"], input.as_bytes());
     let two = recon(&["extract", "--input", "jsonl", "--threads", "2"], input.as_bytes());
-    assert!(one.status.success() && two.status.success());
+    let three = recon(&["extract", "--input", "jsonl", "--threads", "3"], input.as_bytes());
+    assert_eq!(one.status.code(), two.status.code());
     assert_eq!(one.stdout, two.stdout);
-    let ids: Vec<u64> = lines(&two).iter().map(|d| d["id"].as_u64().unwrap()).collect();
-    assert_eq!(ids, (0..50).collect::<Vec<u64>>());
+    assert_eq!(one.stdout, three.stdout);
+    let ids: Vec<String> = lines(&two).iter().map(|d| d["id"].to_string()).collect();
+    let mut want: Vec<String> = (0..50).map(|i| i.to_string()).collect();
+    want.insert(26, "\"bad\"".into());
+    assert_eq!(ids, want);
 }

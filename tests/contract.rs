@@ -127,6 +127,11 @@ fn batches_on_threads_equal_the_sequential_run_in_order() {
     for threads in [0, 1, 2, 3, 64] {
         let docs = ex.extract_batch(&texts, threads);
         assert_eq!(docs, one, "threads = {threads}");
+        // The mapped batch: `f` sees each document with its index.
+        let mapped = ex.extract_batch_map(&texts, threads, |i, d| (i, d.entities().len()));
+        let want: Vec<(usize, usize)> =
+            one.iter().enumerate().map(|(i, d)| (i, d.entities().len())).collect();
+        assert_eq!(mapped, want, "threads = {threads}");
     }
     assert!(ex.extract_batch::<&str>(&[], 4).is_empty());
 }
