@@ -129,16 +129,27 @@ struct Sink<W: Write> {
     stems: std::collections::HashSet<String>,
 }
 
+/// One JSON Lines record: the document with its id, then a newline.
+fn write_jsonl(mut w: impl Write, id: &serde_json::Value, doc: &Document<'_>) -> io::Result<()> {
+    serde_json::to_writer(&mut w, &WithId { id, doc }).map_err(io::Error::from)?;
+    w.write_all(b"\n")
+}
+
+/// What a worker hands back for one document: the document, or, for JSON
+/// Lines on several threads, its record written already.
+enum Done<'t> {
+    Doc(Document<'t>),
+    Record(io::Result<Vec<u8>>),
+}
+
 impl<W: Write> Sink<W> {
     fn doc(&mut self, id: &serde_json::Value, doc: &Document<'_>) -> io::Result<()> {
         match self.format {
             OutputFormat::Jsonl | OutputFormat::Json => {
-                let record = WithId { id, doc };
                 if self.format == OutputFormat::Json {
-                    return self.json_item(&record);
+                    return self.json_item(&WithId { id, doc });
                 }
-                serde_json::to_writer(&mut self.out, &record).map_err(io::Error::from)?;
-                self.out.write_all(b"\n")?;
+                write_jsonl(&mut self.out, id, doc)?;
                 self.out.flush()
             }
             OutputFormat::Pretty => {
@@ -322,69 +333,50 @@ fn run_extract(args: &ExtractArgs) -> io::Result<bool> {
         }
         let items = std::mem::take(&mut pending);
         pending_bytes = 0;
-        let texts: Vec<&str> = items
+        let (ids, texts): (Vec<&serde_json::Value>, Vec<&str>) = items
             .iter()
             .filter_map(|i| match i {
-                Item::Doc { text, .. } => Some(text.as_str()),
+                Item::Doc { id, text } => Some((id, text.as_str())),
                 Item::Failed { .. } => None,
             })
-            .collect();
-        if sink.format == OutputFormat::Jsonl && threads > 1 {
-            // Each record is written to bytes on the thread that extracted
-            // it: serialising is a third of the work, and done here on one
-            // thread it would leave the other idle.
-            let ids: Vec<&serde_json::Value> = items
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Doc { id, .. } => Some(id),
-                    Item::Failed { .. } => None,
-                })
-                .collect();
-            let records = ex.extract_batch_map(&texts, threads, |i, doc| {
+            .unzip();
+        // With several threads, a JSON Lines record is written to bytes on
+        // the thread that extracted it: serialising is a third of the work,
+        // and done here on one thread it would leave the other idle.
+        let serialise = sink.format == OutputFormat::Jsonl && threads > 1;
+        let done = ex.extract_batch_map(&texts, threads, |i, doc| {
+            let cut = doc.truncated().then(|| doc.text().len());
+            if serialise {
                 let mut line = Vec::new();
-                let json = serde_json::to_writer(&mut line, &WithId { id: ids[i], doc: &doc });
-                line.push(b'\n');
-                (json.map(|()| line).map_err(io::Error::from), doc.truncated(), doc.text().len())
-            });
-            let mut records = records.into_iter();
-            for item in &items {
-                match item {
-                    Item::Doc { id, text } => {
-                        let (line, truncated, cut) = records.next().expect("one record per text");
-                        if truncated {
-                            let (id, len) = (display_id(id), text.len());
-                            eprintln!(
-                                "recon: {id}: document of {len} bytes cut to {cut} (the size limit)"
-                            );
-                        }
-                        sink.record(&line?)?;
-                    }
-                    Item::Failed { id, error } => {
-                        ok = false;
-                        sink.failed(id, error)?;
-                    }
-                }
+                (Done::Record(write_jsonl(&mut line, ids[i], &doc).map(|()| line)), cut)
+            } else {
+                (Done::Doc(doc), cut)
             }
-            return sink.flush();
-        }
-        let mut docs = ex.extract_batch(&texts, threads).into_iter();
+        });
+        let mut done = done.into_iter();
         for item in &items {
             match item {
                 Item::Doc { id, text } => {
-                    let doc = docs.next().expect("one document per text");
-                    if doc.truncated() {
-                        let (id, len, cut) = (display_id(id), text.len(), doc.text().len());
+                    let (out, cut) = done.next().expect("one result per text");
+                    if let Some(cut) = cut {
+                        let (id, len) = (display_id(id), text.len());
                         eprintln!(
                             "recon: {id}: document of {len} bytes cut to {cut} (the size limit)"
                         );
                     }
-                    sink.doc(id, &doc)?;
+                    match out {
+                        Done::Doc(doc) => sink.doc(id, &doc)?,
+                        Done::Record(line) => sink.record(&line?)?,
+                    }
                 }
                 Item::Failed { id, error } => {
                     ok = false;
                     sink.failed(id, error)?;
                 }
             }
+        }
+        if serialise {
+            sink.flush()?;
         }
         Ok(())
     };
