@@ -154,11 +154,10 @@ pub(crate) struct Trie {
 }
 
 /// The bit of the edge from `node` on token `tok` in a filter of
-/// `2^(64 - shift)` bits: the top bits of a multiplicative hash.
+/// `2^(64 - shift)` bits: the top bits of the crate's one-word hash.
 #[inline]
 fn edge_bit(node: u32, tok: u32, shift: u32) -> usize {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    ((u64::from(node) << 32 | u64::from(tok)).wrapping_mul(K) >> shift) as usize
+    (crate::hash::hash_word(u64::from(node) << 32 | u64::from(tok)) >> shift) as usize
 }
 
 fn too_large() -> Error {
