@@ -971,6 +971,32 @@ mod tests {
         out.join(" ")
     }
 
+    /// The whole of `text`, cut into `tokens`, as one sentence.
+    fn whole(text: &str, tokens: &[Token]) -> Sentence {
+        Sentence { tokens: 0..tokens.len(), span: crate::span::Span::new(0, text.len()) }
+    }
+
+    /// Entities over `n` tokens: at about one token in `every`, one of
+    /// one to `longest` tokens labelled from `labels`, by a fixed generator.
+    fn entities<'l>(
+        seed: &mut u64,
+        n: usize,
+        every: u64,
+        longest: usize,
+        labels: &[&'l str],
+    ) -> Vec<EntityRef<'l>> {
+        let mut ents = Vec::new();
+        for k in 0..n {
+            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            if (*seed >> 40) % every == 0 {
+                let end = (k + 1 + (*seed >> 20) as usize % longest).min(n);
+                let label = labels[(*seed >> 50) as usize % labels.len()];
+                ents.push(EntityRef { tokens: k..end, label });
+            }
+        }
+        ents
+    }
+
     #[test]
     fn checked_groups_select_the_rules_all_groups_do() {
         let mut b = RuleSetBuilder::new();
@@ -1004,18 +1030,8 @@ mod tests {
             for _ in 0..60 {
                 let text = sentence(&mut seed, &pool, len);
                 let tokens = tk.tokenize(&text);
-                let mut ents = Vec::new();
-                for k in 0..tokens.len() {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-                    if (seed >> 40) % 4 == 0 {
-                        let label = labels[(seed >> 50) as usize % labels.len()];
-                        ents.push(EntityRef { tokens: k..k + 1, label });
-                    }
-                }
-                let all = Sentence {
-                    tokens: 0..tokens.len(),
-                    span: crate::span::Span::new(0, text.len()),
-                };
+                let ents = entities(&mut seed, tokens.len(), 4, 1, &labels);
+                let all = whole(&text, &tokens);
                 let mut sc = Scratch::default();
                 let got = candidates(compiled, &text, &tokens, &all, &ents, &mut sc);
                 // Directly: a trigger of the index in the sentence, and
@@ -1095,10 +1111,7 @@ mod tests {
             for len in [130, 1, 65, 5, 64, 63] {
                 let text = sentence(&mut seed, &pool, len);
                 let tokens = tk.tokenize(&text);
-                let all = Sentence {
-                    tokens: 0..tokens.len(),
-                    span: crate::span::Span::new(0, text.len()),
-                };
+                let all = whole(&text, &tokens);
                 let (s0, e0) = prepare(compiled, &text, &tokens, &all, &[], &mut sc);
                 let Scratch { facts, starts, .. } = &mut sc;
                 let cx = Cx { text: &text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
@@ -1155,19 +1168,8 @@ mod tests {
             for len in [70, 1, 8, 30, 64, 130] {
                 let text = sentence(&mut seed, &pool, len);
                 let tokens = tk.tokenize(&text);
-                let mut ents = Vec::new();
-                for k in 0..tokens.len() {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-                    if (seed >> 40) % 3 == 0 {
-                        let end = (k + 1 + (seed >> 20) as usize % 2).min(tokens.len());
-                        let label = labels[(seed >> 50) as usize % labels.len()];
-                        ents.push(EntityRef { tokens: k..end, label });
-                    }
-                }
-                let all = Sentence {
-                    tokens: 0..tokens.len(),
-                    span: crate::span::Span::new(0, text.len()),
-                };
+                let ents = entities(&mut seed, tokens.len(), 3, 2, &labels);
+                let all = whole(&text, &tokens);
                 let (s0, e0) = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
                 let Scratch { facts, starts, .. } = &mut sc;
                 let cx = Cx { text: &text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
@@ -1234,10 +1236,7 @@ mod tests {
             for _ in 0..20 {
                 let text = sentence(&mut seed, &pool, len);
                 let tokens = tk.tokenize(&text);
-                let all = Sentence {
-                    tokens: 0..tokens.len(),
-                    span: crate::span::Span::new(0, text.len()),
-                };
+                let all = whole(&text, &tokens);
                 let mut sc = Scratch::default();
                 let (s0, e0) = prepare(compiled, &text, &tokens, &all, &[], &mut sc);
                 let n = e0 - s0;
