@@ -343,7 +343,7 @@ fn check_at(cx: &Cx<'_>, check: &StartCheck, pos: usize) -> bool {
         StartCheck::Word(id) => f.words.get(pos) == Some(id),
         StartCheck::Exact(s) => cx.tokens[pos].span.range().eq_text(cx.text, s),
         StartCheck::Test(Test::Flat(t)) => eval_flat(cx, t, pos),
-        StartCheck::Test(Test::Shape(bit)) => f.shapes.get(pos).is_some_and(|s| s & bit != 0),
+        StartCheck::Test(Test::Shape(bit)) => f.has_shape(pos, *bit),
         StartCheck::Test(t) => eval(cx, t, pos),
         StartCheck::Lex(l) => lex_starts(cx, *l, pos),
         StartCheck::Ent(labels) => ents_at(&f.ents, pos).iter().any(|e| labels.contains(&e.label)),
@@ -407,6 +407,14 @@ struct Facts {
     /// Entities inside the sentence, sentence-relative, sorted by start
     /// then longest first.
     ents: Vec<Ent>,
+}
+
+impl Facts {
+    /// Whether token `pos` has a shape of `bits` (false past the end).
+    #[inline]
+    fn has_shape(&self, pos: usize, bits: u16) -> bool {
+        self.shapes.get(pos).is_some_and(|s| s & bits != 0)
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -775,9 +783,7 @@ fn longest_at(
                 Inst::Exact(s) => pos < limit && cx.tokens[pos].span.range().eq_text(cx.text, s),
                 Inst::Any => pos < limit,
                 // The commonest tests without a call.
-                Inst::Test(Test::Shape(bit)) => {
-                    pos < limit && facts.shapes.get(pos).is_some_and(|s| s & bit != 0)
-                }
+                Inst::Test(Test::Shape(bit)) => pos < limit && facts.has_shape(pos, *bit),
                 Inst::Test(Test::Flat(t)) => pos < limit && eval_flat(cx, t, pos),
                 Inst::Test(t) => pos < limit && eval(cx, t, pos),
                 Inst::Lex(l) => {
@@ -883,7 +889,7 @@ fn next_ent(
 fn eval(cx: &Cx<'_>, t: &Test, pos: usize) -> bool {
     let f = cx.facts;
     match t {
-        Test::Shape(bit) => f.shapes.get(pos).is_some_and(|s| s & bit != 0),
+        Test::Shape(bit) => f.has_shape(pos, *bit),
         Test::Word(id) => f.words.get(pos) == Some(id),
         Test::Exact(s) => cx.tokens.get(pos).is_some_and(|t| t.span.range().eq_text(cx.text, s)),
         Test::Lex(l) => cx.compiled.lexicons.get(*l as usize).is_some_and(|lex| {
