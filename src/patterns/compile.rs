@@ -530,23 +530,26 @@ pub(crate) struct Program {
     pub triggers: Option<Vec<Trig>>,
     /// Every group here must have one of its triggers in a sentence for
     /// the rule to match (one group per element the pattern cannot skip):
-    /// a finer check than `triggers`, made before the rule is run.
+    /// a finer check than `triggers`. Kept for the tests, which check
+    /// `check` against it.
+    #[cfg(test)]
     pub required: Vec<Vec<Trig>>,
-    /// The groups of `required` the matcher checks: those the index does
-    /// not already guarantee (see [`groups_to_check`]).
+    /// The required groups the matcher checks before the rule is run:
+    /// those the index does not already guarantee (see
+    /// [`groups_to_check`]).
     pub check: Vec<Vec<Trig>>,
 }
 
-/// The required groups of `p` left to check on a sentence the index
-/// selected `p` for. A rule with triggers is selected only when one of them
+/// The `required` groups of a rule with `triggers` left to check on a
+/// sentence the index selected the rule for. A rule with triggers is selected only when one of them
 /// is in the sentence, so a group holding every trigger is met already;
 /// most rules' rarest element is such a group, and dropping it saves a
 /// trigger walk per candidate. Rules tried on every sentence (no
 /// triggers, or a lexicon trigger, which the index does not list) keep
 /// all their groups.
-pub(crate) fn groups_to_check(p: &Program) -> Vec<Vec<Trig>> {
-    let mut check = p.required.clone();
-    if let Some(t) = &p.triggers {
+fn groups_to_check(triggers: Option<&[Trig]>, required: &[Vec<Trig>]) -> Vec<Vec<Trig>> {
+    let mut check = required.to_vec();
+    if let Some(t) = triggers {
         if !t.is_empty() && !t.iter().any(|x| matches!(x, Trig::Lex(_))) {
             check.retain(|g| !t.iter().all(|x| g.contains(x)));
         }
@@ -737,9 +740,6 @@ pub(crate) fn compile(
     if !errors.is_empty() {
         return Err(Error::many(errors));
     }
-    for p in &mut programs {
-        p.check = groups_to_check(p);
-    }
     let index = Index::build(&programs, vocab.lower_len(), labels.len());
     let lower_of = |text: &str| {
         let toks = tokenizer.tokenize(text);
@@ -800,14 +800,16 @@ impl Emitter<'_> {
         required.sort_by_key(Vec::len);
         let captures: Vec<Arc<str>> = self.captures.iter().map(|c| Arc::from(c.as_str())).collect();
         let insts = std::mem::take(&mut self.insts);
+        let check = groups_to_check(triggers.as_deref(), &required);
         Ok(Program {
             first: self.starts.of(&insts),
             second: self.starts.second_of(&insts),
             insts,
             captures: captures.into(),
             triggers,
+            #[cfg(test)]
             required,
-            check: Vec::new(),
+            check,
         })
     }
 
