@@ -126,6 +126,7 @@ mod resolve;
 mod reuse;
 mod rules;
 mod span;
+mod swar;
 pub mod tokenize;
 mod vocab;
 

@@ -166,15 +166,8 @@ fn is_plain(kind: TokenKind, n: usize, words: &[u64]) -> bool {
         return true;
     }
     // Whether byte `b` occurs in the words (the padding is zero, which no
-    // byte looked for here is): a zero byte of `w ^ b...b` (exact as a yes
-    // or no).
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let has = |b: u8| {
-        words.iter().any(|&w| {
-            let v = w ^ (ONES * u64::from(b));
-            v.wrapping_sub(ONES) & !v & (ONES * 0x80) != 0
-        })
-    };
+    // byte looked for here is).
+    let has = |b: u8| words.iter().any(|&w| crate::swar::has_byte(w, b));
     match kind {
         TokenKind::Designator => !has(b'-') && !has(b'/'),
         TokenKind::Number => !has(b','),
@@ -224,16 +217,12 @@ fn lower_words(
 /// The eight bytes of `w` in lower case; `None` when one is not ASCII.
 #[inline]
 fn lower_word(w: u64) -> Option<u64> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
+    use crate::swar::{in_range, HIGH};
     if w & HIGH != 0 {
         return None;
     }
-    // Bytes are below 0x80, so adding to them carries into no other byte:
-    // the high bit of each byte tells `>= 'A'` and `> 'Z'`.
-    let ge_a = w + ONES * (0x80 - u64::from(b'A'));
-    let gt_z = w + ONES * (0x80 - u64::from(b'Z') - 1);
-    Some(w | (ge_a & !gt_z & HIGH) >> 2)
+    // The high bit of each capital, moved to 0x20: the lower-case bit.
+    Some(w | in_range(w, b'A', b'Z') >> 2)
 }
 
 /// Lower-cases `s` into `out`, skipping chars for which `skip` is true.

@@ -448,23 +448,17 @@ fn alnum_run(bytes: &[u8], mut i: usize) -> (usize, u8) {
 /// but not counted; the last few bytes of the text one at a time.
 #[inline]
 fn alnum_run_swar(bytes: &[u8], mut i: usize) -> (usize, u8) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
+    use crate::swar::{in_range, HIGH, ONES};
     let mut info = 0;
     while let Some(c) = bytes.get(i..i + 8) {
         let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        // Per byte, with its high bit cleared so that no sum carries into
-        // the next byte: the high bit of `y + (0x80 - lo)` says `y >= lo`,
-        // that of `y + (0x7f - hi)` says `y > hi`. A byte with its high
-        // bit set is no ASCII letter or digit.
+        // Per byte, with its high bit cleared for the range tests; a byte
+        // with its high bit set is no ASCII letter or digit.
         let ascii = !w & HIGH;
         let y = w & !HIGH;
-        let in_range = |y: u64, lo: u8, hi: u8| {
-            (y + ONES * u64::from(0x80 - lo)) & !(y + ONES * u64::from(0x7f - hi)) & ascii
-        };
-        let digit = in_range(y, b'0', b'9');
+        let digit = in_range(y, b'0', b'9') & ascii;
         // `| 0x20` folds A-Z onto a-z (and nothing else onto them).
-        let alpha = in_range(y | (ONES * 0x20), b'a', b'z');
+        let alpha = in_range(y | (ONES * 0x20), b'a', b'z') & ascii;
         let stop = !(digit | alpha) & HIGH;
         // The bits below the first byte that stops the run (all of them
         // when none does); the run goes on for `len` bytes of this word.

@@ -151,8 +151,7 @@ struct Counts {
 /// by byte; others by [`counts_by_char`].
 #[inline]
 fn counts(s: &str) -> Counts {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
+    use crate::swar::{in_range, HIGH, ONES};
     let b = s.as_bytes();
     if b.is_empty() || b.len() > 8 {
         return if s.is_ascii() { counts_by_byte(b) } else { counts_by_char(s) };
@@ -161,22 +160,17 @@ fn counts(s: &str) -> Counts {
     if w & HIGH != 0 {
         return counts_by_char(s);
     }
-    // The high bit of each byte of `w + (0x80 - lo)` says `byte >= lo`, of
-    // `w + (0x7f - hi)` says `byte > hi` (no byte has its high bit set, so
-    // no sum carries); the zero padding past the token is in no range.
-    let in_range = |lo: u8, hi: u8| {
-        (w + ONES * u64::from(0x80 - lo)) & !(w + ONES * u64::from(0x7f - hi)) & HIGH
-    };
+    // The zero padding past the token is in no range tested here.
     // The number of bytes flagged in `m`: the flags as 0/1 bytes, summed
     // into the top byte by one multiplication (at most 8: no carry).
     let count = |m: u64| ((m >> 7).wrapping_mul(ONES) >> 56) as usize;
-    let upper = in_range(b'A', b'Z');
-    let lower = in_range(b'a', b'z');
+    let upper = in_range(w, b'A', b'Z');
+    let lower = in_range(w, b'a', b'z');
     Counts {
         letters: count(upper | lower),
         upper: count(upper),
         lower: count(lower),
-        digits: count(in_range(b'0', b'9')),
+        digits: count(in_range(w, b'0', b'9')),
         first_upper: upper & 0x80 != 0,
         first_lower: lower & 0x80 != 0,
     }

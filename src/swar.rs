@@ -1,0 +1,60 @@
+//! Eight bytes at a time in one `u64` (SWAR): the byte tests that the
+//! tokenizer's word scan, the normal forms and the token shapes share.
+
+/// `0x01` in every byte.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte.
+pub(crate) const HIGH: u64 = ONES * 0x80;
+
+/// The high bit of each byte of `w` that lies in `lo..=hi`, for a `w`
+/// whose bytes are all below `0x80` (ASCII): each byte plus `0x80 - lo`
+/// has its high bit set when it is `>= lo`, plus `0x7f - hi` when it is
+/// `> hi`, and no sum carries into the next byte.
+#[inline]
+pub(crate) fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    debug_assert!(w & HIGH == 0 && lo <= hi && hi < 0x80);
+    (w + ONES * u64::from(0x80 - lo)) & !(w + ONES * u64::from(0x7f - hi)) & HIGH
+}
+
+/// Whether byte `b` occurs in `w`: a zero byte of `w ^ b...b` (exact as a
+/// yes or no, though not as to which byte).
+#[inline]
+pub(crate) fn has_byte(w: u64, b: u8) -> bool {
+    let v = w ^ (ONES * u64::from(b));
+    v.wrapping_sub(ONES) & !v & HIGH != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every ASCII byte at every place of a word, against every range.
+    #[test]
+    fn ranges_and_bytes_agree_with_byte_tests() {
+        for (lo, hi) in [(b'A', b'Z'), (b'a', b'z'), (b'0', b'9'), (0, 0x7f), (b'x', b'x')] {
+            for b in 0u8..0x80 {
+                for at in 0..8 {
+                    let fill = if b == b'q' { b'#' } else { b'q' };
+                    let mut bytes = [fill; 8];
+                    bytes[at] = b;
+                    let w = u64::from_le_bytes(bytes);
+                    let want: u64 = (0..8)
+                        .filter(|&i| (lo..=hi).contains(&bytes[i]))
+                        .map(|i| 0x80u64 << (8 * i))
+                        .sum();
+                    assert_eq!(in_range(w, lo, hi), want, "{bytes:?} in {lo}..={hi}");
+                }
+            }
+        }
+        for b in 0u8..=255 {
+            for at in 0..8 {
+                let mut bytes = [0x41u8; 8];
+                bytes[at] = b;
+                let w = u64::from_le_bytes(bytes);
+                for probe in [0u8, b'-', b',', 0x41, 0x80, 0xff, b] {
+                    assert_eq!(has_byte(w, probe), bytes.contains(&probe), "{bytes:?} {probe}");
+                }
+            }
+        }
+    }
+}
