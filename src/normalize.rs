@@ -111,14 +111,7 @@ pub(crate) fn short_form(text: &[u8], tok: &Token) -> Option<(u64, usize)> {
     if n.wrapping_sub(1) >= 8 {
         return None;
     }
-    let w = match text.get(start..).and_then(<[u8]>::first_chunk::<8>) {
-        Some(b) => u64::from_le_bytes(*b),
-        None => {
-            let mut b = [0u8; 8];
-            b[..n].copy_from_slice(text.get(start..start + n)?);
-            u64::from_le_bytes(b)
-        }
-    } & MASKS[n];
+    let w = load_word(text, start, n)?;
     if !is_plain(tok.kind, n, &[w]) {
         return None;
     }
@@ -186,32 +179,36 @@ fn lower_words(
     n: usize,
     buf: &mut [u8; ASCII_FORM_MAX],
 ) -> Option<usize> {
-    // Eight bytes of text from `at`, the first `k` of them kept (bytes past
-    // the token's end are read when there are any, then masked off).
-    let word = |at: usize, k: usize| -> u64 {
-        let w = match text.get(at..at + 8) {
-            Some(b) => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
-            None => {
-                let mut b = [0u8; 8];
-                let k = k.min(8);
-                b[..k].copy_from_slice(&text[at..at + k]);
-                u64::from_le_bytes(b)
-            }
-        };
-        w & MASKS[k.min(8)]
-    };
     if n <= 8 {
         // Most tokens: one word.
-        buf[..8].copy_from_slice(&lower_word(word(start, n))?.to_le_bytes());
+        buf[..8].copy_from_slice(&lower_word(load_word(text, start, n)?)?.to_le_bytes());
         return Some(n);
     }
     let mut i = 0;
     while i < n {
-        let lower = lower_word(word(start + i, n - i))?;
+        let lower = lower_word(load_word(text, start + i, (n - i).min(8))?)?;
         buf[i..i + 8].copy_from_slice(&lower.to_le_bytes());
         i += 8;
     }
     Some(n)
+}
+
+/// The `k` (at most 8) bytes of `text` from `at` as a little-endian word,
+/// zero past them: eight bytes read at once when the text has them (those
+/// past `k` masked off), else the `k` copied. `None` when the text has
+/// fewer than `k` bytes there.
+#[inline]
+fn load_word(text: &[u8], at: usize, k: usize) -> Option<u64> {
+    debug_assert!(k <= 8);
+    let w = match text.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(b) => u64::from_le_bytes(*b),
+        None => {
+            let mut b = [0u8; 8];
+            b[..k].copy_from_slice(text.get(at..at + k)?);
+            u64::from_le_bytes(b)
+        }
+    };
+    Some(w & MASKS[k])
 }
 
 /// The eight bytes of `w` in lower case; `None` when one is not ASCII.
