@@ -303,9 +303,7 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
         let cls = class(b);
         if cls & SPACE != 0 {
             let start = i;
-            if FAST
-                && b == b' '
-                && bytes.get(i + 1).is_none_or(|&b| b < 0x80 && class(b) & SPACE == 0)
+            if FAST && b == b' ' && bytes.get(i + 1).is_none_or(|&b| b < 0x80 && !is_space_byte(b))
             {
                 // One space between words, the most common gap by far.
                 i += 1;
@@ -317,7 +315,7 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                 continue;
             }
             let mut newlines = 0u32;
-            while i < n && class(bytes[i]) & SPACE != 0 {
+            while i < n && is_space_byte(bytes[i]) {
                 newlines += u32::from(bytes[i] == b'\n');
                 i += 1;
             }
@@ -357,7 +355,7 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                         i = unicode_stretch(text, start, &mut |p| m.push(p));
                     }
                     None if m.len == 0 => m.emit_now(start, i, alnum_kind(info)),
-                    Some(&b) if m.len == 0 && class(b) & SPACE != 0 => {
+                    Some(&b) if m.len == 0 && is_space_byte(b) => {
                         m.emit_now(start, i, alnum_kind(info));
                         // One space then ASCII (not whitespace), taken as
                         // the whitespace branch would take it (nothing is
@@ -369,7 +367,7 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                                 m.gap = 1;
                                 continue;
                             }
-                            Some(&c) if c >= 0x80 || class(c) & SPACE != 0 => {}
+                            Some(&c) if c >= 0x80 || is_space_byte(c) => {}
                             _ => {
                                 i += 1;
                                 m.gap = 1;
@@ -656,10 +654,7 @@ impl Tokenizer {
     /// Tokenizes `text` into `out`, which is cleared first, so a caller can
     /// reuse one buffer for many texts.
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
-        out.clear();
-        let mut m = Merger { text, out, gap: 0, window: [None; 6], len: 0 };
-        pieces::<true>(text, &mut m);
-        m.finish();
+        tokenize_impl::<true>(text, out);
     }
 
     /// [`Tokenizer::tokenize`] without the fast paths: every piece goes
@@ -667,9 +662,7 @@ impl Tokenizer {
     #[cfg(test)]
     fn tokenize_general(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::new();
-        let mut m = Merger { text, out: &mut out, gap: 0, window: [None; 6], len: 0 };
-        pieces::<false>(text, &mut m);
-        m.finish();
+        tokenize_impl::<false>(text, &mut out);
         out
     }
 
@@ -708,6 +701,15 @@ impl Tokenizer {
     pub fn sentences_into(&self, text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
         sentences_impl::<true>(text, tokens, out);
     }
+}
+
+/// [`Tokenizer::tokenize_into`]; without `FAST`, every piece goes through
+/// the merger (see [`pieces`]).
+fn tokenize_impl<const FAST: bool>(text: &str, out: &mut Vec<Token>) {
+    out.clear();
+    let mut m = Merger { text, out, gap: 0, window: [None; 6], len: 0 };
+    pieces::<FAST>(text, &mut m);
+    m.finish();
 }
 
 /// [`Tokenizer::sentences_into`]; without `FAST`, every token goes through
@@ -1164,7 +1166,7 @@ impl Merger<'_> {
         let bytes = self.text.as_bytes();
         let mark = bytes[end];
         if matches!(mark, b'-' | b'/' | b'.' | b',' | b'\'') {
-            if bytes.get(end + 1).is_some_and(|&b| class(b) & SPACE == 0) {
+            if bytes.get(end + 1).is_some_and(|&b| !is_space_byte(b)) {
                 return if mark == b'-' && info == HAS_ALPHA {
                     self.hyphenated_words(start, end)
                 } else {
@@ -1210,13 +1212,13 @@ impl Merger<'_> {
             return None;
         }
         let (end, info) = alnum_run_swar(bytes, second);
-        let ends_alone = |at: usize| bytes.get(at).is_none_or(|&b| class(b) & SPACE != 0);
+        let ends_alone = |at: usize| bytes.get(at).is_none_or(|&b| is_space_byte(b));
         let alone = info == HAS_ALPHA
             && match bytes.get(end) {
                 None => true,
                 Some(&b) if b >= 0x80 => false,
                 Some(&b',') => ends_alone(end + 1),
-                Some(&b) => class(b) & SPACE != 0 || !matches!(b, b'-' | b'/' | b'.' | b'\''),
+                Some(&b) => is_space_byte(b) || !matches!(b, b'-' | b'/' | b'.' | b'\''),
             };
         if !alone {
             return None;
