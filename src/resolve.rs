@@ -81,8 +81,9 @@ pub(crate) fn resolve(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &
         })
         .collect();
     by_pos.sort_unstable();
-    // Kept spans of the clusters so far: a later cluster overlaps none of
-    // them, so one set serves every cluster (and allocates only if used).
+    // Kept spans of the cluster at hand (no other cluster overlaps them),
+    // in one set cleared from cluster to cluster: it stays as small as a
+    // cluster, and allocates only if one is met.
     let mut taken = Taken::Few(Vec::new());
     // A cluster's policy keys, with each candidate's place in `by_pos` as
     // the last key: among equal spans it follows the index, as in
@@ -107,6 +108,7 @@ pub(crate) fn resolve(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &
                 (Reverse(len), c.priority, c.rank, c.start, place)
             }));
             cluster.sort_unstable();
+            taken.clear();
             for &(.., place) in &cluster {
                 let c = &mut by_pos[place];
                 let s = Span::new(c.start, c.end);
@@ -214,6 +216,14 @@ impl Taken {
                 k > 0 && v[k - 1].1 > s.start
             }
             Taken::Many(m) => m.range(..s.end).next_back().is_some_and(|(_, &end)| end > s.start),
+        }
+    }
+
+    /// Forgets every span.
+    fn clear(&mut self) {
+        match self {
+            Taken::Few(v) => v.clear(),
+            Taken::Many(_) => *self = Taken::Few(Vec::new()),
         }
     }
 
