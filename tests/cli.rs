@@ -109,23 +109,59 @@ fn json_and_pretty_outputs() {
 
 #[test]
 fn threads_keep_input_order() {
+    // Enough records for many chunks, of very different lengths, so that
+    // later chunks are finished before earlier ones.
+    let long = "Poland bought K2 tanks from South Korea. ".repeat(400);
     let mut input = String::new();
-    for i in 0..50 {
-        let text = if i % 2 == 0 { "Poland bought K2 tanks from South Korea." } else { "Japan" };
+    for i in 0..600 {
+        let text = match i % 7 {
+            0 => long.as_str(),
+            1 | 4 => "Poland bought K2 tanks from South Korea.",
+            _ => "Japan",
+        };
         input.push_str(&format!("{{\"id\": {i}, \"text\": \"{text}\"}}\n"));
-        if i == 25 {
-            // A bad record among the good ones keeps its place too.
-            input.push_str("{\"id\": \"bad\", \"text\": 7}\n");
+        if i % 97 == 25 {
+            // Bad records and blank lines among the good ones keep their place.
+            input.push_str("{\"id\": \"bad\", \"text\": 7}\n\n");
         }
     }
-    let one = recon(&["extract", "--input", "jsonl"], input.as_bytes());
-    let two = recon(&["extract", "--input", "jsonl", "--threads", "2"], input.as_bytes());
-    let three = recon(&["extract", "--input", "jsonl", "--threads", "3"], input.as_bytes());
-    assert_eq!(one.status.code(), two.status.code());
-    assert_eq!(one.stdout, two.stdout);
-    assert_eq!(one.stdout, three.stdout);
-    let ids: Vec<String> = lines(&two).iter().map(|d| d["id"].to_string()).collect();
-    let mut want: Vec<String> = (0..50).map(|i| i.to_string()).collect();
-    want.insert(26, "\"bad\"".into());
-    assert_eq!(ids, want);
+    let want: Vec<String> = {
+        let mut w = Vec::new();
+        for i in 0..600 {
+            w.push(i.to_string());
+            if i % 97 == 25 {
+                w.push("\"bad\"".into());
+            }
+        }
+        w
+    };
+    for format in ["jsonl", "json", "pretty", "brat", "conll", "graphviz"] {
+        let args =
+            |t: &'static str| ["extract", "--input", "jsonl", "--output", format, "--threads", t];
+        let one = recon(&args("1"), input.as_bytes());
+        let two = recon(&args("2"), input.as_bytes());
+        let three = recon(&args("3"), input.as_bytes());
+        assert_eq!(one.status.code(), Some(1), "{format}");
+        assert_eq!(one.status.code(), two.status.code(), "{format}");
+        assert!(one.stdout == two.stdout, "{format}: 2 threads differ from 1");
+        assert!(one.stdout == three.stdout, "{format}: 3 threads differ from 1");
+        assert_eq!(one.stderr, three.stderr, "{format}");
+        if format == "jsonl" {
+            let ids: Vec<String> = lines(&three).iter().map(|d| d["id"].to_string()).collect();
+            assert_eq!(ids, want);
+        }
+    }
+}
+
+#[test]
+fn crlf_lines_report_true_byte_offsets() {
+    let input = b"{\"id\":1,\"text\":\"a\"}\r\n{\"id\":2,\"text\":\"b\"}\r\n{\"id\":3,\"text\":\"\xff\"}\r\n";
+    let out = recon(&["extract", "--input", "jsonl"], input);
+    assert_eq!(out.status.code(), Some(1));
+    let docs = lines(&out);
+    assert_eq!(docs.len(), 3);
+    // Two lines of 21 bytes (CRLF included) come first; the bad byte is
+    // the 17th of the third line.
+    let error = docs[2]["error"].as_str().unwrap();
+    assert!(error.contains("stdin:3: invalid UTF-8 at byte offset 58"), "{error}");
 }
