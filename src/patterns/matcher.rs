@@ -15,7 +15,7 @@ use super::index::Trig;
 use super::lexicon::NONE;
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
 use super::shape::{shape_bits, SHAPE_COUNT};
-use super::{EntityRef, PatternMatch};
+use super::{Captures, EntityRef, PatternMatch};
 use crate::tokenize::{Sentence, Token};
 use std::cell::RefCell;
 
@@ -689,13 +689,7 @@ fn run_rule(
         }
         match longest_at(cx, prog, pos, st, &mut budget) {
             Some(end) => {
-                let mut captures = Vec::new();
-                for (k, name) in prog.captures.iter().enumerate() {
-                    let (a, b) = (st.best[2 * k], st.best[2 * k + 1]);
-                    if a != NONE && b != NONE && b > a {
-                        captures.push((name.clone(), cx.base + a as usize..cx.base + b as usize));
-                    }
-                }
+                let captures = Captures::from_slots(&prog.captures, &st.best, pos);
                 out.push(PatternMatch { rule, tokens: cx.base + pos..cx.base + end, captures });
                 pos = end;
             }

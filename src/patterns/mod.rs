@@ -228,30 +228,107 @@ pub struct EntityRef<'a> {
 }
 
 /// One match of one rule.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PatternMatch {
     /// The rule, as an index into [`RuleSet::rules`].
     pub rule: usize,
     /// The tokens matched (indexes into the document's token list).
     pub tokens: Range<usize>,
-    captures: Vec<(Arc<str>, Range<usize>)>,
+    captures: Captures,
 }
 
 impl PatternMatch {
     /// The tokens the named capture matched, if it matched any.
     pub fn capture(&self, name: &str) -> Option<Range<usize>> {
-        self.captures.iter().find(|(n, _)| &**n == name).map(|(_, r)| r.clone())
+        self.shared_captures().find(|(n, _)| &***n == name).map(|(_, r)| r)
     }
 
     /// Every capture that matched at least one token, in the order the
     /// names first appear in the pattern.
     pub fn captures(&self) -> impl Iterator<Item = (&str, Range<usize>)> + '_ {
-        self.captures.iter().map(|(n, r)| (&**n, r.clone()))
+        self.shared_captures().map(|(n, r)| (&**n, r))
     }
 
     /// [`PatternMatch::captures`] with the names as shared strings.
     pub(crate) fn shared_captures(&self) -> impl Iterator<Item = (&Arc<str>, Range<usize>)> + '_ {
-        self.captures.iter().map(|(n, r)| (n, r.clone()))
+        let start = self.tokens.start;
+        let spans = self.captures.spans.as_slice();
+        self.captures
+            .names
+            .iter()
+            .zip(spans)
+            .filter(|(_, (a, b))| b > a)
+            .map(move |(n, &(a, b))| (n, start + usize::from(a)..start + usize::from(b)))
+    }
+}
+
+impl std::fmt::Debug for PatternMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatternMatch")
+            .field("rule", &self.rule)
+            .field("tokens", &self.tokens)
+            .field("captures", &self.captures().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// The captures of a match: the rule's capture names (shared by all its
+/// matches) and where each capture lies. Nothing is allocated per match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Captures {
+    names: Arc<[Arc<str>]>,
+    spans: Spans,
+}
+
+/// The tokens of each capture (by index in the names) as offsets from the
+/// match's first token, end exclusive; a capture that matched nothing is
+/// empty. A match spans at most [`limits::MAX_MATCH_TOKENS`] tokens, so an
+/// offset fits in a byte.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Spans {
+    /// Up to [`Spans::INLINE`] captures (every default rule), unused ones
+    /// empty: no allocation.
+    Inline([(u8, u8); Spans::INLINE]),
+    Heap(Box<[(u8, u8)]>),
+}
+
+const _: () = assert!(limits::MAX_MATCH_TOKENS <= u8::MAX as usize);
+
+impl Spans {
+    const INLINE: usize = 4;
+
+    fn as_slice(&self) -> &[(u8, u8)] {
+        match self {
+            Spans::Inline(s) => s,
+            Spans::Heap(s) => s,
+        }
+    }
+}
+
+impl Captures {
+    /// The captures named `names` whose slots (capture `k` in `2k` and
+    /// `2k + 1`, [`lexicon::NONE`] when unset) hold positions of a match
+    /// starting at `start`, in the same coordinates.
+    fn from_slots(names: &Arc<[Arc<str>]>, slots: &[u32], start: usize) -> Captures {
+        let span = |k: usize| {
+            let (a, b) = (slots[2 * k], slots[2 * k + 1]);
+            if a == lexicon::NONE || b == lexicon::NONE || b <= a {
+                return (0, 0);
+            }
+            // A capture lies inside its match: both offsets fit.
+            let off = |p: u32| u8::try_from(p as usize - start).unwrap_or(u8::MAX);
+            (off(a), off(b))
+        };
+        let spans = if names.len() <= Spans::INLINE {
+            let mut inline = [(0, 0); Spans::INLINE];
+            for (k, s) in inline.iter_mut().enumerate().take(names.len()) {
+                *s = span(k);
+            }
+            Spans::Inline(inline)
+        } else {
+            Spans::Heap((0..names.len()).map(span).collect())
+        };
+        Captures { names: names.clone(), spans }
     }
 }
 
@@ -613,6 +690,57 @@ mod tests {
         let tokens = Tokenizer::new().tokenize(text);
         let s = Sentence { span: crate::Span::new(0, text.len()), tokens: 0..tokens.len() };
         (tokens, s)
+    }
+
+    /// A match's captures read back as the slots the matcher filled give
+    /// them, for rules of up to seven captures (held inline up to four,
+    /// allocated beyond), set, unset, empty and reversed.
+    #[test]
+    fn captures_read_back_from_their_slots() {
+        use lexicon::NONE;
+        let mut seed = 1u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut seen = 0;
+        for count in 0..8 {
+            let names: Arc<[Arc<str>]> =
+                (0..count).map(|k| Arc::from(format!("c{k}").as_str())).collect();
+            for _ in 0..200 {
+                let start = next(30) as usize;
+                let end = start + 1 + next(64) as usize;
+                let pos = |r: u64| match r {
+                    0 => NONE,
+                    r => (start + (r as usize - 1) % (end - start + 1)) as u32,
+                };
+                let slots: Vec<u32> = (0..2 * count).map(|_| pos(next(80))).collect();
+                let base = next(5) as usize;
+                let m = PatternMatch {
+                    rule: 0,
+                    tokens: base + start..base + end,
+                    captures: Captures::from_slots(&names, &slots, start),
+                };
+                // What the matcher made before: the set, non-empty ones.
+                let want: Vec<(String, Range<usize>)> = (0..count)
+                    .filter_map(|k| {
+                        let (a, b) = (slots[2 * k], slots[2 * k + 1]);
+                        (a != NONE && b != NONE && b > a)
+                            .then(|| (format!("c{k}"), base + a as usize..base + b as usize))
+                    })
+                    .collect();
+                let got: Vec<(String, Range<usize>)> =
+                    m.captures().map(|(n, r)| (n.to_owned(), r)).collect();
+                assert_eq!(got, want, "{slots:?} from {start}");
+                for k in 0..count + 1 {
+                    let name = format!("c{k}");
+                    let found = want.iter().find(|(n, _)| *n == name).map(|(_, r)| r.clone());
+                    assert_eq!(m.capture(&name), found, "{name} of {slots:?}");
+                }
+                seen += want.len();
+            }
+        }
+        assert!(seen > 1000, "{seen} captures");
     }
 
     #[test]
