@@ -282,6 +282,27 @@ impl StartChecks {
         }
     }
 
+    /// Gives every union that mixes checks `eager_leaf` accepts (words
+    /// and spellings, which [`EagerStarts`] decides for all positions in
+    /// one pass) with other checks a single part for all of those: a
+    /// union is tested part by part at each position, and its words then
+    /// cost one bit test together rather than one each. The new part is
+    /// eager itself, so it gets a smaller number than the union when the
+    /// checks are renumbered.
+    fn split_unions(&mut self, eager_leaf: impl Fn(&StartCheck) -> bool) {
+        for k in 0..self.checks.len() {
+            let StartCheck::OneOf(parts) = &self.checks[k] else { continue };
+            let (leaves, mut rest): (Vec<u32>, Vec<u32>) =
+                parts.iter().partition(|&&p| self.checks.get(p as usize).is_some_and(&eager_leaf));
+            if leaves.len() < 2 || rest.is_empty() {
+                continue;
+            }
+            rest.push(self.intern(StartCheck::OneOf(leaves.into())));
+            rest.sort_unstable();
+            self.checks[k] = StartCheck::OneOf(rest.into());
+        }
+    }
+
     /// The id of `check`, stored if new.
     fn intern(&mut self, check: StartCheck) -> u32 {
         if let Some(&id) = self.ids.get(&check) {
@@ -323,7 +344,7 @@ fn renumber_checks(
 /// The instructions that consume first on some path from the
 /// instructions `from`, stepping over captures, jumps and splits, in the
 /// order a depth-first walk (first branch first) reaches them.
-fn first_consumers(insts: &[Inst], from: &[usize]) -> Vec<usize> {
+pub(crate) fn first_consumers(insts: &[Inst], from: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
     let mut seen = vec![false; insts.len()];
     let mut stack = from.to_vec();
@@ -431,6 +452,84 @@ impl EagerStarts {
     #[inline]
     pub(crate) fn hits(&self, w: u32) -> &[EagerHit] {
         self.hits.get(w)
+    }
+}
+
+/// The shape and lexicon bits (lexicons below 64) that the conjunction
+/// start checks read: the matcher turns only these into position columns.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ColumnBits {
+    pub shapes: u16,
+    pub lower: u64,
+    pub exact: u64,
+}
+
+impl ColumnBits {
+    fn of(checks: &[StartCheck]) -> ColumnBits {
+        let first = |m: &[u64]| m.first().copied().unwrap_or(0);
+        let mut c = ColumnBits::default();
+        for check in checks {
+            if let StartCheck::Test(Test::Flat(t)) = check {
+                c.shapes |= t.shapes_all | t.shapes_none;
+                c.shapes |= t.shapes_any.iter().fold(0, |a, &g| a | g);
+                c.lower |= first(&t.lower_all) | first(&t.lower_none);
+                c.exact |= first(&t.exact_all) | first(&t.exact_none);
+            }
+        }
+        c
+    }
+}
+
+/// A union of start checks ([`StartCheck::OneOf`]) in the form tested at
+/// one position: the parts that are shape tests, starts of lexicon entries
+/// (when there are at most 64 lexicons) and entity slots merged into
+/// masks, each read with one load and one test, and the others listed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Union {
+    /// Eager parts, read from their sets.
+    pub eager: Box<[u32]>,
+    /// Shape bits any of which passes.
+    pub shapes: u16,
+    /// Lexicons (bits, lower-case and exact ones apart) an entry of which
+    /// starting at the position passes.
+    pub lower: u64,
+    pub exact: u64,
+    /// Labels an entity starting at the position passes with.
+    pub labels: Box<[u16]>,
+    /// The position passes when it is the first.
+    pub start: bool,
+    /// The other parts, checked one by one.
+    pub rest: Box<[u32]>,
+}
+
+impl Union {
+    /// The union of `parts` of `checks`, of which the first `eager` are
+    /// eager.
+    fn of(parts: &[u32], checks: &[StartCheck], eager: usize, lexicons: &[Lexicon]) -> Union {
+        let mut u = Union::default();
+        let (mut eager_parts, mut labels, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+        for &p in parts {
+            match checks.get(p as usize) {
+                _ if (p as usize) < eager => eager_parts.push(p),
+                Some(StartCheck::Test(Test::Shape(bits))) => u.shapes |= bits,
+                Some(StartCheck::Lex(l)) if lexicons.len() <= 64 => {
+                    match lexicons.get(*l as usize) {
+                        Some(lex) if lex.exact => u.exact |= 1 << l,
+                        Some(_) => u.lower |= 1 << l,
+                        None => {}
+                    }
+                }
+                Some(StartCheck::Ent(v)) => labels.extend_from_slice(v),
+                Some(StartCheck::Start) => u.start = true,
+                _ => rest.push(p),
+            }
+        }
+        labels.sort_unstable();
+        labels.dedup();
+        u.eager = eager_parts.into();
+        u.labels = labels.into();
+        u.rest = rest.into();
+        u
     }
 }
 
@@ -569,32 +668,16 @@ pub(crate) struct Compiled {
     pub starts: Vec<StartCheck>,
     /// The start checks decided by word ids alone.
     pub eager: EagerStarts,
+    /// The columns conjunction start checks read.
+    pub columns: ColumnBits,
+    /// The form of each union of [`Compiled::starts`] tested at one
+    /// position (empty for other checks).
+    pub unions: Vec<Union>,
     /// Lexicon membership of lower-case word ids (lexicons matched in
     /// lower case).
     pub lower_members: Membership,
     /// Lexicon membership of exact word ids (lexicons matched as written).
     pub exact_members: Membership,
-    /// For each lower-case word id, the lexicons (as bits) one of whose
-    /// entries starts with that word in lower case, exact lexicons
-    /// included; empty when there are more than 64 lexicons. A sentence
-    /// none of whose words has bit `l` cannot match lexicon `l`.
-    pub lex_firsts: Vec<u64>,
-}
-
-/// The [`Compiled::lex_firsts`] of `lexicons` over `words` word ids.
-fn lex_firsts(lexicons: &[Lexicon], words: usize) -> Vec<u64> {
-    if lexicons.len() > 64 {
-        return Vec::new();
-    }
-    let mut bits = vec![0u64; words];
-    for (l, lex) in lexicons.iter().enumerate() {
-        for &w in &lex.first_lower {
-            if let Some(b) = bits.get_mut(w as usize) {
-                *b |= 1 << l;
-            }
-        }
-    }
-    bits
 }
 
 impl Compiled {
@@ -617,7 +700,6 @@ impl Compiled {
             + self.starts.capacity() * std::mem::size_of::<StartCheck>()
             + members(&self.lower_members)
             + members(&self.exact_members)
-            + 8 * self.lex_firsts.capacity()
             + self.index.heap_bytes()
     }
 }
@@ -740,7 +822,7 @@ pub(crate) fn compile(
     if !errors.is_empty() {
         return Err(Error::many(errors));
     }
-    let index = Index::build(&programs, vocab.lower_len(), labels.len());
+    let index = Index::build(&programs, vocab.lower_len(), labels.len(), &lexicons);
     let lower_of = |text: &str| {
         let toks = tokenizer.tokenize(text);
         match toks.as_slice() {
@@ -748,13 +830,26 @@ pub(crate) fn compile(
             _ => None,
         }
     };
+    starts.split_unions(|c| match c {
+        StartCheck::Word(_) => true,
+        StartCheck::Exact(text) => lower_of(text).is_some(),
+        _ => false,
+    });
     let (eager, renumber) = EagerStarts::build(&starts.checks, vocab.lower_len(), lower_of);
     let starts = renumber_checks(starts.checks, &renumber, &mut programs);
     let lower_members = Membership::build(&lexicons, vocab.lower_len(), |l| !l.exact);
     let exact_members = Membership::build(&lexicons, vocab.exact_len(), |l| l.exact);
-    let lex_firsts = lex_firsts(&lexicons, vocab.lower_len());
+    let unions = starts
+        .iter()
+        .map(|c| match c {
+            StartCheck::OneOf(parts) => Union::of(parts, &starts, eager.len, &lexicons),
+            _ => Union::default(),
+        })
+        .collect();
+    let columns = ColumnBits::of(&starts);
     Ok(Compiled {
-        lex_firsts,
+        columns,
+        unions,
         vocab,
         lexicons,
         labels,

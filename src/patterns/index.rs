@@ -3,12 +3,23 @@
 //! Each rule has triggers (see `compile`): words (from a literal, or the
 //! first tokens of a lexicon's entries), entity labels (from `{LABEL}`
 //! slots) or rare token shapes (`Ordinal`, `Num`, ...). At least one of a
-//! rule's triggers is in every sentence it matches. The index maps each
-//! trigger to its rules; a sentence collects the rules of the triggers it
-//! holds, and only those are run. Rules without a trigger are always run.
+//! rule's triggers is in every sentence it matches. Rules without a
+//! trigger are always run.
+//!
+//! A rule also has check groups (`Program::check`): every one of them
+//! must have a trigger in the sentence. Both are kept as bits: each
+//! trigger has a row holding the rules it selects, then the groups it
+//! meets. A sentence ORs together the rows of what it holds (its
+//! *selection*), and a selected rule is a candidate when all its groups'
+//! bits are set. That is a few word operations per token and per rule,
+//! with no per-sentence marks to reset, and the candidates come out in
+//! rule order without a sort.
 
-use super::lists::Lists;
+use super::compile::Program;
+use super::lexicon::Lexicon;
 use super::shape::SHAPE_COUNT;
+use crate::hash::FastMap;
+use std::collections::HashMap;
 
 /// Something whose presence in a sentence makes a rule worth trying.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25,95 +36,305 @@ pub(crate) enum Trig {
     Lex(u8),
 }
 
-/// Trigger to rules.
-#[derive(Clone, Debug, Default)]
+/// Trigger to rules and check groups, as rows of bits.
+#[derive(Clone, Debug)]
 pub(crate) struct Index {
-    /// Rules of each word id.
-    words: Lists<u32>,
-    label_rules: Vec<Vec<u32>>,
-    shape_rules: Vec<Vec<u32>>,
+    /// Words of rule bits at the start of a row.
+    rule_words: usize,
+    /// Words of a row: rule bits, then group bits.
+    row_len: usize,
+    /// The rows, `row_len` words each; row 0 is all zero (nothing).
+    rows: Vec<u64>,
+    /// Row of each lower-case word id (0 for none).
+    word_rows: Vec<u32>,
+    /// Row of each label id.
+    label_rows: Vec<u32>,
+    /// Row of each shape bit number.
+    shape_rows: [u32; SHAPE_COUNT],
+    /// Row of each lexicon (only the first 64 make triggers).
+    lex_rows: [u32; 64],
+    /// For each lower-case word id, the lexicons (as bits) one of whose
+    /// entries starts with that word in lower case, exact lexicons
+    /// included; empty when there are more than 64 lexicons. A sentence
+    /// holds the start of an entry of lexicon `l` only when one of its
+    /// words has bit `l`.
+    lex_firsts: Vec<u64>,
     /// Bits of the shapes some rule is triggered by.
     shape_mask: u16,
-    always: Vec<u32>,
+    /// Rule bits of the rules tried on every sentence.
+    always: Vec<u64>,
+    /// Group bits each rule needs, `row_len - rule_words` words a rule.
+    needs: Vec<u64>,
+}
+
+/// Rows being built: a dense table of rows for each kind of trigger.
+struct RowsBuilder {
+    row_len: usize,
+    words: Vec<u64>,
+    labels: Vec<u64>,
+    shapes: Vec<u64>,
+    lexicons: Vec<u64>,
+}
+
+impl RowsBuilder {
+    fn new(row_len: usize, words: usize, labels: usize) -> RowsBuilder {
+        RowsBuilder {
+            row_len,
+            words: vec![0; words * row_len],
+            labels: vec![0; labels * row_len],
+            shapes: vec![0; SHAPE_COUNT * row_len],
+            lexicons: vec![0; 64 * row_len],
+        }
+    }
+
+    /// The row of `t` (`None` for an id out of range).
+    fn row(&mut self, t: Trig) -> Option<&mut [u64]> {
+        let (table, id) = match t {
+            Trig::Word(w) => (&mut self.words, w as usize),
+            Trig::Label(l) => (&mut self.labels, l as usize),
+            Trig::Shape(s) => (&mut self.shapes, s as usize),
+            Trig::Lex(l) => (&mut self.lexicons, l as usize),
+        };
+        let k = id.checked_mul(self.row_len)?;
+        table.get_mut(k..k + self.row_len)
+    }
+
+    /// Sets bit `bit` (rule bits first, then group bits) in the row of `t`.
+    fn set(&mut self, t: Trig, bit: usize) {
+        if let Some(row) = self.row(t) {
+            row[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+}
+
+/// Distinct rows, each stored once; row 0 is all zero.
+struct RowStore<'a> {
+    row_len: usize,
+    rows: Vec<u64>,
+    numbers: FastMap<&'a [u64], u32>,
+}
+
+impl<'a> RowStore<'a> {
+    /// The number of each row of `table` (0 for an empty one), storing
+    /// the new ones.
+    fn number(&mut self, table: &'a [u64]) -> Vec<u32> {
+        let mut out = Vec::with_capacity(table.len() / self.row_len.max(1));
+        for row in table.chunks_exact(self.row_len) {
+            if row.iter().all(|&w| w == 0) {
+                out.push(0);
+                continue;
+            }
+            let next = (self.rows.len() / self.row_len) as u32;
+            let n = *self.numbers.entry(row).or_insert(next);
+            if n == next {
+                self.rows.extend_from_slice(row);
+            }
+            out.push(n);
+        }
+        out
+    }
 }
 
 impl Index {
-    /// Builds the index of `programs`' triggers.
+    /// Builds the index of `programs`' triggers and check groups, for
+    /// `words` lower-case word ids and `labels` label ids, with the
+    /// `lexicons` the programs use.
     pub(crate) fn build(
-        programs: &[super::compile::Program],
+        programs: &[Program],
         words: usize,
         labels: usize,
+        lexicons: &[Lexicon],
     ) -> Index {
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let mut label_rules = vec![Vec::new(); labels];
-        let mut shape_rules = vec![Vec::new(); SHAPE_COUNT];
-        let mut shape_mask = 0u16;
-        let mut always = Vec::new();
+        let groups = numbered_groups(programs);
+        let rule_words = programs.len().div_ceil(64).max(1);
+        let group_words = groups.len().div_ceil(64).max(1);
+        let row_len = rule_words + group_words;
+        let mut b = RowsBuilder::new(row_len, words, labels);
+        let mut always = vec![0u64; rule_words];
+        let mut needs = vec![0u64; programs.len() * group_words];
         for (r, p) in programs.iter().enumerate() {
-            let r = r as u32;
-            let Some(trigs) = &p.triggers else {
-                always.push(r);
-                continue;
-            };
-            for &t in trigs {
-                match t {
-                    Trig::Word(w) => pairs.push((w, r)),
-                    Trig::Label(l) => {
-                        label_rules.get_mut(l as usize).into_iter().for_each(|v| v.push(r))
-                    }
-                    Trig::Shape(s) => {
-                        if let Some(v) = shape_rules.get_mut(s as usize) {
-                            v.push(r);
-                            shape_mask |= 1 << s;
-                        }
-                    }
-                    // Not made by `triggers`; a rule that had one would be
-                    // tried everywhere rather than missed.
-                    Trig::Lex(_) => always.push(r),
-                }
+            let trigs = p.triggers.as_deref().unwrap_or(&[]);
+            // A lexicon trigger is not listed (`triggers` makes none): a
+            // rule that had one is tried everywhere rather than missed.
+            if p.triggers.is_none() || trigs.iter().any(|t| matches!(t, Trig::Lex(_))) {
+                always[r / 64] |= 1 << (r % 64);
+            }
+            for &t in trigs.iter().filter(|t| !matches!(t, Trig::Lex(_))) {
+                b.set(t, r);
+            }
+            for g in &p.check {
+                let k = groups[&sorted(g)];
+                needs[r * group_words + k / 64] |= 1 << (k % 64);
             }
         }
-        pairs.sort_unstable();
-        pairs.dedup();
-        let words = Lists::from_pairs(pairs, words);
-        Index { words, label_rules, shape_rules, shape_mask, always }
+        for (g, &k) in &groups {
+            g.iter().for_each(|&t| b.set(t, rule_words * 64 + k));
+        }
+        let shape_mask = (0..SHAPE_COUNT).fold(0u16, |m, s| {
+            let k = s * row_len;
+            let selects = b.shapes[k..k + rule_words].iter().any(|&w| w != 0);
+            m | u16::from(selects) << s
+        });
+        let mut store = RowStore { row_len, rows: vec![0; row_len], numbers: FastMap::default() };
+        let word_rows = store.number(&b.words);
+        let label_rows = store.number(&b.labels);
+        let shape_rows = store.number(&b.shapes);
+        let lex_rows = store.number(&b.lexicons);
+        Index {
+            rule_words,
+            row_len,
+            rows: store.rows,
+            word_rows,
+            label_rows,
+            shape_rows: shape_rows.try_into().unwrap_or([0; SHAPE_COUNT]),
+            lex_rows: lex_rows.try_into().unwrap_or([0; 64]),
+            lex_firsts: lex_firsts(lexicons, words),
+            shape_mask,
+            always,
+            needs,
+        }
     }
 
     /// Approximate heap bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
-        let lists = self.label_rules.iter().chain(&self.shape_rules);
-        self.words.heap_bytes()
-            + 4 * self.always.capacity()
-            + lists.map(|v| 24 + 4 * v.capacity()).sum::<usize>()
+        8 * (self.rows.capacity() + self.always.capacity() + self.needs.capacity())
+            + 8 * self.lex_firsts.capacity()
+            + 4 * (self.word_rows.capacity() + self.label_rows.capacity())
     }
 
-    /// Rules triggered by word id `w` (none for an unknown id).
+    /// Empties `sel` for a new sentence's selection.
     #[inline]
-    pub(crate) fn word(&self, w: u32) -> &[u32] {
-        self.words.get(w)
+    pub(crate) fn clear(&self, sel: &mut Vec<u64>) {
+        sel.clear();
+        sel.resize(self.row_len, 0);
     }
 
-    /// Rules triggered by label id `l`.
+    /// Adds a token with lower-case id `w` to the selection; returns the
+    /// lexicons an entry of which may start at the token, as bits (see
+    /// [`Index::add_lexicons`]).
     #[inline]
-    pub(crate) fn label(&self, l: u16) -> &[u32] {
-        self.label_rules.get(l as usize).map_or(&[], Vec::as_slice)
+    pub(crate) fn add_word(&self, sel: &mut [u64], w: u32) -> u64 {
+        // Most tokens trigger nothing: one load and a branch.
+        if let Some(&row) = self.word_rows.get(w as usize).filter(|&&r| r != 0) {
+            self.add_row(sel, row);
+        }
+        self.lex_firsts.get(w as usize).copied().unwrap_or(0)
     }
 
-    /// Rules triggered by the shape with bit number `s`.
+    /// Adds the starts of entries of the lexicons `lexicons` (bits) to the
+    /// selection.
     #[inline]
-    pub(crate) fn shape(&self, s: usize) -> &[u32] {
-        self.shape_rules.get(s).map_or(&[], Vec::as_slice)
+    pub(crate) fn add_lexicons(&self, sel: &mut [u64], lexicons: u64) {
+        let mut left = lexicons;
+        while left != 0 {
+            let l = left.trailing_zeros() as usize;
+            left &= left - 1;
+            self.add_row(sel, self.lex_rows[l]);
+        }
     }
 
-    /// The shapes some rule is triggered by, as bits.
+    /// Adds an entity labelled `l` to the selection.
+    #[inline]
+    pub(crate) fn add_label(&self, sel: &mut [u64], l: u16) {
+        self.add_row(sel, self.label_rows.get(l as usize).copied().unwrap_or(0));
+    }
+
+    /// Adds the shapes with bits `shapes` to the selection.
+    #[inline]
+    pub(crate) fn add_shapes(&self, sel: &mut [u64], shapes: u16) {
+        let mut left = shapes;
+        while left != 0 {
+            let s = left.trailing_zeros() as usize;
+            left &= left - 1;
+            self.add_row(sel, self.shape_rows.get(s).copied().unwrap_or(0));
+        }
+    }
+
+    /// Adds the rules tried on every sentence to the selection.
+    #[inline]
+    pub(crate) fn add_always(&self, sel: &mut [u64]) {
+        sel.iter_mut().zip(&self.always).for_each(|(s, a)| *s |= a);
+    }
+
+    /// ORs row `row` into the selection.
+    #[inline]
+    fn add_row(&self, sel: &mut [u64], row: u32) {
+        let k = row as usize * self.row_len;
+        match (sel, self.rows.get(k..k + self.row_len)) {
+            // Up to 64 rules and 64 groups (the usual case): two words,
+            // without the setup of a loop over slices.
+            ([a, b], Some(&[x, y])) => {
+                *a |= x;
+                *b |= y;
+            }
+            (sel, Some(row)) => sel.iter_mut().zip(row).for_each(|(s, r)| *s |= r),
+            _ => {}
+        }
+    }
+
+    /// Whether the selection holds a rule.
+    #[inline]
+    pub(crate) fn any_rule(&self, sel: &[u64]) -> bool {
+        sel.iter().take(self.rule_words).any(|&w| w != 0)
+    }
+
+    /// The shapes some rule is triggered by, as bits: a sentence's shapes
+    /// can select rules only when this is not zero.
     #[inline]
     pub(crate) fn shape_mask(&self) -> u16 {
         self.shape_mask
     }
 
-    /// Rules tried on every sentence.
+    /// Appends the selected rules whose groups are all met to `out`, in
+    /// rule order.
     #[inline]
-    pub(crate) fn always(&self) -> &[u32] {
-        &self.always
+    pub(crate) fn select(&self, sel: &[u64], out: &mut Vec<u32>) {
+        let (rules, met) = sel.split_at(self.rule_words.min(sel.len()));
+        let gw = met.len();
+        for (k, &word) in rules.iter().enumerate() {
+            let mut left = word;
+            while left != 0 {
+                let r = k * 64 + left.trailing_zeros() as usize;
+                left &= left - 1;
+                let need = self.needs.get(r * gw..(r + 1) * gw).unwrap_or(&[]);
+                if need.iter().zip(met).all(|(n, m)| n & !m == 0) {
+                    out.push(r as u32);
+                }
+            }
+        }
     }
+}
+
+/// A group's triggers, sorted and without repeats.
+fn sorted(g: &[Trig]) -> Vec<Trig> {
+    let mut v = g.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// A number for each distinct check group of `programs`.
+fn numbered_groups(programs: &[Program]) -> HashMap<Vec<Trig>, usize> {
+    let mut groups: HashMap<Vec<Trig>, usize> = HashMap::new();
+    for g in programs.iter().flat_map(|p| &p.check) {
+        let next = groups.len();
+        groups.entry(sorted(g)).or_insert(next);
+    }
+    groups
+}
+
+/// The [`Index::lex_firsts`] of `lexicons` over `words` word ids.
+fn lex_firsts(lexicons: &[Lexicon], words: usize) -> Vec<u64> {
+    if lexicons.len() > 64 {
+        return Vec::new();
+    }
+    let mut bits = vec![0u64; words];
+    for (l, lex) in lexicons.iter().enumerate() {
+        for &w in &lex.first_lower {
+            if let Some(b) = bits.get_mut(w as usize) {
+                *b |= 1 << l;
+            }
+        }
+    }
+    bits
 }

@@ -41,11 +41,6 @@ impl<T> Lists<T> {
             _ => &[],
         }
     }
-
-    /// Approximate heap bytes.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        4 * self.start.capacity() + std::mem::size_of::<T>() * self.items.capacity()
-    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@
 //! reached that end. All buffers live in a [`Scratch`] that is reused, so
 //! nothing is allocated per token once it has grown.
 
-use super::compile::{Compiled, Flat, Inst, Membership, Program, Second, StartCheck, Test};
-use super::index::Trig;
+use super::compile::{
+    ColumnBits, Compiled, Flat, Inst, Membership, Program, Second, StartCheck, Test, Union,
+};
 use super::lexicon::NONE;
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
 use super::shape::{shape_bits, SHAPE_COUNT};
@@ -30,14 +31,10 @@ pub struct Scratch {
     facts: Facts,
     state: State,
     norm: String,
-    rule_mark: Vec<u32>,
-    mark_gen: u32,
+    /// The rules and check groups the sentence's triggers select (see
+    /// [`super::index::Index`]).
+    sel: Vec<u64>,
     cands: Vec<u32>,
-    /// `word_mark[w] == mark_gen` when word id `w` is in the sentence.
-    word_mark: Vec<u32>,
-    /// `label_seen[l] == mark_gen` when an entity labelled `l` is in the
-    /// sentence.
-    label_seen: Vec<u32>,
     starts: StartSets,
     /// Shapes of every token of the document being matched, when the
     /// caller prepared them (see [`Scratch::share_shapes`]).
@@ -89,9 +86,9 @@ struct Columns {
 }
 
 impl Columns {
-    /// Makes the columns of the sentence `f` describes, unless made
-    /// already. False when `f` has no lexicon rows.
-    fn make(&mut self, f: &Facts, words: usize) -> bool {
+    /// Makes the columns `need` names of the sentence `f` describes,
+    /// unless made already. False when `f` has no lexicon rows.
+    fn make(&mut self, f: &Facts, words: usize, need: &ColumnBits) -> bool {
         let n = f.words.len();
         if f.lex_lower.len() != n || f.lex_exact.len() != n || f.shapes.len() != n {
             return false;
@@ -100,9 +97,10 @@ impl Columns {
             return true;
         }
         self.made = true;
-        spread(&mut self.shapes, SHAPE_COUNT * words, words, f.shapes.iter().map(|&s| s.into()));
-        spread(&mut self.lower, 64 * words, words, f.lex_lower.iter().copied());
-        spread(&mut self.exact, 64 * words, words, f.lex_exact.iter().copied());
+        let shapes = f.shapes.iter().map(|&s| s.into());
+        spread(&mut self.shapes, SHAPE_COUNT, words, shapes, need.shapes.into());
+        spread(&mut self.lower, 64, words, f.lex_lower.iter().copied(), need.lower);
+        spread(&mut self.exact, 64, words, f.lex_exact.iter().copied(), need.exact);
         true
     }
 
@@ -141,14 +139,24 @@ impl Columns {
     }
 }
 
-/// Sets `col` (`len` words) to the columns of `rows`: bit `p` of column
-/// `b` (words `b * words..`) is bit `b` of row `p`.
+/// Sets the columns `mask` names of `col` (`count` columns of `words`
+/// words) to those of `rows`: bit `p` of column `b` (words
+/// `b * words..`) is bit `b` of row `p`. Other columns are left as they
+/// were: no test reads them.
 #[inline]
-fn spread(col: &mut Vec<u64>, len: usize, words: usize, rows: impl Iterator<Item = u64>) {
-    col.clear();
-    col.resize(len, 0);
+fn spread(
+    col: &mut Vec<u64>,
+    count: usize,
+    words: usize,
+    rows: impl Iterator<Item = u64>,
+    mask: u64,
+) {
+    if col.len() < count * words {
+        col.resize(count * words, 0);
+    }
+    for_bits(mask, |b| col[b * words..(b + 1) * words].fill(0));
     for (p, bits) in rows.enumerate() {
-        for_bits(bits, |b| {
+        for_bits(bits & mask, |b| {
             if let Some(c) = col.get_mut(b * words + p / 64) {
                 *c |= 1 << (p % 64);
             }
@@ -220,18 +228,45 @@ impl StartSets {
     /// computed, else decided for this one position.
     fn passes(&self, cx: &Cx<'_>, c: u32, pos: usize) -> bool {
         let k = c as usize;
-        if k < self.eager || self.done.get(k) == Some(&self.gen) {
-            let w = self.words;
-            return self.bits.get(k * w + pos / 64).is_some_and(|b| b >> (pos % 64) & 1 != 0);
-        }
         if pos >= cx.tokens.len() {
             return false;
         }
+        if k < self.eager || self.done.get(k) == Some(&self.gen) {
+            return self.bit(k, pos);
+        }
         match cx.compiled.starts.get(k) {
             None => true,
-            Some(StartCheck::OneOf(parts)) => parts.iter().any(|&p| self.passes(cx, p, pos)),
+            Some(StartCheck::OneOf(_)) => {
+                cx.compiled.unions.get(k).is_some_and(|u| self.union_passes(cx, u, pos))
+            }
             Some(check) => check_at(cx, check, pos),
         }
+    }
+
+    /// Bit `pos` of the set of check `k`.
+    #[inline]
+    fn bit(&self, k: usize, pos: usize) -> bool {
+        let w = self.words;
+        self.bits.get(k * w + pos / 64).is_some_and(|b| b >> (pos % 64) & 1 != 0)
+    }
+
+    /// Whether union `u` passes at `pos`, a token of the sentence: its
+    /// masks first (a load and a test each), then its other parts.
+    fn union_passes(&self, cx: &Cx<'_>, u: &Union, pos: usize) -> bool {
+        let (f, c) = (cx.facts, cx.compiled);
+        // With at most 64 lexicons, the start bits of one word id are one
+        // word.
+        let starts = |m: &Membership, ids: &[u32]| {
+            ids.get(pos).and_then(|&id| m.start.get(id as usize)).copied().unwrap_or(0)
+        };
+        f.has_shape(pos, u.shapes)
+            || (u.lower != 0 && starts(&c.lower_members, &f.words) & u.lower != 0)
+            || (u.exact != 0 && starts(&c.exact_members, &f.exact) & u.exact != 0)
+            || (u.start && pos == 0)
+            || u.eager.iter().any(|&p| self.bit(p as usize, pos))
+            || (!u.labels.is_empty()
+                && ents_at(&f.ents, pos).iter().any(|e| u.labels.contains(&e.label)))
+            || u.rest.iter().any(|&p| self.passes(cx, p, pos))
     }
 
     /// The positions check `c` allows, once [`StartSets::ensure`] computed
@@ -253,8 +288,8 @@ impl StartSets {
             }
         }
         let w = self.words;
-        let columns =
-            matches!(check, StartCheck::Test(Test::Flat(_))) && self.cols.make(cx.facts, w);
+        let columns = matches!(check, StartCheck::Test(Test::Flat(_)))
+            && self.cols.make(cx.facts, w, &cx.compiled.columns);
         let (before, rest) = self.bits.split_at_mut(k * w);
         let out = &mut rest[..w];
         out.fill(0);
@@ -499,42 +534,16 @@ fn prepare(
         return (s0, e0);
     }
 
-    // Rules already collected for this sentence carry the current mark.
-    let mark = next_generation(&mut sc.rule_mark, &mut sc.mark_gen, nrules);
-    let marks = &mut sc.rule_mark;
-    let cands = &mut sc.cands;
-    let mut add = |rules: &[u32]| {
-        for &r in rules {
-            if let Some(m) = marks.get_mut(r as usize) {
-                if *m != mark {
-                    *m = mark;
-                    cands.push(r);
-                }
-            }
-        }
-    };
-
     let index = &compiled.index;
-    let words_len = compiled.vocab.lower_len();
-    if sc.word_mark.len() < words_len {
-        sc.word_mark.resize(words_len, 0);
-    }
-    if sc.label_seen.len() < compiled.labels.len() {
-        sc.label_seen.resize(compiled.labels.len(), 0);
-    }
-    let mut lex_seen = 0u64;
+    let sel = &mut sc.sel;
+    index.clear(sel);
+    let mut lexicons = 0;
     for t in toks {
         let id = compiled.vocab.lower_id(text, t, &mut sc.norm);
         facts.words.push(id);
-        lex_seen |= compiled.lex_firsts.get(id as usize).copied().unwrap_or(0);
-        // A word's rules are collected at its first token in the sentence.
-        if let Some(m) = sc.word_mark.get_mut(id as usize) {
-            if *m != mark {
-                *m = mark;
-                add(index.word(id));
-            }
-        }
+        lexicons |= index.add_word(sel, id);
     }
+    index.add_lexicons(sel, lexicons);
 
     if !compiled.labels.is_empty() {
         let first = entities.partition_point(|e| e.tokens.start < s0);
@@ -546,69 +555,29 @@ fn prepare(
                 continue;
             }
             if let Some(&label) = compiled.labels.get(e.label) {
-                if let Some(m) = sc.label_seen.get_mut(label as usize) {
-                    *m = mark;
-                }
                 facts.ents.push(Ent {
                     start: (e.tokens.start - s0) as u32,
                     end: (e.tokens.end - s0) as u32,
                     label,
                 });
-                add(index.label(label));
+                index.add_label(sel, label);
             }
         }
         facts.ents.sort_unstable_by_key(|e| (e.start, u32::MAX - e.end, e.label));
     }
+    index.add_always(sel);
 
-    let shape_mask = index.shape_mask();
-    let shared = (sc.doc_shapes.len() == tokens.len()).then(|| &sc.doc_shapes[s0..e0]);
-    if shape_mask != 0 {
-        let mut seen = 0u16;
-        match shared {
-            Some(sh) => {
-                facts.shapes.extend_from_slice(sh);
-                seen = sh.iter().fold(0, |a, &b| a | b);
-            }
-            None => {
-                for t in toks {
-                    let b = shape_bits(text, t);
-                    seen |= b;
-                    facts.shapes.push(b);
-                }
-            }
+    // The shapes select rules only when some rule is triggered by one;
+    // otherwise they are needed only to check the groups of a selected
+    // rule.
+    if index.shape_mask() != 0 || index.any_rule(sel) {
+        match (sc.doc_shapes.len() == tokens.len()).then(|| &sc.doc_shapes[s0..e0]) {
+            Some(sh) => facts.shapes.extend_from_slice(sh),
+            None => facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t))),
         }
-        let mut hits = seen & shape_mask;
-        while hits != 0 {
-            let s = hits.trailing_zeros() as usize;
-            hits &= hits - 1;
-            add(index.shape(s));
-        }
-    }
-    add(index.always());
-
-    if !cands.is_empty() {
-        if facts.shapes.is_empty() {
-            match shared {
-                Some(sh) => facts.shapes.extend_from_slice(sh),
-                None => facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t))),
-            }
-        }
-        // Drop the rules an element of which cannot be met in this sentence.
-        let shapes = facts.shapes.iter().fold(0u16, |a, &b| a | b);
-        let (words, labels) = (&sc.word_mark, &sc.label_seen);
-        let present = |t: &Trig| match *t {
-            Trig::Word(w) => words.get(w as usize) == Some(&mark),
-            Trig::Label(l) => labels.get(l as usize) == Some(&mark),
-            Trig::Shape(b) => shapes & (1 << b) != 0,
-            Trig::Lex(l) => lex_seen >> l & 1 != 0,
-        };
-        cands.retain(|&r| {
-            compiled
-                .programs
-                .get(r as usize)
-                .is_some_and(|p| p.check.iter().all(|group| group.iter().any(present)))
-        });
-        cands.sort_unstable();
+        index.add_shapes(sel, facts.shapes.iter().fold(0, |a, &b| a | b));
+        let cands = &mut sc.cands;
+        index.select(sel, cands);
         if !cands.is_empty() && compiled.vocab.has_exact() {
             facts.exact.extend(toks.iter().map(|t| compiled.vocab.exact_id(text, t)));
         }
@@ -1017,6 +986,8 @@ impl EqText for std::ops::Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patterns::compile::first_consumers;
+    use crate::patterns::index::Trig;
     use crate::patterns::EntityRef;
     use crate::patterns::RuleSetBuilder;
     use crate::tokenize::Tokenizer;
@@ -1057,45 +1028,31 @@ mod tests {
         ents
     }
 
-    #[test]
-    fn checked_groups_select_the_rules_all_groups_do() {
+    /// The rule set of `rules`.
+    fn rule_set(rules: &str) -> crate::patterns::RuleSet {
         let mut b = RuleSetBuilder::new();
-        b.add_str(
-            "lexicon L = the | Smith | \"New York\" | x1\n\
-             entity a X: \"said\" Cap \"the\"\n\
-             entity b X: <L> \"Army\" ({PER} | Num)\n\
-             entity c X: {PER} \"said\" {ORG}\n\
-             entity d X: (\"the\" | \"US\") Ordinal Cap\n\
-             entity e X: Year \"and\"? <L>\n\
-             entity f X: Cap+ (\"Army\" | {ORG})\n\
-             entity g X: {ORG} | \"NATO\" Num\n\
-             entity h X: Lower \"x1\"",
-            Some("t.rules"),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
-        let compiled = &set.inner.compiled;
-        let dropped: usize =
-            compiled.programs.iter().map(|p| p.required.len() - p.check.len()).sum();
-        assert!(dropped > 0, "some group is implied by the index");
-        let pool = [
-            "the", "The", "Smith", "US", "Army", "NATO", "2024", "and", "x1", "New", "York", ",",
-            "said", "3rd", "first", "Paris",
-        ];
+        b.add_str(rules, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+        b.build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Checks the candidates of sentences drawn from `pool` (with random
+    /// entities) against the rules selected directly: a trigger of the
+    /// index in the sentence, and every required group met. Returns how
+    /// many candidates there were.
+    fn assert_selection(compiled: &Compiled, pool: &[&str], mut seed: u64) -> usize {
         let labels = ["PER", "ORG", "LOC"];
         let tk = Tokenizer::new();
-        let mut seed = 11;
         let mut picked = 0;
+        // One scratch for all sentences, as in use: nothing of one
+        // sentence's selection may leak into the next.
+        let mut sc = Scratch::default();
         for len in [1, 3, 6, 12, 30] {
             for _ in 0..60 {
-                let text = sentence(&mut seed, &pool, len);
+                let text = sentence(&mut seed, pool, len);
                 let tokens = tk.tokenize(&text);
                 let ents = entities(&mut seed, tokens.len(), 4, 1, &labels);
                 let all = whole(&text, &tokens);
-                let mut sc = Scratch::default();
                 let got = candidates(compiled, &text, &tokens, &all, &ents, &mut sc);
-                // Directly: a trigger of the index in the sentence, and
-                // every required group met.
                 let mut norm = String::new();
                 let words: Vec<u32> =
                     tokens.iter().map(|t| compiled.vocab.lower_id(&text, t, &mut norm)).collect();
@@ -1103,9 +1060,9 @@ mod tests {
                     Trig::Word(w) => words.contains(&w),
                     Trig::Label(l) => ents.iter().any(|e| compiled.labels.get(e.label) == Some(&l)),
                     Trig::Shape(b) => tokens.iter().any(|t| shape_bits(&text, t) >> b & 1 != 0),
-                    Trig::Lex(l) => words.iter().any(|&w| {
-                        compiled.lex_firsts.get(w as usize).is_some_and(|&m| m >> l & 1 != 0)
-                    }),
+                    Trig::Lex(l) => {
+                        words.iter().any(|w| compiled.lexicons[l as usize].first_lower.contains(w))
+                    }
                 };
                 let want: Vec<usize> = (0..compiled.programs.len())
                     .filter(|&r| {
@@ -1120,7 +1077,156 @@ mod tests {
                 picked += got.len();
             }
         }
+        picked
+    }
+
+    #[test]
+    fn checked_groups_select_the_rules_all_groups_do() {
+        let set = rule_set(
+            "lexicon L = the | Smith | \"New York\" | x1\n\
+             entity a X: \"said\" Cap \"the\"\n\
+             entity b X: <L> \"Army\" ({PER} | Num)\n\
+             entity c X: {PER} \"said\" {ORG}\n\
+             entity d X: (\"the\" | \"US\") Ordinal Cap\n\
+             entity e X: Year \"and\"? <L>\n\
+             entity f X: Cap+ (\"Army\" | {ORG})\n\
+             entity g X: {ORG} | \"NATO\" Num\n\
+             entity h X: Lower \"x1\"",
+        );
+        let compiled = &set.inner.compiled;
+        let dropped: usize =
+            compiled.programs.iter().map(|p| p.required.len() - p.check.len()).sum();
+        assert!(dropped > 0, "some group is implied by the index");
+        let pool = [
+            "the", "The", "Smith", "US", "Army", "NATO", "2024", "and", "x1", "New", "York", ",",
+            "said", "3rd", "first", "Paris",
+        ];
+        let picked = assert_selection(compiled, &pool, 11);
         assert!(picked > 100, "{picked} candidates");
+    }
+
+    /// More than 64 rules and more than 64 distinct groups: the index's
+    /// rows of bits are several words long.
+    #[test]
+    fn selection_of_many_rules_and_groups_agrees_with_direct_checks() {
+        let words: Vec<String> = (0..24).map(|k| format!("w{k}")).collect();
+        let mut seed = 3u64;
+        let mut pick = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            words[(seed >> 33) as usize % words.len()].clone()
+        };
+        let mut rules = String::from("lexicon L = w1 | \"w2 w3\" | x1\n");
+        for r in 0..100 {
+            let (a, b, c, d) = (pick(), pick(), pick(), pick());
+            let tail = ["{PER}", "Num", "<L>", "Cap"][r % 4];
+            rules += &format!("entity r{r} X: \"{a}\" (\"{b}\" | \"{c}\") {tail} \"{d}\"?\n");
+        }
+        let set = rule_set(&rules);
+        let compiled = &set.inner.compiled;
+        let groups: std::collections::HashSet<Vec<Trig>> = compiled
+            .programs
+            .iter()
+            .flat_map(|p| &p.check)
+            .map(|g| {
+                let mut g = g.clone();
+                g.sort_unstable();
+                g
+            })
+            .collect();
+        assert!(compiled.programs.len() > 64 && groups.len() > 64, "{} groups", groups.len());
+        let mut pool: Vec<&str> = words.iter().map(String::as_str).collect();
+        pool.extend(["2024", "Smith", "x1", "The", ","]);
+        let picked = assert_selection(compiled, &pool, 17);
+        assert!(picked > 300, "{picked} candidates");
+    }
+
+    /// Whether one of the instructions `from` of `insts` (the first
+    /// consuming ones of a path) can start at `pos`: what a start check
+    /// made from them must decide, tested here instruction by instruction.
+    fn consumers_pass(cx: &Cx<'_>, insts: &[Inst], from: &[usize], pos: usize) -> bool {
+        let f = cx.facts;
+        let (n, word) = (cx.tokens.len(), f.words.get(pos));
+        pos < n
+            && first_consumers(insts, from).into_iter().any(|pc| match &insts[pc] {
+                Inst::Word(id) => word == Some(id),
+                Inst::Words(ids) => word.is_some_and(|w| ids.contains(w)),
+                Inst::Exact(s) => cx.tokens[pos].span.range().eq_text(cx.text, s),
+                Inst::Test(t) => eval(cx, t, pos),
+                Inst::Lex(l) => lex_starts(cx, *l, pos),
+                Inst::Ent(labels) => {
+                    ents_at(&f.ents, pos).iter().any(|e| labels.contains(&e.label))
+                }
+                Inst::Start => pos == 0,
+                _ => true,
+            })
+    }
+
+    /// Every union's one-position form (masks for shapes, lexicons and
+    /// labels, one eager part for its words) decides, at each token, what
+    /// the instructions it was made from do one by one: the first and
+    /// second checks of each rule, most of them unions.
+    #[test]
+    fn unions_agree_with_their_parts_at_each_token() {
+        let set = rule_set(
+            "lexicon L = the | Smith | \"New York\"\nlexicon E exact = US | Army | \"New York\"\n\
+             entity a X: (\"said\" | told | Num | <L>) Any\n\
+             entity b X: (<E> | {PER} | Ordinal | \"NATO\" | and) Any\n\
+             entity c X: (Cap & !<L> | {ORG|LOC} | ^ | \"US\" | \"2024\") Any\n\
+             entity d X: \"Army\" (<L> | <E> | \"said\" | told | Lower & !<E>)\n\
+             entity e X: {PER} (\"said\" | and | Num | {ORG})",
+        );
+        let compiled = &set.inner.compiled;
+        let unions: Vec<&Union> = compiled
+            .starts
+            .iter()
+            .zip(&compiled.unions)
+            .filter(|(c, _)| matches!(c, StartCheck::OneOf(_)))
+            .map(|(_, u)| u)
+            .collect();
+        // Every kind of part is merged somewhere, and words are split off
+        // into an eager part of their own.
+        assert!(unions.iter().any(|u| u.eager.len() == 1 && !u.rest.is_empty()));
+        assert!(unions.iter().any(|u| u.shapes != 0 && u.lower != 0));
+        assert!(unions.iter().any(|u| u.shapes != 0 && u.exact != 0));
+        assert!(unions.iter().any(|u| !u.labels.is_empty() && u.start));
+        let pool = [
+            "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "New",
+            "York", "new", "said", "told", "3rd", "Paris", ",",
+        ];
+        let labels = ["PER", "ORG", "LOC"];
+        let tk = Tokenizer::new();
+        let mut seed = 13;
+        let (mut passed, mut failed) = (0, 0);
+        let mut sc = Scratch::default();
+        for _ in 0..15 {
+            for len in [70, 1, 8, 30, 64, 130] {
+                let text = sentence(&mut seed, &pool, len);
+                let tokens = tk.tokenize(&text);
+                let ents = entities(&mut seed, tokens.len(), 3, 2, &labels);
+                let all = whole(&text, &tokens);
+                let (s0, e0) = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
+                let Scratch { facts, starts, .. } = &mut sc;
+                let cx = Cx { text: &text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
+                starts.reset_eager(&cx);
+                for prog in &compiled.programs {
+                    let insts = &prog.insts;
+                    let firsts = first_consumers(insts, &[0]);
+                    let next: Vec<usize> = firsts.iter().map(|pc| pc + 1).collect();
+                    let mut checks = vec![(prog.first, vec![0])];
+                    checks.extend(prog.second.map(|s| (s.check, next)));
+                    for (check, from) in checks {
+                        for p in 0..cx.tokens.len() + 2 {
+                            let want = consumers_pass(&cx, insts, &from, p);
+                            let got = starts.passes(&cx, check, p);
+                            let c = &compiled.starts[check as usize];
+                            assert_eq!(got, want, "{c:?} at {p} of {text:?} {ents:?}");
+                            *if want { &mut passed } else { &mut failed } += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(passed > 1000 && failed > 1000, "{passed} passed, {failed} failed");
     }
 
     /// The eager checks come first (each union after its parts), and the
@@ -1372,7 +1478,8 @@ mod tests {
                     compiled,
                 };
                 let mut cols = Columns::default();
-                assert!(cols.make(&sc.facts, words), "rows made for {text:?}");
+                let need = &compiled.columns;
+                assert!(cols.make(&sc.facts, words, need), "rows made for {text:?}");
                 for t in &flats {
                     let mut out = vec![!0u64; words];
                     cols.flat(&sc.facts, t, n, &mut out);
