@@ -678,6 +678,9 @@ pub(crate) struct Compiled {
     pub lower_members: Membership,
     /// Lexicon membership of exact word ids (lexicons matched as written).
     pub exact_members: Membership,
+    /// The lexicons matched in lower case, as bits (none when there are
+    /// more than 64 lexicons).
+    pub lower_lexicons: u64,
 }
 
 impl Compiled {
@@ -839,6 +842,12 @@ pub(crate) fn compile(
     let starts = renumber_checks(starts.checks, &renumber, &mut programs);
     let lower_members = Membership::build(&lexicons, vocab.lower_len(), |l| !l.exact);
     let exact_members = Membership::build(&lexicons, vocab.exact_len(), |l| l.exact);
+    let lower_lexicons = match lexicons.len() {
+        0..=64 => {
+            lexicons.iter().enumerate().filter(|(_, l)| !l.exact).fold(0, |a, (k, _)| a | 1 << k)
+        }
+        _ => 0,
+    };
     let unions = starts
         .iter()
         .map(|c| match c {
@@ -859,6 +868,7 @@ pub(crate) fn compile(
         eager,
         lower_members,
         exact_members,
+        lower_lexicons,
     })
 }
 

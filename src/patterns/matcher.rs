@@ -543,7 +543,6 @@ fn prepare(
         facts.words.push(id);
         lexicons |= index.add_word(sel, id);
     }
-    index.add_lexicons(sel, lexicons);
 
     if !compiled.labels.is_empty() {
         let first = entities.partition_point(|e| e.tokens.start < s0);
@@ -576,11 +575,12 @@ fn prepare(
             None => facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t))),
         }
         index.add_shapes(sel, facts.shapes.iter().fold(0, |a, &b| a | b));
-        let cands = &mut sc.cands;
-        index.select(sel, cands);
-        if !cands.is_empty() && compiled.vocab.has_exact() {
+        if compiled.vocab.has_exact() {
             facts.exact.extend(toks.iter().map(|t| compiled.vocab.exact_id(text, t)));
         }
+        index.add_lexicons(sel, confirm_lexicons(compiled, facts, lexicons));
+        let cands = &mut sc.cands;
+        index.select(sel, cands);
         if !cands.is_empty() && compiled.lower_members.stride == 1 {
             let row = |m: &Membership, id: u32| m.row(id).first().copied().unwrap_or(0);
             let (lower, exact) = (&compiled.lower_members, &compiled.exact_members);
@@ -590,6 +590,38 @@ fn prepare(
         }
     }
     (s0, e0)
+}
+
+/// `seen` (the lexicons, as bits, an entry of which starts with a word of
+/// the sentence, in lower case) less the lexicons none of whose entries is
+/// there in full, as the lexicon matches (lower case or as written). A word
+/// that is an entry on its own settles its lexicons; the others are walked
+/// from each word that starts one of their entries. So "in" no longer keeps
+/// the rules needing "in alliance with" in nearly every sentence, nor "may"
+/// those needing a month.
+fn confirm_lexicons(compiled: &Compiled, facts: &Facts, seen: u64) -> u64 {
+    let lower = (&compiled.lower_members, &facts.words, compiled.lower_lexicons);
+    let exact = (&compiled.exact_members, &facts.exact, !compiled.lower_lexicons);
+    let mut confirmed = seen;
+    for (members, ids, mine) in [lower, exact] {
+        if members.stride != 1 {
+            return seen;
+        }
+        let row = |id: u32| members.row(id).first().copied().unwrap_or(0);
+        let sure = ids.iter().fold(0, |a, &id| a | row(id));
+        let mut unsure = seen & mine & !sure;
+        while unsure != 0 {
+            let l = unsure.trailing_zeros();
+            unsure &= unsure - 1;
+            let Some(lex) = compiled.lexicons.get(l as usize) else { continue };
+            let found = (0..ids.len())
+                .any(|p| members.starts(ids[p], l) && lex.trie.longest(&ids[p..]) > 0);
+            if !found {
+                confirmed &= !(1 << l);
+            }
+        }
+    }
+    confirmed
 }
 
 /// The rules worth trying on `sentence`, by index into the rule list.
@@ -1056,13 +1088,20 @@ mod tests {
                 let mut norm = String::new();
                 let words: Vec<u32> =
                     tokens.iter().map(|t| compiled.vocab.lower_id(&text, t, &mut norm)).collect();
+                let exact: Vec<u32> =
+                    tokens.iter().map(|t| compiled.vocab.exact_id(&text, t)).collect();
+                // A lexicon is there when one of its entries is, in full,
+                // as it matches (lower case or as written).
+                let lexicon_there = |l: u8| {
+                    let lex = &compiled.lexicons[l as usize];
+                    let ids = if lex.exact { &exact } else { &words };
+                    (0..ids.len()).any(|p| lex.trie.longest(&ids[p..]) > 0)
+                };
                 let present = |t: &Trig| match *t {
                     Trig::Word(w) => words.contains(&w),
                     Trig::Label(l) => ents.iter().any(|e| compiled.labels.get(e.label) == Some(&l)),
                     Trig::Shape(b) => tokens.iter().any(|t| shape_bits(&text, t) >> b & 1 != 0),
-                    Trig::Lex(l) => {
-                        words.iter().any(|w| compiled.lexicons[l as usize].first_lower.contains(w))
-                    }
+                    Trig::Lex(l) => lexicon_there(l),
                 };
                 let want: Vec<usize> = (0..compiled.programs.len())
                     .filter(|&r| {
@@ -1084,7 +1123,9 @@ mod tests {
     fn checked_groups_select_the_rules_all_groups_do() {
         let set = rule_set(
             "lexicon L = the | Smith | \"New York\" | x1\n\
+             lexicon E exact = Army | \"New York\" | \"the US\"\n\
              entity a X: \"said\" Cap \"the\"\n\
+             entity i X: Cap <E> \",\"?\n\
              entity b X: <L> \"Army\" ({PER} | Num)\n\
              entity c X: {PER} \"said\" {ORG}\n\
              entity d X: (\"the\" | \"US\") Ordinal Cap\n\
@@ -1115,7 +1156,7 @@ mod tests {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             words[(seed >> 33) as usize % words.len()].clone()
         };
-        let mut rules = String::from("lexicon L = w1 | \"w2 w3\" | x1\n");
+        let mut rules = String::from("lexicon L = w1 | \"w2 w3\" | x1 | \"w5 w6 w7\"\n");
         for r in 0..100 {
             let (a, b, c, d) = (pick(), pick(), pick(), pick());
             let tail = ["{PER}", "Num", "<L>", "Cap"][r % 4];
