@@ -10,7 +10,7 @@ use crate::linking;
 use crate::patterns::PatternMatch;
 use crate::patterns::Scratch as PatternScratch;
 use crate::relations;
-use crate::resolve::{gazetteer_priority, merge_adjacent, resolve, Candidate};
+use crate::resolve::{self, gazetteer_priority, merge_adjacent, resolve, Candidate};
 use crate::rules::{self, RuleSource, Rules};
 use crate::span::Span;
 use crate::tokenize::Tokenizer;
@@ -33,6 +33,12 @@ struct Buffers {
     matches: Vec<GazMatch>,
     pattern_scratch: PatternScratch,
     pm: Vec<PatternMatch>,
+    /// The candidate entities, emptied by conflict resolution.
+    cands: Vec<Candidate>,
+    resolve: resolve::Scratch,
+    /// The entity covering each token: made by linking, read by the
+    /// relation stage.
+    covered: Vec<Option<usize>>,
     relations: relations::Scratch,
 }
 
@@ -314,8 +320,18 @@ impl Extractor {
             doc.entities_truncated = true;
             return;
         }
-        let Buffers { tokens, sentences, gaz_scratch, matches, pattern_scratch, pm, relations: rs } =
-            buf;
+        let Buffers {
+            tokens,
+            sentences,
+            gaz_scratch,
+            matches,
+            pattern_scratch,
+            pm,
+            cands,
+            resolve: resolve_scratch,
+            covered,
+            relations: rs,
+        } = buf;
         let tk = &self.inner.tokenizer;
         tk.tokenize_into(text, tokens);
         tk.sentences_into(text, tokens, sentences);
@@ -325,7 +341,7 @@ impl Extractor {
         // At the entity cap, nothing from the first match left out on is kept.
         let stop = matches.get(budget).map_or(usize::MAX, |m| m.span.start);
         matches.truncate(budget);
-        let mut cands: Vec<Candidate> = Vec::with_capacity(matches.len() + 8);
+        cands.clear();
         for m in matches.drain(..) {
             let c = gaz.compiled(m.entry);
             cands.push(Candidate {
@@ -351,11 +367,11 @@ impl Extractor {
         if !rules.entity.is_empty() || !rules.relation.is_empty() {
             pattern_scratch.share_shapes(text, tokens);
         }
-        rules::run(&rules.entity, text, tokens, sentences, &cands, 0, pattern_scratch, pm);
-        rules::entities_from(&rules.entity, text, tokens, pm, &mut cands);
+        rules::run(&rules.entity, text, tokens, sentences, cands, 0, pattern_scratch, pm);
+        rules::entities_from(&rules.entity, text, tokens, pm, cands);
         let mut entities = Vec::with_capacity(cands.len());
         let mut rejected = Vec::new();
-        resolve(cands, &mut entities, &mut rejected);
+        resolve(cands, &mut entities, &mut rejected, resolve_scratch);
         merge_adjacent(text, &mut entities);
         let before = entities.len();
         entities.retain(|e| e.span.start < stop);
@@ -363,7 +379,7 @@ impl Extractor {
         if entities.len() < before || stop != usize::MAX {
             doc.entities_truncated = true;
         }
-        let links = linking::link(text, tokens, &mut entities);
+        let links = linking::link(text, tokens, &mut entities, covered);
         let mut relations = Vec::new();
         let at = |span: Span| {
             entities
@@ -395,6 +411,7 @@ impl Extractor {
             tokens,
             sentences,
             &entities,
+            covered,
             &rejected,
             pm,
             rs,

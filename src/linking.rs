@@ -38,9 +38,17 @@ const RULE_NAME: &str = "name_link";
 
 /// Links the mentions of `entities` (sorted, not overlapping) in place,
 /// adding entities for short mentions; returns the acronym definitions.
-pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> Vec<AliasLink> {
+/// Leaves in `covered` the entity covering each token (see
+/// [`coverage_into`]) for the entities as linked: the relation stage reads
+/// it, and the buffer is reused from text to text.
+pub(crate) fn link(
+    text: &str,
+    tokens: &[Token],
+    entities: &mut Vec<Entity>,
+    covered: &mut Vec<Option<usize>>,
+) -> Vec<AliasLink> {
     let mut links = Vec::new();
-    let mut covered = coverage(tokens.len(), entities);
+    coverage_into(tokens.len(), entities, covered);
     let mut added: Vec<Entity> = Vec::new();
 
     // Acronyms defined in parentheses right after an entity.
@@ -178,12 +186,15 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
         let mut i = 0;
         while i < tokens.len() {
             let t = &tokens[i];
+            // Keys are capitalised words (see `name_words`): any other
+            // token (most) finds none, and is not looked up.
+            if t.kind != TokenKind::Word || !starts_upper(t.as_str(text)) {
+                i += 1;
+                continue;
+            }
             let end = compound_end(text, tokens, i);
             let at = i;
             i = end;
-            if t.kind != TokenKind::Word {
-                continue;
-            }
             // A double-barrelled name is one key ("Kosiniak-Kamysz"); its
             // parts are not keys of their own.
             let span = Span::new(t.span.start, tokens[end - 1].span.end);
@@ -231,18 +242,15 @@ pub(crate) fn link(text: &str, tokens: &[Token], entities: &mut Vec<Entity>) -> 
     if !added.is_empty() {
         entities.extend(added);
         entities.sort_by_key(|e| (e.span.start, e.span.end));
+        // The added entities were marked, not numbered, and the others
+        // have moved.
+        coverage_into(tokens.len(), entities, covered);
     }
     links
 }
 
-/// For each of `n` tokens, the index of the entity covering it.
-pub(crate) fn coverage(n: usize, entities: &[Entity]) -> Vec<Option<usize>> {
-    let mut cov = Vec::new();
-    coverage_into(n, entities, &mut cov);
-    cov
-}
-
-/// [`coverage`] into `cov` (cleared first), so that a caller can reuse it.
+/// For each of `n` tokens, the index of the entity covering it, into `cov`
+/// (cleared first, so that a caller can reuse it).
 pub(crate) fn coverage_into(n: usize, entities: &[Entity], cov: &mut Vec<Option<usize>>) {
     cov.clear();
     cov.resize(n, None);
@@ -297,8 +305,13 @@ fn compound_end(text: &str, tokens: &[Token], i: usize) -> usize {
     end
 }
 
+/// Whether the first character of `s` is upper case; an ASCII first byte
+/// (nearly every word) is tested without decoding.
 fn starts_upper(s: &str) -> bool {
-    s.chars().next().is_some_and(char::is_uppercase)
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => s.chars().next().is_some_and(char::is_uppercase),
+    }
 }
 
 /// Two or more letters, all capitals (digits allowed after the first):
@@ -347,6 +360,46 @@ mod tests {
         assert!(initials_agree("SDF", "Syrian Democratic Forces"));
         assert!(initials_agree("CENTCOM", "U.S. Central Command"));
         assert!(!initials_agree("XYZ", "Syrian Democratic Forces"));
+    }
+
+    #[test]
+    fn coverage_left_is_that_of_the_linked_entities() {
+        let text = "Rajnath Singh met the Syrian Democratic Forces (SDF) in Paris. \
+            Singh and the SDF left; Paris stayed.";
+        let tokens = crate::tokenize::Tokenizer::new().tokenize(text);
+        let entity = |from: &str, words: usize, label: &str| {
+            let start = tokens.iter().position(|t| t.as_str(text) == from).unwrap();
+            let span = crate::rules::token_span(&tokens, start..start + words);
+            let name: Arc<str> = Arc::from(&text[span]);
+            Entity::from_rule(span, start..start + words, Arc::from(label), name, Arc::from("r"))
+        };
+        let linked = |mut entities: Vec<Entity>| {
+            let mut covered = vec![Some(7); 3];
+            link(text, &tokens, &mut entities, &mut covered);
+            let mut fresh = Vec::new();
+            coverage_into(tokens.len(), &entities, &mut fresh);
+            assert_eq!(covered, fresh);
+            entities.len()
+        };
+        let person = entity("Rajnath", 2, "PERSON");
+        let forces = entity("Syrian", 3, "ORGANIZATION");
+        let paris = entity("Paris", 1, "LOCATION");
+        // "Singh", "SDF" and "SDF" are added; then nothing is.
+        assert_eq!(linked(vec![person, forces, paris.clone()]), 6);
+        assert_eq!(linked(vec![paris]), 1);
+    }
+
+    #[test]
+    fn starts_upper_agrees_with_chars() {
+        // Every ASCII byte first, and non-ASCII letters of both cases.
+        let mut words: Vec<String> = (0u8..0x80).map(|b| format!("{}x", char::from(b))).collect();
+        words.extend(
+            ["", "Élise", "élise", "Ωmega", "ωmega", "\u{212a}elvin", "北京", "ǅx", "\u{2160}x"]
+                .map(str::to_owned),
+        );
+        for w in &words {
+            assert_eq!(starts_upper(w), w.chars().next().is_some_and(char::is_uppercase), "{w:?}");
+        }
     }
 
     #[test]

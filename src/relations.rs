@@ -27,10 +27,11 @@
 //! [`Extractor::explain`]: crate::Extractor::explain
 
 use crate::document::{Entity, Modality, Relation};
-use crate::hash::{FastBuildHasher, FastMap};
+use crate::hash::FastBuildHasher;
 use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
-use crate::rules::{one_line, token_span};
+use crate::rules::{token_span, tokens_one_line};
 use crate::span::Span;
+use crate::swar::{in_range, HIGH};
 use crate::tokenize::{Sentence, Token, TokenKind};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -41,8 +42,6 @@ use std::sync::Arc;
 /// allocates nothing once they have grown.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    /// The entity covering each token.
-    owner: Vec<Option<usize>>,
     /// The conjuncts of a match's head and tail.
     heads: Vec<usize>,
     tails: Vec<usize>,
@@ -58,7 +57,8 @@ pub(crate) struct Scratch {
 ///
 /// `rejected` are the candidates the conflict policy left out: a country
 /// named inside a rule's entity ("Australian" in "the Australian
-/// government") is read from them.
+/// government") is read from them. `owner` is the entity covering each
+/// token (as linking leaves it).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn relations_from(
     set: &RuleSet,
@@ -66,6 +66,7 @@ pub(crate) fn relations_from(
     tokens: &[Token],
     sentences: &[Sentence],
     entities: &[Entity],
+    owner: &[Option<usize>],
     rejected: &[Entity],
     matches: &[PatternMatch],
     scratch: &mut Scratch,
@@ -77,8 +78,7 @@ pub(crate) fn relations_from(
     }
     // About one relation a match: one allocation rather than growth.
     out.reserve(matches.len());
-    let Scratch { owner, heads, tails, more, pairs, cues } = scratch;
-    crate::linking::coverage_into(tokens.len(), entities, owner);
+    let Scratch { heads, tails, more, pairs, cues } = scratch;
     // The country of each entity, computed when a check first needs it.
     let mut countries: Option<Vec<Option<&str>>> = None;
     // The cue words of the sentence last seen (by its first token): matches
@@ -121,7 +121,7 @@ pub(crate) fn relations_from(
             let value = match &a.value {
                 AttrValue::Literal(v) => Some(v.clone()),
                 AttrValue::Capture(c) => {
-                    m.capture(c).map(|r| one_line(&text[token_span(tokens, r)]).into_owned())
+                    m.capture(c).map(|r| tokens_one_line(text, tokens, r).into_owned())
                 }
             };
             if let Some(v) = value {
@@ -230,12 +230,45 @@ fn countries_of<'e>(entities: &'e [Entity], rejected: &'e [Entity]) -> Vec<Optio
     out
 }
 
+/// Up to this many relations, [`dedup`] compares each with those kept
+/// before it rather than hashing them.
+const FEW_RELATIONS: usize = 16;
+
 /// Removes repeated relations (same label, head, tail), keeping the first.
 pub(crate) fn dedup(relations: &mut Vec<Relation>) {
     // Most texts have no relation or one: nothing to compare.
     if relations.len() < 2 {
         return;
     }
+    // A text's few relations: a handful of comparisons each costs less
+    // than a hash set (an allocation and a label clone and hash each).
+    if relations.len() <= FEW_RELATIONS {
+        dedup_few(relations);
+    } else {
+        dedup_hashed(relations);
+    }
+}
+
+/// [`dedup`] by comparing each relation with the ones kept before it.
+fn dedup_few(relations: &mut Vec<Relation>) {
+    let mut kept = 0;
+    for i in 0..relations.len() {
+        let r = &relations[i];
+        let repeated = relations[..kept]
+            .iter()
+            .any(|k| k.head == r.head && k.tail == r.tail && k.label == r.label);
+        if !repeated {
+            // The kept ones stay in order at the front; a repeat moves back,
+            // to be dropped.
+            relations.swap(kept, i);
+            kept += 1;
+        }
+    }
+    relations.truncate(kept);
+}
+
+/// [`dedup`] with a hash set of the keys seen.
+fn dedup_hashed(relations: &mut Vec<Relation>) {
     // The crate's fast hasher: SipHash was most of this stage's cost.
     let mut seen: std::collections::HashSet<(Arc<str>, usize, usize), FastBuildHasher> =
         std::collections::HashSet::with_capacity_and_hasher(relations.len(), Default::default());
@@ -378,9 +411,19 @@ fn next_conjunct(
 /// `w.chars().all(char::is_lowercase)`, with ASCII words (nearly all)
 /// checked byte by byte rather than decoded.
 fn all_lowercase(w: &str) -> bool {
+    let b = w.as_bytes();
+    // A short ASCII word (most) is tested in one word: every byte of it in
+    // `a..=z`, the padding after it in none.
+    if b.len() <= 8 {
+        let packed = crate::hash::pack(b);
+        if packed & HIGH == 0 {
+            let mask = HIGH.checked_shl(8 * b.len() as u32).map_or(HIGH, |rest| HIGH & !rest);
+            return in_range(packed, b'a', b'z') == mask;
+        }
+    }
     // All bytes ASCII lower case: an ASCII word, all lower case. Otherwise
     // an ASCII word is not, and another needs decoding.
-    if w.bytes().all(|b| b.is_ascii_lowercase()) {
+    if b.iter().all(u8::is_ascii_lowercase) {
         true
     } else if w.is_ascii() {
         false
@@ -529,6 +572,22 @@ fn cue_words<'a>(text: &'a str, tokens: &[Token], out: &mut Vec<Cow<'a, str>>) {
     out.extend(tokens.iter().enumerate().map(|(i, t)| cue_word(t.as_str(text), i == 0)));
 }
 
+/// The phrases whose first word is `w`, read from the lists themselves:
+/// what [`CueTable::phrases`] is tested against.
+#[cfg(test)]
+fn phrases_by_definition(w: &str) -> CuePhrases {
+    let lists = [
+        (Cue::Negated, NEGATED),
+        (Cue::Speculated, SPECULATED),
+        (Cue::Reported, REPORTED),
+        (Cue::Planned, PLANNED),
+    ];
+    let all = lists.into_iter().flat_map(|(cue, list)| list.iter().map(move |p| (cue, p)));
+    all.map(|(cue, p)| (cue, p.split(' ').collect::<Vec<_>>()))
+        .filter(|(_, ws)| ws[0] == w)
+        .collect()
+}
+
 /// The cue categories, weakest claim first: the first found wins.
 #[derive(Clone, Copy)]
 enum Cue {
@@ -545,9 +604,15 @@ type CuePhrases = Vec<(Cue, Vec<&'static str>)>;
 /// byte the lengths (bit `n` for `n` bytes, 31 for longer) of the first
 /// words starting with it: a word whose first byte and length fit no
 /// first word (a capitalised name, a number, most words) is no cue,
-/// without hashing it.
+/// without comparing it.
 struct CueTable {
-    phrases: FastMap<&'static str, CuePhrases>,
+    /// Each first word once with its phrases (in the order of the lists),
+    /// sorted by the word's first byte: a word is compared only with the
+    /// few first words that share its first byte and length, which costs
+    /// less than hashing it.
+    firsts: Vec<(&'static str, CuePhrases)>,
+    /// `starting[b]`: the range of `firsts` whose words start with byte `b`.
+    starting: [(u8, u8); 256],
     first_bytes: [u32; 256],
     /// As `first_bytes`, for first words as written rather than as
     /// [`cue_word`] gives them: any apostrophe may be typographic (three
@@ -561,9 +626,22 @@ fn length_bit(len: usize) -> u32 {
     1 << len.min(31)
 }
 
+impl CueTable {
+    /// The phrases whose first word is `w`.
+    fn phrases(&self, w: &str) -> Option<&CuePhrases> {
+        let first = usize::from(*w.as_bytes().first()?);
+        if self.first_bytes[first] & length_bit(w.len()) == 0 {
+            return None;
+        }
+        let (from, to) = self.starting[first];
+        let firsts = &self.firsts[usize::from(from)..usize::from(to)];
+        firsts.iter().find(|(f, _)| f.len() == w.len() && *f == w).map(|(_, p)| p)
+    }
+}
+
 /// The cue phrases (see [`CueTable`]).
 static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
-    let mut phrases: FastMap<&'static str, CuePhrases> = FastMap::default();
+    let mut firsts: Vec<(&'static str, CuePhrases)> = Vec::new();
     let mut first_bytes = [0u32; 256];
     let mut raw_first_bytes = [0u32; 256];
     for (cue, list) in [
@@ -584,10 +662,24 @@ static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
                     raw_first_bytes[0xE2] |= bit;
                 }
             }
-            phrases.entry(words[0]).or_default().push((cue, words));
+            match firsts.iter_mut().find(|(f, _)| *f == words[0]) {
+                Some((_, phrases)) => phrases.push((cue, words)),
+                None => firsts.push((words[0], vec![(cue, words)])),
+            }
         }
     }
-    CueTable { phrases, first_bytes, raw_first_bytes }
+    // Stable: each byte's words stay in the order of the lists.
+    firsts.sort_by_key(|(f, _)| f.as_bytes()[0]);
+    let mut starting = [(0u8, 0u8); 256];
+    let index = |k: usize| u8::try_from(k).expect("fewer than 256 first words");
+    for (k, (f, _)) in firsts.iter().enumerate() {
+        let slot = &mut starting[usize::from(f.as_bytes()[0])];
+        if slot.0 == slot.1 {
+            slot.0 = index(k);
+        }
+        slot.1 = index(k + 1);
+    }
+    CueTable { firsts, starting, first_bytes, raw_first_bytes }
 });
 
 /// The cues of one sentence: for each word, the length of the shortest
@@ -647,12 +739,7 @@ fn quote_mark(w: &str) -> Option<QuoteMark> {
 /// with `w`, the cue word of token `i` of the sentence `tokens`; returns
 /// the bits of the categories found (see [`SentenceCues::present`]).
 fn fill_cues_at(at: &mut [[u8; 4]], i: usize, w: &str, text: &str, tokens: &[Token]) -> u8 {
-    let cues = &*CUES;
-    let first = w.as_bytes().first().copied().unwrap_or(0);
-    if cues.first_bytes[usize::from(first)] & length_bit(w.len()) == 0 {
-        return 0;
-    }
-    let Some(phrases) = cues.phrases.get(w) else { return 0 };
+    let Some(phrases) = CUES.phrases(w) else { return 0 };
     let mut found = 0;
     for (cue, parts) in phrases {
         // The words after the first are never the sentence's first.
@@ -668,18 +755,67 @@ fn fill_cues_at(at: &mut [[u8; 4]], i: usize, w: &str, text: &str, tokens: &[Tok
     found
 }
 
+/// [`fill_cues_at`] for the sentence's first word `w`, which is lowered
+/// (see [`cue_word`]). An ASCII word (nearly all) is lowered on the stack,
+/// and only when a phrase may start with it: most first words are
+/// capitalised, and lowering them would cost a `String` each.
+fn fill_first_cues(at: &mut [[u8; 4]], w: &str, text: &str, tokens: &[Token]) -> u8 {
+    /// Longer than any phrase's first word.
+    const LONGEST: usize = 32;
+    if !w.is_ascii() || w.len() > LONGEST {
+        return fill_cues_at(at, 0, &cue_word(w, true), text, tokens);
+    }
+    let first = w.as_bytes().first().copied().unwrap_or(0).to_ascii_lowercase();
+    if CUES.first_bytes[usize::from(first)] & length_bit(w.len()) == 0 {
+        return 0;
+    }
+    let mut lowered = [0u8; LONGEST];
+    let lowered = &mut lowered[..w.len()];
+    lowered.copy_from_slice(w.as_bytes());
+    lowered.make_ascii_lowercase();
+    let lowered = std::str::from_utf8(lowered).expect("ASCII stays ASCII");
+    fill_cues_at(at, 0, lowered, text, tokens)
+}
+
 impl SentenceCues {
     /// Prepares the cues of a sentence of `tokens`, reusing the buffers of
     /// the sentence before. Only a word that may start a cue phrase is made
     /// its cue word (see [`cue_word`]): clause starts and quotation marks
     /// read the same either way (none holds an apostrophe or a capital).
+    /// Clauses and quotations only matter to a cue, so a sentence without
+    /// one (most) skips them.
     fn fill(&mut self, text: &str, tokens: &[Token]) {
         let cues = &*CUES;
-        let n = tokens.len();
         let at = &mut self.at;
         at.clear();
-        at.resize(n, [0u8; 4]);
+        at.resize(tokens.len(), [0u8; 4]);
         self.present = 0;
+        // Compared as bytes: slicing `text` checks char boundaries.
+        let bytes = text.as_bytes();
+        for (i, t) in tokens.iter().enumerate() {
+            let raw = &bytes[t.span.start..t.span.end];
+            let first = raw.first().copied().unwrap_or(0);
+            if i == 0 {
+                self.present |= fill_first_cues(at, t.as_str(text), text, tokens);
+            } else if cues.raw_first_bytes[usize::from(first)] & length_bit(raw.len()) != 0 {
+                // An ASCII word is its own cue word (see `cue_word`).
+                let w = t.as_str(text);
+                self.present |= if w.is_ascii() {
+                    fill_cues_at(at, i, w, text, tokens)
+                } else {
+                    fill_cues_at(at, i, &cue_word(w, false), text, tokens)
+                };
+            }
+        }
+        if self.present != 0 {
+            self.fill_clauses(text, tokens);
+        }
+    }
+
+    /// The clause starts and quotations of the sentence `tokens` (see
+    /// [`SentenceCues::fill`]).
+    fn fill_clauses(&mut self, text: &str, tokens: &[Token]) {
+        let n = tokens.len();
         let clause = &mut self.clause;
         clause.clear();
         clause.reserve(n);
@@ -693,10 +829,6 @@ impl SentenceCues {
         let mut open: Option<usize> = None;
         for (i, t) in tokens.iter().enumerate() {
             let raw = t.as_str(text);
-            let first = raw.as_bytes().first().copied().unwrap_or(0);
-            if i == 0 || cues.raw_first_bytes[usize::from(first)] & length_bit(raw.len()) != 0 {
-                self.present |= fill_cues_at(at, i, &cue_word(raw, i == 0), text, tokens);
-            }
             if i > 0 && (raw == ";" || (after_comma && CLAUSE_STARTS.contains(&raw))) {
                 start = i as u32;
             }
@@ -732,14 +864,12 @@ impl SentenceCues {
     /// [`cue_words`]): the general path the fast one is tested against.
     #[cfg(test)]
     fn fill_from_words(&mut self, words: &[Cow<'_, str>], tokens: &[Token]) {
-        let cues = &*CUES;
         let at = &mut self.at;
         at.clear();
         at.resize(words.len(), [0u8; 4]);
         self.present = 0;
         for (i, w) in words.iter().enumerate() {
-            let Some(phrases) = cues.phrases.get(&**w) else { continue };
-            for (cue, parts) in phrases {
+            for (cue, parts) in &phrases_by_definition(w) {
                 let fits = words
                     .get(i..i + parts.len())
                     .is_some_and(|ws| ws.iter().zip(parts).all(|(a, b)| a == b));
@@ -802,6 +932,10 @@ impl SentenceCues {
 
     /// The modality of a match over words `match_start..match_end`.
     fn modality(&self, match_start: usize, match_end: usize) -> Modality {
+        // Without a cue, clauses and quotations were not read.
+        if self.present == 0 {
+            return Modality::Asserted;
+        }
         let n = self.at.len();
         let end = match_end.min(n);
         // The clause the match starts in (a clause break at the match's
@@ -889,12 +1023,129 @@ mod tests {
     }
 
     #[test]
+    fn cue_table_agrees_with_the_lists() {
+        // Every word of every phrase, as written and altered, and words
+        // that share a first byte and length with a first word.
+        let mut words: Vec<String> = Vec::new();
+        for p in NEGATED.iter().chain(SPECULATED).chain(REPORTED).chain(PLANNED) {
+            for w in p.split(' ') {
+                words.push(w.to_owned());
+                words.push(w.to_uppercase());
+                words.push(w[..w.len() - 1].to_owned());
+                words.push(format!("{w}s"));
+                let mut last = w.as_bytes().to_vec();
+                *last.last_mut().unwrap() ^= 1;
+                words.push(String::from_utf8(last).unwrap());
+            }
+        }
+        words
+            .extend(["", "and", "the", "with", "said", "wil", "\u{2019}ll", "é"].map(String::from));
+        let mut found = 0;
+        for w in &words {
+            let fast: Vec<_> =
+                CUES.phrases(w).into_iter().flatten().map(|(c, p)| (*c as u8, p)).collect();
+            let general = phrases_by_definition(w);
+            let general: Vec<_> = general.iter().map(|(c, p)| (*c as u8, p)).collect();
+            assert_eq!(fast, general, "{w:?}");
+            found += usize::from(!fast.is_empty());
+        }
+        assert!(found > 60);
+    }
+
+    #[test]
+    fn dedup_few_agrees_with_dedup_hashed() {
+        // Random lists of relations with few labels, heads and tails, so
+        // that repeats are common; labels equal in text but not in pointer.
+        let labels: Vec<Arc<str>> = ["ACQUIRES", "ACQUIRES", "SUPPLIES", "OPERATES"]
+            .iter()
+            .map(|&l| Arc::from(l))
+            .collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let key = |v: &[Relation]| -> Vec<(String, usize, usize, usize)> {
+            v.iter().map(|r| (r.label.to_string(), r.head, r.tail, r.evidence.start)).collect()
+        };
+        let mut repeats = 0;
+        for _ in 0..3000 {
+            let n = next(FEW_RELATIONS as u64 + 1);
+            let relations: Vec<Relation> = (0..n)
+                .map(|k| Relation {
+                    label: labels[next(4)].clone(),
+                    head: next(3),
+                    tail: next(3),
+                    modality: Modality::Asserted,
+                    attributes: BTreeMap::new(),
+                    // Tells apart relations of one key.
+                    evidence: Span::new(k, k + 1),
+                    rule: Arc::from("r"),
+                    sentence: Span::new(0, 1),
+                    captures: Vec::new(),
+                })
+                .collect();
+            let (mut few, mut hashed) = (relations.clone(), relations);
+            dedup_few(&mut few);
+            dedup_hashed(&mut hashed);
+            assert_eq!(key(&few), key(&hashed));
+            repeats += n - few.len();
+        }
+        assert!(repeats > 1000);
+    }
+
+    #[test]
     fn all_lowercase_agrees_with_chars() {
         for w in [
-            "", "and", "rocket", "Rocket", "rOcket", "a1", "-", "é", "école", "École", "naïve",
-            "NAÏVE", "ß",
+            "",
+            "and",
+            "rocket",
+            "Rocket",
+            "rOcket",
+            "a1",
+            "-",
+            "é",
+            "école",
+            "École",
+            "naïve",
+            "NAÏVE",
+            "ß",
+            "a",
+            "z",
+            "`",
+            "{",
+            "@",
+            "[",
+            "a{",
+            "`a",
+            "abcdefgh",
+            "abcdefgH",
+            "Abcdefgh",
+            "abcdefghi",
+            "abcdefghI",
+            "abc`efgh",
+            "abc{",
+            "ab\u{0}c",
+            "abcdéfg",
+            "abcdefgé",
+            "a b",
+            "ab.",
+            "x\u{7f}",
         ] {
             assert_eq!(all_lowercase(w), w.chars().all(char::is_lowercase), "{w:?}");
+        }
+        // Words of up to ten letters with any ASCII byte at any place.
+        for len in 0..=10 {
+            for at in 0..len {
+                for b in 0u8..0x80 {
+                    let mut w = vec![b'q'; len];
+                    w[at] = b;
+                    let w = String::from_utf8(w).expect("ASCII");
+                    assert_eq!(all_lowercase(&w), w.chars().all(char::is_lowercase), "{w:?}");
+                }
+            }
         }
     }
 
@@ -904,14 +1155,16 @@ mod tests {
             \u{2019}ll do, he said, but Poland may not. \u{201c}We WON\u{2019}T wait,\u{201d} \
             said Rao, while \"others n\u{2019}t\" plans to, according to AFP. Is said to be \
             in talks, and won't. Won\u{2019}t. Ruled out. DENIED it, yet no longer \
-            interested in it \u{ab}never\u{bb} \" the end";
+            interested in it \u{ab}never\u{bb} \" the end. The end. Tal\u{212a}s to Paris. \
+            TALKS TO Paris. ACCORDING to Paris. Rafales arrived. Not so. \
+            Supercalifragilisticexpialidocious-and-longer-still word.";
         let tokenizer = Tokenizer::new();
         let tokens = tokenizer.tokenize(text);
         let sentences = tokenizer.sentences(text, &tokens);
         assert!(sentences.len() > 4);
         let (mut fast, mut general) = (SentenceCues::default(), SentenceCues::default());
         let mut words = Vec::new();
-        let mut found = 0;
+        let (mut found, mut with_cues) = (0, 0);
         // Every sentence, and every stretch of tokens (the first word of a
         // stretch is lowered as a sentence's is).
         let ranges = sentences.iter().map(|s| s.tokens.clone());
@@ -923,13 +1176,24 @@ mod tests {
             general.fill_from_words(&words, ts);
             assert_eq!(fast.at, general.at);
             assert_eq!(fast.present, general.present);
-            assert_eq!(fast.clause, general.clause);
-            assert_eq!(fast.quote, general.quote);
-            assert_eq!(fast.quotes, general.quotes);
+            // Clauses and quotations are read only in a sentence with a cue.
+            if fast.present != 0 {
+                assert_eq!(fast.clause, general.clause);
+                assert_eq!(fast.quote, general.quote);
+                assert_eq!(fast.quotes, general.quotes);
+                with_cues += 1;
+            }
+            for start in 0..ts.len() {
+                for end in start + 1..=ts.len() {
+                    assert_eq!(fast.modality(start, end), general.modality(start, end));
+                }
+            }
             found += fast.at.iter().filter(|a| a.iter().any(|&x| x > 0)).count();
         }
-        // The text holds cues, typographic apostrophes among them.
+        // The text holds cues, typographic apostrophes among them, and
+        // sentences without any.
         assert!(found > 20);
+        assert!(with_cues > 4 && with_cues < sentences.len() + tokens.len());
         let mut first = |s: &str| {
             let ts = tokenizer.tokenize(s);
             fast.fill(s, &ts);

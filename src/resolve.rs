@@ -64,31 +64,29 @@ pub(crate) const RULE_PRIORITY: i64 = 0;
 /// both lists; only clusters of two or more are sorted by the policy (most
 /// candidates overlap nothing). The result is that of
 /// `resolve_globally` (in tests), which sorts every candidate by the policy.
-pub(crate) fn resolve(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &mut Vec<Entity>) {
-    let mut by_pos: Vec<Placed> = cands
-        .iter()
-        .enumerate()
-        .map(|(index, c)| {
-            let s = c.entity.span;
-            Placed {
-                start: s.start,
-                end: s.end,
-                priority: Reverse(c.priority),
-                rank: label_rank(&c.entity.label),
-                index,
-                kept: false,
-            }
-        })
-        .collect();
+///
+/// `cands` is left empty, its capacity kept, and `scratch` holds the
+/// buffers: reused from text to text, they allocate nothing once grown.
+pub(crate) fn resolve(
+    cands: &mut Vec<Candidate>,
+    kept: &mut Vec<Entity>,
+    rejected: &mut Vec<Entity>,
+    scratch: &mut Scratch,
+) {
+    let Scratch { by_pos, taken, cluster, slots } = scratch;
+    by_pos.clear();
+    by_pos.extend(cands.iter().enumerate().map(|(index, c)| {
+        let s = c.entity.span;
+        Placed {
+            start: s.start,
+            end: s.end,
+            priority: Reverse(c.priority),
+            rank: label_rank(&c.entity.label),
+            index,
+            kept: false,
+        }
+    }));
     by_pos.sort_unstable();
-    // Kept spans of the cluster at hand (no other cluster overlaps them),
-    // in one set cleared from cluster to cluster: it stays as small as a
-    // cluster, and allocates only if one is met.
-    let mut taken = Taken::Few(Vec::new());
-    // A cluster's policy keys, with each candidate's place in `by_pos` as
-    // the last key: among equal spans it follows the index, as in
-    // `resolve_globally` (in tests).
-    let mut cluster: Vec<PolicyKey> = Vec::new();
     let mut at = 0;
     while at < by_pos.len() {
         // The cluster: every later candidate that starts before the
@@ -109,7 +107,7 @@ pub(crate) fn resolve(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &
             }));
             cluster.sort_unstable();
             taken.clear();
-            for &(.., place) in &cluster {
+            for &(.., place) in cluster.iter() {
                 let c = &mut by_pos[place];
                 let s = Span::new(c.start, c.end);
                 if !s.is_empty() && !taken.overlaps(s) {
@@ -127,25 +125,43 @@ pub(crate) fn resolve(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &
     if by_pos.iter().enumerate().all(|(place, c)| c.index == place) {
         // Already in order (a text of gazetteer matches only, often): the
         // candidates move straight into the lists.
-        for (c, p) in cands.into_iter().zip(&by_pos) {
+        for (c, p) in cands.drain(..).zip(by_pos.iter()) {
             push(p.kept, c.entity);
         }
     } else {
         // Each candidate is in one of the two lists, once: every slot is
-        // taken once.
-        let mut slots: Vec<Option<Entity>> = cands.into_iter().map(|c| Some(c.entity)).collect();
-        for p in &by_pos {
+        // taken once, and the slots are all empty again at the end.
+        slots.clear();
+        slots.extend(cands.drain(..).map(|c| Some(c.entity)));
+        for p in by_pos.iter() {
             let e = slots[p.index].take().expect("each candidate is kept or rejected once");
             push(p.kept, e);
         }
     }
 }
 
+/// The buffers of [`resolve`], reused from text to text.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// The candidates by position (see [`Placed`]).
+    by_pos: Vec<Placed>,
+    /// Kept spans of the cluster at hand (no other cluster overlaps them),
+    /// in one set cleared from cluster to cluster: it stays as small as a
+    /// cluster.
+    taken: Taken,
+    /// A cluster's policy keys, with each candidate's place in `by_pos` as
+    /// the last key: among equal spans it follows the index, as in
+    /// `resolve_globally` (in tests).
+    cluster: Vec<PolicyKey>,
+    /// The candidates' entities by index, when `by_pos` reorders them.
+    slots: Vec<Option<Entity>>,
+}
+
 /// A candidate's place among the others: by position, then as the policy
 /// orders equal spans (priority, label rank, index). The index makes every
 /// key distinct, so the unstable sort gives the stable order; `kept` (the
 /// decision, made after the sort) never decides it.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Placed {
     start: usize,
     end: usize,
@@ -201,9 +217,16 @@ const FEW: usize = 32;
 /// sorted `Vec` is cheaper than a map's nodes; beyond [`FEW`], a `BTreeMap`
 /// keeps checks O(log n) (inserts into a sorted `Vec` are quadratic on
 /// documents with many entities).
+#[derive(Debug)]
 enum Taken {
     Few(Vec<(usize, usize)>),
     Many(BTreeMap<usize, usize>),
+}
+
+impl Default for Taken {
+    fn default() -> Taken {
+        Taken::Few(Vec::new())
+    }
 }
 
 impl Taken {
@@ -260,11 +283,13 @@ pub(crate) fn merge_adjacent(text: &str, entities: &mut Vec<Entity>) {
     entities.dedup_by(|e, prev| {
         let between = text.get(prev.span.end..e.span.start).unwrap_or("x");
         let slice = |span: Span| text.get(span.start..span.end).unwrap_or("");
-        // A repeated name ("Su-35 SU-35") is two mentions, not one.
-        let merge = prev.label == e.label
-            && prev.canonical == e.canonical
-            && !between.is_empty()
+        // A repeated name ("Su-35 SU-35") is two mentions, not one. The
+        // bytes between are tested first: most neighbours are apart, and
+        // that ends the test at the first byte, before any name is compared.
+        let merge = !between.is_empty()
             && between.bytes().all(|c| c == b' ')
+            && prev.label == e.label
+            && prev.canonical == e.canonical
             && !name_key(slice(prev.span)).eq(name_key(slice(e.span)));
         if merge {
             prev.span.end = e.span.end;
@@ -293,9 +318,9 @@ mod tests {
         }
     }
 
-    fn run(cands: Vec<Candidate>) -> (Vec<(usize, usize, String)>, usize) {
+    fn run(mut cands: Vec<Candidate>) -> (Vec<(usize, usize, String)>, usize) {
         let (mut kept, mut rejected) = (Vec::new(), Vec::new());
-        resolve(cands, &mut kept, &mut rejected);
+        resolve(&mut cands, &mut kept, &mut rejected, &mut Scratch::default());
         (
             kept.iter().map(|e| (e.span.start, e.span.end, e.label.to_string())).collect(),
             rejected.len(),
@@ -320,6 +345,7 @@ mod tests {
                 .map(|e| (e.span.start, e.span.end, e.label.to_string(), e.canonical.to_string()))
                 .collect()
         };
+        let mut scratch = Scratch::default();
         for round in 0..2000 {
             let n = next(40);
             let width = 1 + next(60);
@@ -338,13 +364,15 @@ mod tests {
                     })
                     .collect()
             };
-            let cands = make(&mut next);
+            let mut cands = make(&mut next);
             let copy: Vec<Candidate> = cands
                 .iter()
                 .map(|c| Candidate { entity: c.entity.clone(), priority: c.priority })
                 .collect();
             let (mut k1, mut r1, mut k2, mut r2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-            resolve(cands, &mut k1, &mut r1);
+            // One scratch for every round, as for the texts of a thread.
+            resolve(&mut cands, &mut k1, &mut r1, &mut scratch);
+            assert!(cands.is_empty());
             resolve_globally(copy, &mut k2, &mut r2);
             assert_eq!(describe(&k1), describe(&k2), "kept, round {round}");
             assert_eq!(describe(&r1), describe(&r2), "rejected, round {round}");

@@ -154,6 +154,9 @@ proptest! {
             prop_assert!(s.start >= prev_end, "token {:?} before {}", s, prev_end);
             prop_assert!(s.end <= text.len());
             prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            // Whitespace only separates tokens (mentions are made one-line
+            // from token offsets on this promise).
+            prop_assert!(!text[s.start..s.end].contains(char::is_whitespace), "{:?}", s);
             prev_end = s.end;
         }
         let sentences = tk.sentences(&text, &tokens);
