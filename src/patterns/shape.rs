@@ -82,7 +82,90 @@ pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
     if !tok.space_before() {
         bits |= Shape::Glued.bit();
     }
-    match tok.kind {
+    // Most tokens are short words of ASCII letters: their shapes follow
+    // from two byte masks, without the counts and tests of other tokens.
+    let plain = match tok.kind {
+        TokenKind::Word => letters_shapes(s.as_bytes()),
+        _ => None,
+    };
+    bits | plain.unwrap_or_else(|| kind_shapes(s, tok.kind))
+}
+
+/// The shapes of a word token of one to eight ASCII letters `b`, as
+/// [`kind_shapes`] gives them; `None` for any other `b`.
+#[inline]
+fn letters_shapes(b: &[u8]) -> Option<u16> {
+    use crate::swar::{in_range, HIGH};
+    if b.is_empty() || b.len() > 8 {
+        return None;
+    }
+    let w = crate::hash::pack(b);
+    if w & HIGH != 0 {
+        return None;
+    }
+    let upper = in_range(w, b'A', b'Z');
+    let lower = in_range(w, b'a', b'z');
+    // One high bit per letter; the zero padding is no letter.
+    if (upper | lower).count_ones() as usize != b.len() {
+        return None;
+    }
+    let mut bits = Shape::Word.bit();
+    if upper & 0x80 != 0 {
+        bits |= Shape::Cap.bit();
+    }
+    if upper == 0 {
+        bits |= Shape::Lower.bit();
+    } else if lower == 0 {
+        if b.len() >= 2 {
+            bits |= Shape::Upper.bit();
+        }
+        if is_roman_bytes(b) {
+            bits |= Shape::Roman.bit();
+        }
+    }
+    // In lower case: each upper-case letter's flag (0x80) moved to 0x20.
+    if (5..=7).contains(&b.len()) && is_spelled_ordinal_word(w | upper >> 2) {
+        bits |= Shape::Ordinal.bit();
+    }
+    Some(bits)
+}
+
+/// `s` (at most eight bytes) packed as by `hash::pack`, for constants.
+const fn packed(s: &[u8]) -> u64 {
+    let mut w = 0;
+    let mut i = 0;
+    while i < s.len() {
+        w |= (s[i] as u64) << (8 * i);
+        i += 1;
+    }
+    w
+}
+
+/// The spelled ordinals of five to seven letters, packed.
+const SPELLED_ORDINALS: [u64; 10] = [
+    packed(b"first"),
+    packed(b"second"),
+    packed(b"third"),
+    packed(b"fourth"),
+    packed(b"fifth"),
+    packed(b"sixth"),
+    packed(b"seventh"),
+    packed(b"eighth"),
+    packed(b"ninth"),
+    packed(b"tenth"),
+];
+
+/// Whether the packed lower-case word `w` is `first` .. `tenth`.
+#[inline]
+fn is_spelled_ordinal_word(w: u64) -> bool {
+    SPELLED_ORDINALS.contains(&w)
+}
+
+/// The shapes of a token `s` of kind `kind` but `Any` and `Glued`: the
+/// general way, for any token.
+fn kind_shapes(s: &str, kind: TokenKind) -> u16 {
+    let mut bits = 0;
+    match kind {
         TokenKind::Word => bits |= Shape::Word.bit(),
         TokenKind::Number => {
             bits |= Shape::Num.bit();
@@ -275,7 +358,11 @@ fn is_ordinal(s: &str) -> bool {
 /// An upper-case Roman numeral from I to MMMCMXCIX, written canonically:
 /// `M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})`.
 fn is_roman(s: &str) -> bool {
-    let mut b = s.as_bytes();
+    is_roman_bytes(s.as_bytes())
+}
+
+/// [`is_roman`] of bytes.
+fn is_roman_bytes(mut b: &[u8]) -> bool {
     if b.is_empty() || b.len() > 15 {
         return false;
     }
@@ -394,6 +481,79 @@ mod tests {
         for w in &words {
             assert_eq!(counts(w), counts_by_char(w), "{w:?}");
         }
+    }
+
+    /// The fast path for words of ASCII letters gives the shapes of the
+    /// general one, on ordinals and Roman numerals in every case and on
+    /// random words of letters, digits and other characters; and it takes
+    /// every word of one to eight ASCII letters.
+    #[test]
+    fn letter_words_agree_with_the_general_shapes() {
+        let mut words: Vec<String> = [
+            "first",
+            "FIRST",
+            "Second",
+            "tHiRd",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "Eighth",
+            "ninth",
+            "TENTH",
+            "firsts",
+            "fifths",
+            "tenths",
+            "I",
+            "IV",
+            "MMXXIV",
+            "XLII",
+            "IIII",
+            "MIX",
+            "Mix",
+            "a",
+            "NATO",
+            "Paris",
+            "abcdefgh",
+            "ABCDEFGH",
+            "abcdefghi",
+            "x1",
+            "Su-35",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        let alphabet: Vec<char> = "IVXLCDMivxlcdmfirstFIRSTheconHECONabzAZ09-'.é".chars().collect();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = 1 + (seed % 10) as usize;
+            let mut r = seed >> 8;
+            words.push(
+                (0..len)
+                    .map(|_| {
+                        let c = alphabet[(r % alphabet.len() as u64) as usize];
+                        r /= alphabet.len() as u64;
+                        r ^= seed.rotate_left(29);
+                        c
+                    })
+                    .collect(),
+            );
+        }
+        let mut taken = 0;
+        for w in &words {
+            let plain = (1..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_alphabetic());
+            match letters_shapes(w.as_bytes()) {
+                Some(bits) => {
+                    assert_eq!(bits, kind_shapes(w, TokenKind::Word), "{w:?}");
+                    taken += 1;
+                }
+                None => assert!(!plain, "{w:?} not taken"),
+            }
+        }
+        assert!(taken > 2_000, "{taken}");
     }
 
     #[test]
