@@ -276,22 +276,41 @@ impl StartSets {
         self.bits.get(c as usize * w..(c as usize + 1) * w).unwrap_or(&[])
     }
 
+    /// Computes the positions check `c` allows, unless they are known for
+    /// this sentence already. The kinds that need more than a few
+    /// registers (lexicons, entities, unions) are out of line, so that the
+    /// common early return and the cheap kinds pay for no spills.
     fn ensure(&mut self, cx: &Cx<'_>, c: u32) {
         let k = c as usize;
         if k < self.eager || self.done.get(k) == Some(&self.gen) {
             return;
         }
         let Some(check) = cx.compiled.starts.get(k) else { return };
-        if let StartCheck::OneOf(parts) = check {
-            for &p in parts.iter() {
-                self.ensure(cx, p);
-            }
+        match check {
+            StartCheck::OneOf(parts) => self.ensure_union(cx, k, parts),
+            StartCheck::Lex(l) => self.ensure_lex(cx, k, *l),
+            StartCheck::Ent(labels) => self.ensure_ents(cx, k, labels),
+            _ => self.ensure_simple(cx, k, check),
         }
+        self.done[k] = self.gen;
+    }
+
+    /// The set of check `k`, cleared.
+    #[inline]
+    fn cleared(&mut self, k: usize) -> &mut [u64] {
+        let w = self.words;
+        let out = &mut self.bits[k * w..(k + 1) * w];
+        out.fill(0);
+        out
+    }
+
+    /// [`StartSets::ensure`] of a check that is no union, lexicon or
+    /// entity check.
+    fn ensure_simple(&mut self, cx: &Cx<'_>, k: usize, check: &StartCheck) {
         let w = self.words;
         let columns = matches!(check, StartCheck::Test(Test::Flat(_)))
             && self.cols.make(cx.facts, w, &cx.compiled.columns);
-        let (before, rest) = self.bits.split_at_mut(k * w);
-        let out = &mut rest[..w];
+        let out = &mut self.bits[k * w..(k + 1) * w];
         out.fill(0);
         let n = cx.tokens.len();
         let f = cx.facts;
@@ -319,29 +338,55 @@ impl StartSets {
                 has.enumerate().filter(|&(_, h)| h).for_each(|(p, _)| set(p));
             }
             StartCheck::Test(t) => (0..n).filter(|&p| eval(cx, t, p)).for_each(&mut set),
-            StartCheck::Lex(l) => {
-                // The lexicon's ids and bits chosen once, not per token.
-                let (ids, members) = lex_ids(cx, *l);
-                let starts = ids.iter().take(n).map(|&id| members.starts(id, *l));
-                starts.enumerate().filter(|&(_, s)| s).for_each(|(p, _)| set(p));
-            }
-            StartCheck::Ent(labels) => f
-                .ents
-                .iter()
-                .filter(|e| (e.start as usize) < n && labels.contains(&e.label))
-                .for_each(|e| set(e.start as usize)),
-            StartCheck::OneOf(parts) => {
-                for &p in parts.iter() {
-                    let p = p as usize;
-                    if p < k {
-                        for (o, b) in out.iter_mut().zip(&before[p * w..(p + 1) * w]) {
-                            *o |= b;
-                        }
-                    }
-                }
+            // Out of line (see `ensure`).
+            StartCheck::Lex(_) | StartCheck::Ent(_) | StartCheck::OneOf(_) => {}
+        }
+    }
+
+    /// [`StartSets::ensure`] of the check `k` that lexicon `l` can start.
+    #[inline(never)]
+    fn ensure_lex(&mut self, cx: &Cx<'_>, k: usize, l: u32) {
+        let n = cx.tokens.len();
+        let out = self.cleared(k);
+        // The lexicon's ids and bits chosen once, not per token.
+        let (ids, members) = lex_ids(cx, l);
+        for (p, &id) in ids.iter().take(n).enumerate() {
+            if members.starts(id, l) {
+                out[p / 64] |= 1 << (p % 64);
             }
         }
-        self.done[k] = self.gen;
+    }
+
+    /// [`StartSets::ensure`] of the check `k` that an entity labelled one
+    /// of `labels` starts.
+    #[inline(never)]
+    fn ensure_ents(&mut self, cx: &Cx<'_>, k: usize, labels: &[u16]) {
+        let n = cx.tokens.len();
+        let out = self.cleared(k);
+        for e in cx.facts.ents.iter().filter(|e| (e.start as usize) < n) {
+            if labels.contains(&e.label) {
+                out[e.start as usize / 64] |= 1 << (e.start % 64);
+            }
+        }
+    }
+
+    /// [`StartSets::ensure`] of the union `k` of the checks `parts`: each
+    /// part's set first, then their bits together.
+    #[inline(never)]
+    fn ensure_union(&mut self, cx: &Cx<'_>, k: usize, parts: &[u32]) {
+        for &p in parts {
+            self.ensure(cx, p);
+        }
+        let w = self.words;
+        let (before, rest) = self.bits.split_at_mut(k * w);
+        let out = &mut rest[..w];
+        out.fill(0);
+        // Every part has a smaller id than the union.
+        for p in parts.iter().map(|&p| p as usize).filter(|&p| p < k) {
+            for (o, b) in out.iter_mut().zip(&before[p * w..(p + 1) * w]) {
+                *o |= b;
+            }
+        }
     }
 }
 
