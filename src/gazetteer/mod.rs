@@ -583,62 +583,78 @@ impl Gazetteer {
         let miss = vocab.miss();
         vocab.token_ids(text, tokens, ids, norm);
         // Matches stay inside a sentence: `stop` is where the sentence of
-        // token `i` ends.
+        // token `i` ends. It is found once per sentence, and the tokens up
+        // to it are the slice `seg`: one bounds check also stops a walk at
+        // the sentence's end.
         let mut next_sentence = 0;
-        let mut stop = 0;
         let mut i = 0;
         while i < tokens.len() {
-            if i >= stop {
-                while sentences.get(next_sentence).is_some_and(|s| s.tokens.start <= i) {
-                    next_sentence += 1;
-                }
-                stop = sentences.get(next_sentence).map_or(tokens.len(), |s| s.tokens.start);
-                stop = stop.min(tokens.len());
+            while sentences.get(next_sentence).is_some_and(|s| s.tokens.start <= i) {
+                next_sentence += 1;
             }
-            let mut node = trie.root_child(ids[i]);
-            if node == NONE {
-                i += 1;
-                continue;
-            }
-            // Walk as far as the trie goes; the longest key found wins.
-            let mut longest = None;
-            let mut end = i + 1;
-            loop {
-                if trie.is_key(node) {
-                    longest = Some((node, end));
-                }
-                // A token in no key has no edge: no need to search for it.
-                if end >= stop || ids[end] == miss {
-                    break;
-                }
-                let next = trie.child(node, ids[end]);
-                if next == NONE {
-                    break;
-                }
-                node = next;
-                end += 1;
-            }
-            let chosen = longest.and_then(|(node, end)| {
-                let cands = trie.cands(node);
-                // Most keys have one candidate: it passes or fails alone,
-                // with none of the ranking (or its buffers) `choose` sets up.
-                let pick = match cands {
-                    [c] => self
-                        .check_lone(text, tokens, i..end, *c)
-                        .map(|span| (span, EntryId(c.entry), Vec::new())),
-                    _ => self.choose(text, tokens, i..end, cands),
+            let stop = sentences.get(next_sentence).map_or(tokens.len(), |s| s.tokens.start);
+            let seg = &ids[..stop.min(ids.len())];
+            while let Some(&first) = seg.get(i) {
+                i = match self.match_at(text, tokens, seg, i, first, miss) {
+                    Some(m) => {
+                        let end = m.tokens.end;
+                        out.push(m);
+                        end
+                    }
+                    None => i + 1,
                 };
-                Some((end, pick?))
-            });
-            match chosen {
-                Some((end, (span, entry, alternatives))) => {
-                    out.push(GazMatch { span, tokens: i..end, entry, alternatives });
-                    i = end;
-                }
-                // The longest key fails the case rules: nothing starts here.
-                None => i += 1,
             }
         }
+    }
+
+    /// The match that starts at token `i` (of vocabulary number `first`),
+    /// if any: the longest key from there along `seg` (the numbers of the
+    /// tokens up to the end of the sentence) whose candidates pass the case
+    /// rules. (When the longest key fails them, nothing starts at `i`.)
+    #[inline]
+    fn match_at(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        seg: &[u32],
+        i: usize,
+        first: u32,
+        miss: u32,
+    ) -> Option<GazMatch> {
+        let trie = &self.inner.trie;
+        let mut node = trie.root_child(first);
+        if node == NONE {
+            return None;
+        }
+        // Walk as far as the trie goes; the longest key found wins.
+        let mut longest = None;
+        let mut end = i + 1;
+        loop {
+            if trie.is_key(node) {
+                longest = Some((node, end));
+            }
+            // A token in no key has no edge: no need to search for it.
+            let next = match seg.get(end) {
+                Some(&id) if id != miss => trie.child(node, id),
+                _ => break,
+            };
+            if next == NONE {
+                break;
+            }
+            node = next;
+            end += 1;
+        }
+        let (node, end) = longest?;
+        let cands = trie.cands(node);
+        // Most keys have one candidate: it passes or fails alone, with none
+        // of the ranking (or its buffers) `choose` sets up.
+        let (span, entry, alternatives) = match cands {
+            [c] => self
+                .check_lone(text, tokens, i..end, *c)
+                .map(|span| (span, EntryId(c.entry), Vec::new())),
+            _ => self.choose(text, tokens, i..end, cands),
+        }?;
+        Some(GazMatch { span, tokens: i..end, entry, alternatives })
     }
 
     /// The span of a key with the one candidate `c`, when `c` passes the
