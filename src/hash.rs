@@ -1,13 +1,16 @@
 //! The crate's string hash: one multiplication for strings of up to 8
-//! bytes (most tokens), FxHash-style words then a final mix for longer
-//! ones. The gazetteer's vocabulary probes its own table with it, and
+//! bytes (most tokens), FxHash-style words for longer ones. The
+//! gazetteer's vocabulary probes its own table with it (by the top bits,
+//! which the last multiplication mixes from every bit before it), and
 //! [`FastMap`] (the rule engine's vocabularies, labels, cue phrases, the
-//! gazetteer builder's maps) uses it through [`FastHasher`].
+//! gazetteer builder's maps) uses it through [`FastHasher`], which adds a
+//! final mix for the low bits those maps index by.
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The final mix (of MurmurHash3's 64-bit finaliser's shape), so that all
-/// bits depend on every input bit.
+/// bits depend on every input bit: for [`FastHasher`]'s `finish`, whose maps
+/// index by the low bits, which a multiplication leaves poorly mixed.
 #[inline]
 fn finish(mut h: u64) -> u64 {
     h ^= h >> 33;
@@ -54,8 +57,10 @@ pub(crate) fn hash_word(w: u64) -> u64 {
 }
 
 /// The hash of a longer string: FxHash-style multiply and rotate over
-/// 8-byte words (the last one overlapping the one before), then the final
-/// mix.
+/// 8-byte words (the last one overlapping the one before). No final mix:
+/// its one user that indexes by the hash itself, the vocabulary, takes
+/// the top bits, which the last multiplication already makes depend on
+/// every bit.
 fn hash_long(b: &[u8]) -> u64 {
     let word = |i: usize| {
         let w: [u8; 8] = b[i..i + 8].try_into().expect("8 bytes");
@@ -71,7 +76,7 @@ fn hash_long(b: &[u8]) -> u64 {
     if i < n {
         h = (h.rotate_left(23) ^ word(n - 8)).wrapping_mul(K);
     }
-    finish(h)
+    h
 }
 
 /// [`hash_long`] of a string of 9 to 16 bytes from its first and its last
@@ -82,7 +87,7 @@ pub(crate) fn hash_medium(first: u64, last: u64, n: usize) -> u64 {
     debug_assert!((9..=16).contains(&n));
     let h = (n as u64).wrapping_mul(K);
     let h = (h.rotate_left(23) ^ first).wrapping_mul(K);
-    finish((h.rotate_left(23) ^ last).wrapping_mul(K))
+    (h.rotate_left(23) ^ last).wrapping_mul(K)
 }
 
 /// What a slot holds for `s`: its packed bytes or its hash (the `key`),
