@@ -1105,6 +1105,35 @@ mod tests {
         ents
     }
 
+    /// Calls `f` with the prepared facts (start sets reset) of 90
+    /// sentences drawn from `pool`, of up to three 64-bit words, long and
+    /// short in turn, with entities labelled PER, ORG or LOC at about one
+    /// token in three; one scratch serves them all, as in use. `f` also
+    /// gets the sentence and its entities, to name them in a failure.
+    fn each_prepared_sentence(
+        compiled: &Compiled,
+        pool: &[&str],
+        mut seed: u64,
+        mut f: impl FnMut(&Cx<'_>, &mut StartSets, &str),
+    ) {
+        let labels = ["PER", "ORG", "LOC"];
+        let tk = Tokenizer::new();
+        let mut sc = Scratch::default();
+        for _ in 0..15 {
+            for len in [70, 1, 8, 30, 64, 130] {
+                let text = sentence(&mut seed, pool, len);
+                let tokens = tk.tokenize(&text);
+                let ents = entities(&mut seed, tokens.len(), 3, 2, &labels);
+                let all = whole(&text, &tokens);
+                let (s0, e0) = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
+                let Scratch { facts, starts, .. } = &mut sc;
+                let cx = Cx { text: &text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
+                starts.reset_eager(&cx);
+                f(&cx, starts, &format!("{text:?} {ents:?}"));
+            }
+        }
+    }
+
     /// The rule set of `rules`.
     fn rule_set(rules: &str) -> crate::patterns::RuleSet {
         let mut b = RuleSetBuilder::new();
@@ -1279,39 +1308,25 @@ mod tests {
             "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "New",
             "York", "new", "said", "told", "3rd", "Paris", ",",
         ];
-        let labels = ["PER", "ORG", "LOC"];
-        let tk = Tokenizer::new();
-        let mut seed = 13;
         let (mut passed, mut failed) = (0, 0);
-        let mut sc = Scratch::default();
-        for _ in 0..15 {
-            for len in [70, 1, 8, 30, 64, 130] {
-                let text = sentence(&mut seed, &pool, len);
-                let tokens = tk.tokenize(&text);
-                let ents = entities(&mut seed, tokens.len(), 3, 2, &labels);
-                let all = whole(&text, &tokens);
-                let (s0, e0) = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
-                let Scratch { facts, starts, .. } = &mut sc;
-                let cx = Cx { text: &text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
-                starts.reset_eager(&cx);
-                for prog in &compiled.programs {
-                    let insts = &prog.insts;
-                    let firsts = first_consumers(insts, &[0]);
-                    let next: Vec<usize> = firsts.iter().map(|pc| pc + 1).collect();
-                    let mut checks = vec![(prog.first, vec![0])];
-                    checks.extend(prog.second.map(|s| (s.check, next)));
-                    for (check, from) in checks {
-                        for p in 0..cx.tokens.len() + 2 {
-                            let want = consumers_pass(&cx, insts, &from, p);
-                            let got = starts.passes(&cx, check, p);
-                            let c = &compiled.starts[check as usize];
-                            assert_eq!(got, want, "{c:?} at {p} of {text:?} {ents:?}");
-                            *if want { &mut passed } else { &mut failed } += 1;
-                        }
+        each_prepared_sentence(compiled, &pool, 13, |cx, starts, what| {
+            for prog in &compiled.programs {
+                let insts = &prog.insts;
+                let firsts = first_consumers(insts, &[0]);
+                let next: Vec<usize> = firsts.iter().map(|pc| pc + 1).collect();
+                let mut checks = vec![(prog.first, vec![0])];
+                checks.extend(prog.second.map(|s| (s.check, next)));
+                for (check, from) in checks {
+                    for p in 0..cx.tokens.len() + 2 {
+                        let want = consumers_pass(cx, insts, &from, p);
+                        let got = starts.passes(cx, check, p);
+                        let c = &compiled.starts[check as usize];
+                        assert_eq!(got, want, "{c:?} at {p} of {what}");
+                        *if want { &mut passed } else { &mut failed } += 1;
                     }
                 }
             }
-        }
+        });
         assert!(passed > 1000 && failed > 1000, "{passed} passed, {failed} failed");
     }
 
@@ -1411,46 +1426,32 @@ mod tests {
             "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "New",
             "York", "new", "york", ",", "said", "3rd", "Paris",
         ];
-        let labels = ["PER", "ORG", "LOC"];
-        let tk = Tokenizer::new();
-        let mut seed = 9;
         let mut kinds = [0usize; 6];
-        let mut sc = Scratch::default();
-        for _ in 0..15 {
-            for len in [70, 1, 8, 30, 64, 130] {
-                let text = sentence(&mut seed, &pool, len);
-                let tokens = tk.tokenize(&text);
-                let ents = entities(&mut seed, tokens.len(), 3, 2, &labels);
-                let all = whole(&text, &tokens);
-                let (s0, e0) = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
-                let Scratch { facts, starts, .. } = &mut sc;
-                let cx = Cx { text: &text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
-                starts.reset_eager(&cx);
-                for (k, c) in compiled.starts.iter().enumerate() {
-                    starts.ensure(&cx, k as u32);
-                    kinds[match c {
-                        StartCheck::Lex(_) => 0,
-                        StartCheck::Ent(_) => 1,
-                        StartCheck::Test(_) => 2,
-                        StartCheck::OneOf(_) => 3,
-                        StartCheck::Word(_) | StartCheck::Exact(_) => 4,
-                        _ => 5,
-                    }] += 1;
-                    for p in 0..cx.tokens.len() {
-                        let want = match c {
-                            StartCheck::OneOf(parts) => parts
-                                .iter()
-                                .any(|&q| check_at(&cx, &compiled.starts[q as usize], p)),
-                            // The general test, not `check_at`'s shortcuts.
-                            StartCheck::Test(t) => eval(&cx, t, p),
-                            c => check_at(&cx, c, p),
-                        };
-                        let got = starts.passes(&cx, k as u32, p);
-                        assert_eq!(got, want, "{c:?} at {p} of {text:?}");
-                    }
+        each_prepared_sentence(compiled, &pool, 9, |cx, starts, what| {
+            for (k, c) in compiled.starts.iter().enumerate() {
+                starts.ensure(cx, k as u32);
+                kinds[match c {
+                    StartCheck::Lex(_) => 0,
+                    StartCheck::Ent(_) => 1,
+                    StartCheck::Test(_) => 2,
+                    StartCheck::OneOf(_) => 3,
+                    StartCheck::Word(_) | StartCheck::Exact(_) => 4,
+                    _ => 5,
+                }] += 1;
+                for p in 0..cx.tokens.len() {
+                    let want = match c {
+                        StartCheck::OneOf(parts) => {
+                            parts.iter().any(|&q| check_at(cx, &compiled.starts[q as usize], p))
+                        }
+                        // The general test, not `check_at`'s shortcuts.
+                        StartCheck::Test(t) => eval(cx, t, p),
+                        c => check_at(cx, c, p),
+                    };
+                    let got = starts.passes(cx, k as u32, p);
+                    assert_eq!(got, want, "{c:?} at {p} of {what}");
                 }
             }
-        }
+        });
         assert!(kinds[..5].iter().all(|&n| n > 0), "every kind of check computed: {kinds:?}");
     }
 
