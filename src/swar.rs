@@ -1,5 +1,6 @@
 //! Eight bytes at a time in one `u64` (SWAR): the byte tests that the
-//! tokenizer's word scan, the normal forms and the token shapes share.
+//! tokenizer's word scan, the normal forms and the token shapes share; and
+//! the walk over a word's set bits that the rule engine's bit sets share.
 
 /// `0x01` in every byte.
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
@@ -22,6 +23,15 @@ pub(crate) fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
 pub(crate) fn has_byte(w: u64, b: u8) -> bool {
     let v = w ^ (ONES * u64::from(b));
     v.wrapping_sub(ONES) & !v & HIGH != 0
+}
+
+/// Calls `f` with the number of each set bit of `bits`, lowest first.
+#[inline]
+pub(crate) fn for_bits(mut bits: u64, mut f: impl FnMut(usize)) {
+    while bits != 0 {
+        f(bits.trailing_zeros() as usize);
+        bits &= bits - 1;
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use super::compile::Program;
 use super::lexicon::Lexicon;
 use super::shape::SHAPE_COUNT;
 use crate::hash::FastMap;
+use crate::swar::for_bits;
 use std::collections::HashMap;
 
 /// Something whose presence in a sentence makes a rule worth trying.
@@ -225,12 +226,7 @@ impl Index {
     /// selection.
     #[inline]
     pub(crate) fn add_lexicons(&self, sel: &mut [u64], lexicons: u64) {
-        let mut left = lexicons;
-        while left != 0 {
-            let l = left.trailing_zeros() as usize;
-            left &= left - 1;
-            self.add_row(sel, self.lex_rows[l]);
-        }
+        for_bits(lexicons, |l| self.add_row(sel, self.lex_rows[l]));
     }
 
     /// Adds an entity labelled `l` to the selection.
@@ -242,12 +238,8 @@ impl Index {
     /// Adds the shapes with bits `shapes` to the selection.
     #[inline]
     pub(crate) fn add_shapes(&self, sel: &mut [u64], shapes: u16) {
-        let mut left = shapes;
-        while left != 0 {
-            let s = left.trailing_zeros() as usize;
-            left &= left - 1;
-            self.add_row(sel, self.shape_rows.get(s).copied().unwrap_or(0));
-        }
+        let row = |s: usize| self.shape_rows.get(s).copied().unwrap_or(0);
+        for_bits(u64::from(shapes), |s| self.add_row(sel, row(s)));
     }
 
     /// Adds the rules tried on every sentence to the selection.
@@ -292,15 +284,13 @@ impl Index {
         let (rules, met) = sel.split_at(self.rule_words.min(sel.len()));
         let gw = met.len();
         for (k, &word) in rules.iter().enumerate() {
-            let mut left = word;
-            while left != 0 {
-                let r = k * 64 + left.trailing_zeros() as usize;
-                left &= left - 1;
+            for_bits(word, |b| {
+                let r = k * 64 + b;
                 let need = self.needs.get(r * gw..(r + 1) * gw).unwrap_or(&[]);
                 if need.iter().zip(met).all(|(n, m)| n & !m == 0) {
                     out.push(r as u32);
                 }
-            }
+            });
         }
     }
 }

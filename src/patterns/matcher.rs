@@ -17,6 +17,7 @@ use super::lexicon::NONE;
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
 use super::shape::{shape_bits, SHAPE_COUNT};
 use super::{Captures, EntityRef, PatternMatch};
+use crate::swar::for_bits;
 use crate::tokenize::{Sentence, Token};
 use std::cell::RefCell;
 
@@ -124,15 +125,12 @@ impl Columns {
             for_bits(first(&t.exact_all), |b| m &= col(&self.exact, b));
             for_bits(first(&t.exact_none), |b| m &= !col(&self.exact, b));
             if t.word.is_some() || !t.words_none.is_empty() {
-                let mut left = m;
-                while left != 0 {
-                    let b = left.trailing_zeros() as usize;
-                    left &= left - 1;
+                for_bits(m, |b| {
                     let word = f.words.get(i * 64 + b).copied().unwrap_or(NONE);
                     if t.word.is_some_and(|x| x != word) || t.words_none.contains(&word) {
                         m &= !(1 << b);
                     }
-                }
+                });
             }
             *o = m;
         }
@@ -161,15 +159,6 @@ fn spread(
                 *c |= 1 << (p % 64);
             }
         });
-    }
-}
-
-/// Calls `f` with the number of each set bit of `bits`.
-#[inline]
-fn for_bits(mut bits: u64, mut f: impl FnMut(usize)) {
-    while bits != 0 {
-        f(bits.trailing_zeros() as usize);
-        bits &= bits - 1;
     }
 }
 
@@ -654,17 +643,14 @@ fn confirm_lexicons(compiled: &Compiled, facts: &Facts, seen: u64) -> u64 {
         }
         let row = |id: u32| members.row(id).first().copied().unwrap_or(0);
         let sure = ids.iter().fold(0, |a, &id| a | row(id));
-        let mut unsure = seen & mine & !sure;
-        while unsure != 0 {
-            let l = unsure.trailing_zeros();
-            unsure &= unsure - 1;
-            let Some(lex) = compiled.lexicons.get(l as usize) else { continue };
+        for_bits(seen & mine & !sure, |l| {
+            let Some(lex) = compiled.lexicons.get(l) else { return };
             let found = (0..ids.len())
-                .any(|p| members.starts(ids[p], l) && lex.trie.longest(&ids[p..]) > 0);
+                .any(|p| members.starts(ids[p], l as u32) && lex.trie.longest(&ids[p..]) > 0);
             if !found {
                 confirmed &= !(1 << l);
             }
-        }
+        });
     }
     confirmed
 }
