@@ -31,7 +31,7 @@ use crate::hash::FastBuildHasher;
 use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
 use crate::rules::{token_span, tokens_one_line};
 use crate::span::Span;
-use crate::swar::{in_range, HIGH};
+use crate::swar::{in_range, low_flags, HIGH};
 use crate::tokenize::{Sentence, Token, TokenKind};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -417,8 +417,7 @@ fn all_lowercase(w: &str) -> bool {
     if b.len() <= 8 {
         let packed = crate::hash::pack(b);
         if packed & HIGH == 0 {
-            let mask = HIGH.checked_shl(8 * b.len() as u32).map_or(HIGH, |rest| HIGH & !rest);
-            return in_range(packed, b'a', b'z') == mask;
+            return in_range(packed, b'a', b'z') == low_flags(b.len());
         }
     }
     // All bytes ASCII lower case: an ASCII word, all lower case. Otherwise

@@ -17,6 +17,15 @@ pub(crate) fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
     (w + ONES * u64::from(0x80 - lo)) & !(w + ONES * u64::from(0x7f - hi)) & HIGH
 }
 
+/// The high bit of each of the first `n` bytes (`n` at most 8): what
+/// [`in_range`] gives for a packed string of `n` bytes all in the range
+/// (its zero padding in none).
+#[inline]
+pub(crate) fn low_flags(n: usize) -> u64 {
+    debug_assert!(n <= 8);
+    HIGH & crate::normalize::MASKS[n.min(8)]
+}
+
 /// Whether byte `b` occurs in `w`: a zero byte of `w ^ b...b` (exact as a
 /// yes or no, though not as to which byte).
 #[inline]
@@ -55,6 +64,10 @@ mod tests {
                     assert_eq!(in_range(w, lo, hi), want, "{bytes:?} in {lo}..={hi}");
                 }
             }
+        }
+        for n in 0..=8 {
+            let want: u64 = (0..n).map(|i| 0x80u64 << (8 * i)).sum();
+            assert_eq!(low_flags(n), want, "{n} bytes");
         }
         for b in 0u8..=255 {
             for at in 0..8 {

@@ -95,7 +95,7 @@ pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
 /// [`kind_shapes`] gives them; `None` for any other `b`.
 #[inline]
 fn letters_shapes(b: &[u8]) -> Option<u16> {
-    use crate::swar::{in_range, HIGH};
+    use crate::swar::{in_range, low_flags, HIGH};
     if b.is_empty() || b.len() > 8 {
         return None;
     }
@@ -105,8 +105,8 @@ fn letters_shapes(b: &[u8]) -> Option<u16> {
     }
     let upper = in_range(w, b'A', b'Z');
     let lower = in_range(w, b'a', b'z');
-    // One high bit per letter; the zero padding is no letter.
-    if (upper | lower).count_ones() as usize != b.len() {
+    // Every byte a letter; the zero padding is none.
+    if upper | lower != low_flags(b.len()) {
         return None;
     }
     let mut bits = Shape::Word.bit();
