@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 /// Where the results go, and what was written so far.
 pub(crate) struct Sink<W: Write> {
-    pub(crate) out: W,
-    pub(crate) format: OutputFormat,
+    out: W,
+    format: OutputFormat,
     /// Elements of the `json` array written so far.
     json_items: usize,
     /// `--out-dir` for brat, and the file stems used so far there.
