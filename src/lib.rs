@@ -127,6 +127,8 @@ mod reuse;
 mod rules;
 mod span;
 mod swar;
+#[cfg(test)]
+mod testing;
 pub mod tokenize;
 mod vocab;
 

@@ -1059,13 +1059,8 @@ mod tests {
             .iter()
             .map(|&l| Arc::from(l))
             .collect();
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut rng = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: u64| (rng() % n) as usize;
         let key = |v: &[Relation]| -> Vec<(String, usize, usize, usize)> {
             v.iter().map(|r| (r.label.to_string(), r.head, r.tail, r.evidence.start)).collect()
         };

@@ -333,13 +333,8 @@ mod tests {
         // ties of length, priority and label: both ways keep and reject the
         // same entities in the same order.
         let labels = ["PERSON", "LOCATION", "DATE", "OTHER", "MILITARY_UNIT"];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut rng = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: u64| (rng() % n) as usize;
         let describe = |v: &[Entity]| -> Vec<(usize, usize, String, String)> {
             v.iter()
                 .map(|e| (e.span.start, e.span.end, e.label.to_string(), e.canonical.to_string()))

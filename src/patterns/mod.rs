@@ -1369,13 +1369,7 @@ mod tests {
             "head=x",
             "tail=y",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         let text = "Gen. John said , x 5 Cap Any . é";
         let (tokens, s) = one_sentence(text);
         let ents = [EntityRef { tokens: 1..2, label: "P" }];

@@ -524,11 +524,9 @@ mod tests {
         .map(|w| w.to_string())
         .collect();
         let alphabet: Vec<char> = "IVXLCDMivxlcdmfirstFIRSTheconHECONabzAZ09-'.é".chars().collect();
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = rng();
             let len = 1 + (seed % 10) as usize;
             let mut r = seed >> 8;
             words.push(
