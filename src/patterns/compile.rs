@@ -640,10 +640,10 @@ pub(crate) struct Program {
 }
 
 /// The `required` groups of a rule with `triggers` left to check on a
-/// sentence the index selected the rule for. A rule with triggers is selected only when one of them
-/// is in the sentence, so a group holding every trigger is met already;
-/// most rules' rarest element is such a group, and dropping it saves a
-/// trigger walk per candidate. Rules tried on every sentence (no
+/// sentence the index selected the rule for. A rule with triggers is
+/// selected only when one of them is in the sentence, so a group holding
+/// every trigger is met already; most rules' rarest element is such a
+/// group, and dropping it saves a trigger walk per candidate. Rules tried on every sentence (no
 /// triggers, or a lexicon trigger, which the index does not list) keep
 /// all their groups.
 fn groups_to_check(triggers: Option<&[Trig]>, required: &[Vec<Trig>]) -> Vec<Vec<Trig>> {
