@@ -360,6 +360,13 @@ fn next_conjunct(
     };
     let is_conj = |i: usize| matches!(word(i), b"," | b"and" | b"or" | b"&");
     if forward {
+        // The walk below skips at most three words before a conjunction:
+        // with none of the words it accepts as one in the next four tokens
+        // (most entities), it would find nothing.
+        let joins = |i: usize| matches!(word(i), b"," | b"and" | b"or" | b"&" | b"as" | b"well");
+        if !(at..tokens.len().min(at + 4)).any(joins) {
+            return None;
+        }
         let mut i = at;
         let mut skipped = 0;
         while i < tokens.len() && skipped < 3 && lower_word(i) && !is_conj(i) {
@@ -529,6 +536,11 @@ const PLANNED: &[&str] = &[
 /// Poland bought Y": Poland's purchase is not negated).
 const CLAUSE_STARTS: &[&str] = &["while", "but", "whereas", "although", "though", "and", "yet"];
 
+/// Whether `w` is one of [`CLAUSE_STARTS`].
+fn is_clause_start(w: &[u8]) -> bool {
+    CLAUSE_STARTS.iter().any(|c| c.as_bytes() == w)
+}
+
 /// The modality of a relation read from the tokens `match_start..match_end`
 /// of the sentence `tokens`. Negation, speculation and plans count from
 /// the start of the clause the match starts in to the end of the match;
@@ -605,19 +617,56 @@ type CuePhrases = Vec<(Cue, Vec<&'static str>)>;
 /// first word (a capitalised name, a number, most words) is no cue,
 /// without comparing it.
 struct CueTable {
-    /// Each first word once with its phrases (in the order of the lists),
-    /// sorted by the word's first byte: a word is compared only with the
-    /// few first words that share its first byte and length, which costs
-    /// less than hashing it.
+    /// Each first word once with its phrases (in the order of the lists).
     firsts: Vec<(&'static str, CuePhrases)>,
-    /// `starting[b]`: the range of `firsts` whose words start with byte `b`.
-    starting: [(u8, u8); 256],
+    /// The [`WordKey`] of each of `firsts`: compared as two words, with no
+    /// call to compare bytes.
+    keys: Vec<WordKey>,
+    /// An open-addressed table of `firsts` by key (see [`key_slot`]): 1 +
+    /// the index of a first word, 0 for an empty slot. A word that passed
+    /// `first_bytes` is found, or not, in a probe or two.
+    slots: [u8; CUE_SLOTS],
     first_bytes: [u32; 256],
     /// As `first_bytes`, for first words as written rather than as
     /// [`cue_word`] gives them: any apostrophe may be typographic (three
     /// bytes rather than one, "won’t"). A word after the sentence's first
     /// that fits none is no cue, without making its cue word.
     raw_first_bytes: [u32; 256],
+}
+
+/// A word of at most 16 bytes as its length and its bytes packed into
+/// two little-endian words (see [`crate::hash::pack`]): two words have the
+/// same key exactly when they have the same bytes.
+type WordKey = (usize, [u64; 2]);
+
+/// The [`WordKey`] of `b`, `None` when it is longer than 16 bytes (no
+/// first word of a cue phrase is).
+#[inline]
+fn word_key(b: &[u8]) -> Option<WordKey> {
+    use crate::hash::pack;
+    match b.len() {
+        0..=8 => Some((b.len(), [pack(b), 0])),
+        9..=16 => Some((b.len(), [pack(&b[..8]), pack(&b[8..])])),
+        _ => None,
+    }
+}
+
+/// The number of slots of [`CueTable::slots`]: a power of two, over three
+/// times the number of first words, so that probes are short.
+const CUE_SLOTS: usize = 256;
+
+/// The first slot of [`CueTable::slots`] to probe for `key`: the top bits
+/// of one multiplication of its words and length.
+#[inline]
+fn key_slot((len, [lo, hi]): WordKey) -> usize {
+    let mixed = lo ^ hi.rotate_left(29) ^ (len as u64) << 59;
+    (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+}
+
+/// Whether a key holds only ASCII bytes.
+#[inline]
+fn key_is_ascii((_, [lo, hi]): WordKey) -> bool {
+    (lo | hi) & HIGH == 0
 }
 
 /// The bit of [`CueTable::first_bytes`] for a word of `len` bytes.
@@ -628,13 +677,24 @@ fn length_bit(len: usize) -> u32 {
 impl CueTable {
     /// The phrases whose first word is `w`.
     fn phrases(&self, w: &str) -> Option<&CuePhrases> {
-        let first = usize::from(*w.as_bytes().first()?);
-        if self.first_bytes[first] & length_bit(w.len()) == 0 {
+        let first = *w.as_bytes().first()?;
+        if self.first_bytes[usize::from(first)] & length_bit(w.len()) == 0 {
             return None;
         }
-        let (from, to) = self.starting[first];
-        let firsts = &self.firsts[usize::from(from)..usize::from(to)];
-        firsts.iter().find(|(f, _)| f.len() == w.len() && *f == w).map(|(_, p)| p)
+        self.phrases_by_key(word_key(w.as_bytes())?)
+    }
+
+    /// The phrases whose first word has key `key`.
+    #[inline]
+    fn phrases_by_key(&self, key: WordKey) -> Option<&CuePhrases> {
+        let mut slot = key_slot(key);
+        loop {
+            let k = usize::from(self.slots[slot]).checked_sub(1)?;
+            if self.keys[k] == key {
+                return Some(&self.firsts[k].1);
+            }
+            slot = (slot + 1) % CUE_SLOTS;
+        }
     }
 }
 
@@ -667,18 +727,21 @@ static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
             }
         }
     }
-    // Stable: each byte's words stay in the order of the lists.
-    firsts.sort_by_key(|(f, _)| f.as_bytes()[0]);
-    let mut starting = [(0u8, 0u8); 256];
-    let index = |k: usize| u8::try_from(k).expect("fewer than 256 first words");
-    for (k, (f, _)) in firsts.iter().enumerate() {
-        let slot = &mut starting[usize::from(f.as_bytes()[0])];
-        if slot.0 == slot.1 {
-            slot.0 = index(k);
+    let keys: Vec<WordKey> = firsts
+        .iter()
+        .map(|(f, _)| word_key(f.as_bytes()).expect("first words of at most 16 bytes"))
+        .collect();
+    // At most a third full: every probe ends at an empty slot.
+    assert!(keys.len() * 3 < CUE_SLOTS, "few enough first words");
+    let mut slots = [0u8; CUE_SLOTS];
+    for (k, &key) in keys.iter().enumerate() {
+        let mut slot = key_slot(key);
+        while slots[slot] != 0 {
+            slot = (slot + 1) % CUE_SLOTS;
         }
-        slot.1 = index(k + 1);
+        slots[slot] = u8::try_from(k + 1).expect("fewer than 256 first words");
     }
-    CueTable { firsts, starting, first_bytes, raw_first_bytes }
+    CueTable { firsts, keys, slots, first_bytes, raw_first_bytes }
 });
 
 /// The cues of one sentence: for each word, the length of the shortest
@@ -720,17 +783,23 @@ impl QuoteMark {
     }
 }
 
-fn quote_mark(w: &str) -> Option<QuoteMark> {
+/// The quotation mark a word is, if it is one (compared as bytes).
+fn quote_mark(w: &[u8]) -> Option<QuoteMark> {
     // Every mark starts with `"`, 0xE2 (curly marks) or 0xC2 (guillemets):
     // one byte rules out almost every word.
-    if !matches!(w.as_bytes().first(), Some(b'"' | 0xE2 | 0xC2)) {
+    if !matches!(w.first(), Some(b'"' | 0xE2 | 0xC2)) {
         return None;
     }
-    match w {
-        "\"" => Some(QuoteMark::Straight),
-        "\u{201c}" | "\u{201e}" | "\u{ab}" => Some(QuoteMark::Open),
-        "\u{201d}" | "\u{bb}" => Some(QuoteMark::Close),
-        _ => None,
+    const OPEN: [&[u8]; 3] = ["\u{201c}".as_bytes(), "\u{201e}".as_bytes(), "\u{ab}".as_bytes()];
+    const CLOSE: [&[u8]; 2] = ["\u{201d}".as_bytes(), "\u{bb}".as_bytes()];
+    if w == b"\"" {
+        Some(QuoteMark::Straight)
+    } else if OPEN.contains(&w) {
+        Some(QuoteMark::Open)
+    } else if CLOSE.contains(&w) {
+        Some(QuoteMark::Close)
+    } else {
+        None
     }
 }
 
@@ -739,11 +808,28 @@ fn quote_mark(w: &str) -> Option<QuoteMark> {
 /// the bits of the categories found (see [`SentenceCues::present`]).
 fn fill_cues_at(at: &mut [[u8; 4]], i: usize, w: &str, text: &str, tokens: &[Token]) -> u8 {
     let Some(phrases) = CUES.phrases(w) else { return 0 };
+    fill_phrases_at(at, i, phrases, text, tokens)
+}
+
+/// [`fill_cues_at`] with the phrases of token `i`'s cue word found.
+fn fill_phrases_at(
+    at: &mut [[u8; 4]],
+    i: usize,
+    phrases: &CuePhrases,
+    text: &str,
+    tokens: &[Token],
+) -> u8 {
+    let bytes = text.as_bytes();
     let mut found = 0;
     for (cue, parts) in phrases {
-        // The words after the first are never the sentence's first.
+        // The words after the first are never the sentence's first. A
+        // word with the bytes of the phrase's (ASCII) word is its own cue
+        // word; one without can only become it if it is not ASCII.
         let fits = tokens.get(i + 1..i + parts.len()).is_some_and(|ts| {
-            ts.iter().zip(&parts[1..]).all(|(t, p)| cue_word(t.as_str(text), false) == *p)
+            ts.iter().zip(&parts[1..]).all(|(t, p)| {
+                let raw = &bytes[t.span.start..t.span.end];
+                raw == p.as_bytes() || (!raw.is_ascii() && cue_word(t.as_str(text), false) == *p)
+            })
         });
         let slot = &mut at[i][*cue as usize];
         if fits && (*slot == 0 || usize::from(*slot) > parts.len()) {
@@ -797,12 +883,15 @@ impl SentenceCues {
             if i == 0 {
                 self.present |= fill_first_cues(at, t.as_str(text), text, tokens);
             } else if cues.raw_first_bytes[usize::from(first)] & length_bit(raw.len()) != 0 {
-                // An ASCII word is its own cue word (see `cue_word`).
-                let w = t.as_str(text);
-                self.present |= if w.is_ascii() {
-                    fill_cues_at(at, i, w, text, tokens)
-                } else {
-                    fill_cues_at(at, i, &cue_word(w, false), text, tokens)
+                // An ASCII word is its own cue word (see `cue_word`): its
+                // key is looked up here, and only a first word found
+                // costs a call. Other words go the general way.
+                self.present |= match word_key(raw) {
+                    Some(key) if key_is_ascii(key) => match cues.phrases_by_key(key) {
+                        Some(phrases) => fill_phrases_at(at, i, phrases, text, tokens),
+                        None => 0,
+                    },
+                    _ => fill_cues_at(at, i, &cue_word(t.as_str(text), false), text, tokens),
                 };
             }
         }
@@ -826,13 +915,15 @@ impl SentenceCues {
         let quotes = &mut self.quotes;
         quotes.clear();
         let mut open: Option<usize> = None;
+        // Compared as bytes: slicing `text` checks char boundaries.
+        let bytes = text.as_bytes();
         for (i, t) in tokens.iter().enumerate() {
-            let raw = t.as_str(text);
-            if i > 0 && (raw == ";" || (after_comma && CLAUSE_STARTS.contains(&raw))) {
+            let raw = &bytes[t.span.start..t.span.end];
+            if i > 0 && (raw == b";" || (after_comma && is_clause_start(raw))) {
                 start = i as u32;
             }
             clause.push(start);
-            after_comma = raw == ",";
+            after_comma = raw == b",";
             let Some(mark) = quote_mark(raw) else { continue };
             if mark.closes(i > 0 && !t.space_before()) {
                 quotes.push(open.take().unwrap_or(0)..i + 1);
@@ -892,7 +983,7 @@ impl SentenceCues {
         quotes.clear();
         let mut open: Option<usize> = None;
         for (i, w) in words.iter().enumerate() {
-            let Some(mark) = quote_mark(w) else { continue };
+            let Some(mark) = quote_mark(w.as_bytes()) else { continue };
             if mark.closes(i > 0 && tokens.get(i).is_some_and(|t| !t.space_before())) {
                 quotes.push(open.take().unwrap_or(0)..i + 1);
             } else {
@@ -1194,5 +1285,165 @@ mod tests {
             fast.at[0]
         };
         assert_eq!(first("Won\u{2019}t buy")[Cue::Negated as usize], 1);
+    }
+
+    /// `next_conjunct` forward as written before its look-ahead for a
+    /// joining word (backward is unchanged): the oracle of the test below.
+    fn next_conjunct_walk(
+        text: &str,
+        tokens: &[Token],
+        owner: &[Option<usize>],
+        at: usize,
+    ) -> Option<(usize, bool)> {
+        let word = |i: usize| tokens[i].as_str(text).as_bytes();
+        let lower_word = |i: usize| {
+            tokens[i].kind == TokenKind::Word
+                && owner[i].is_none()
+                && tokens[i].as_str(text).chars().all(char::is_lowercase)
+        };
+        let is_conj = |i: usize| matches!(word(i), b"," | b"and" | b"or" | b"&");
+        let mut i = at;
+        let mut skipped = 0;
+        while i < tokens.len() && skipped < 3 && lower_word(i) && !is_conj(i) {
+            i += 1;
+            skipped += 1;
+        }
+        let mut conj = 0;
+        let mut word_conj = false;
+        while i < tokens.len() && (is_conj(i) || matches!(word(i), b"as" | b"well")) && conj < 3 {
+            word_conj |= word(i) != b",";
+            i += 1;
+            conj += 1;
+        }
+        if conj == 0 {
+            return None;
+        }
+        while i < tokens.len() && matches!(word(i), b"the" | b"a" | b"an") {
+            i += 1;
+        }
+        owner.get(i).copied().flatten().map(|k| (k, word_conj))
+    }
+
+    #[test]
+    fn next_conjunct_agrees_with_the_plain_walk() {
+        // Random texts of joining words, articles, lower-case words (some
+        // owned by an entity), names and punctuation: from every token,
+        // the look-ahead never changes what the walk finds.
+        let vocab = [
+            "and",
+            "or",
+            ",",
+            "&",
+            "as",
+            "well",
+            "the",
+            "a",
+            "an",
+            "said",
+            "new",
+            "tanks",
+            "rocket",
+            "launchers",
+            "Poland",
+            "India",
+            "F-16",
+            "über",
+            "école",
+            ".",
+            "Rafale",
+            "And",
+            "AS",
+        ];
+        let mut rng = crate::testing::xorshift(0x51_7cc1_b727_220a);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
+        let tokenizer = Tokenizer::new();
+        let (mut found, mut none) = (0, 0);
+        for _ in 0..3000 {
+            let n = 1 + next(12);
+            let words: Vec<&str> = (0..n).map(|_| vocab[next(vocab.len())]).collect();
+            let text = words.join(" ");
+            let tokens = tokenizer.tokenize(&text);
+            let owner: Vec<Option<usize>> =
+                (0..tokens.len()).map(|_| (next(3) == 0).then(|| next(4))).collect();
+            for at in 0..=tokens.len() {
+                let fast = next_conjunct(&text, &tokens, &owner, at, true);
+                assert_eq!(
+                    fast,
+                    next_conjunct_walk(&text, &tokens, &owner, at),
+                    "{text:?} at {at}"
+                );
+                match fast {
+                    Some(_) => found += 1,
+                    None => none += 1,
+                }
+            }
+        }
+        assert!(found > 1000 && none > 1000);
+    }
+
+    #[test]
+    fn cues_of_random_sentences_agree_with_cues_from_words() {
+        // Sentences of cue words, words of cue phrases and others, in any
+        // case, with typographic apostrophes, quotation marks, commas and
+        // clause starts: the table's lookups and the byte comparisons give
+        // what the cue words do.
+        let mut vocab: Vec<String> = Vec::new();
+        for p in NEGATED.iter().chain(SPECULATED).chain(REPORTED).chain(PLANNED) {
+            for w in p.split(' ') {
+                vocab.push(w.to_owned());
+                vocab.push(w.to_uppercase());
+                vocab.push(w.replace('\'', "\u{2019}"));
+            }
+        }
+        vocab.extend(
+            [
+                ",",
+                ";",
+                "while",
+                "but",
+                "yet",
+                "\"",
+                "\u{201c}",
+                "\u{201d}",
+                "\u{ab}",
+                "\u{bb}",
+                "India",
+                "Rafales",
+                "May",
+                "Will",
+                "willing",
+                "interest",
+                "to",
+                "is",
+                "in",
+                "Négociations",
+                "été",
+            ]
+            .map(String::from),
+        );
+        let mut rng = crate::testing::xorshift(0x2d35_8dcc_aa6c_78a5);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
+        let tokenizer = Tokenizer::new();
+        let (mut fast, mut general) = (SentenceCues::default(), SentenceCues::default());
+        let mut with_cues = 0;
+        for _ in 0..2000 {
+            let mut words = Vec::new();
+            let n = 1 + next(14);
+            let ws: Vec<&str> = (0..n).map(|_| vocab[next(vocab.len())].as_str()).collect();
+            let text = ws.join(" ");
+            let tokens = tokenizer.tokenize(&text);
+            fast.fill(&text, &tokens);
+            cue_words(&text, &tokens, &mut words);
+            general.fill_from_words(&words, &tokens);
+            assert_eq!(fast.at, general.at, "{text:?}");
+            assert_eq!(fast.present, general.present, "{text:?}");
+            if fast.present != 0 {
+                assert_eq!(fast.clause, general.clause, "{text:?}");
+                assert_eq!(fast.quote, general.quote, "{text:?}");
+                assert_eq!(fast.quotes, general.quotes, "{text:?}");
+                with_cues += 1;
+            }
+        }
+        assert!(with_cues > 500 && with_cues < 2000);
     }
 }
