@@ -344,22 +344,20 @@ impl Extractor {
         cands.clear();
         for m in matches.drain(..) {
             let c = gaz.compiled(m.entry);
-            cands.push(Candidate {
-                priority: gazetteer_priority(c.priority),
-                entity: Entity {
-                    span: m.span,
-                    tokens: m.tokens,
-                    label: c.label.clone(),
-                    canonical: c.canonical.clone(),
-                    source: Source::Gazetteer,
-                    entry: Some(c.entry.clone()),
-                    alternatives: m
-                        .alternatives
-                        .iter()
-                        .map(|&a| gaz.compiled(a).entry.clone())
-                        .collect(),
-                },
-            });
+            let entity = Entity {
+                span: m.span,
+                tokens: m.tokens,
+                label: c.label.clone(),
+                canonical: c.canonical.clone(),
+                source: Source::Gazetteer,
+                entry: Some(c.entry.clone()),
+                alternatives: m
+                    .alternatives
+                    .iter()
+                    .map(|&a| gaz.compiled(a).entry.clone())
+                    .collect(),
+            };
+            cands.push(Candidate::new(entity, gazetteer_priority(c.priority)));
         }
         // Entity rules see the gazetteer's entities in their {LABEL} slots.
         let rules = &self.inner.rules;

@@ -39,10 +39,25 @@ fn label_rank(label: &str) -> u8 {
 /// A candidate with the priority of its source.
 #[derive(Debug)]
 pub(crate) struct Candidate {
-    pub entity: Entity,
+    /// The entity, always there until [`resolve`] moves it into its list:
+    /// taken from the candidate where it lies, so that reordering the
+    /// candidates costs no move of their entities into another buffer.
+    pub entity: Option<Entity>,
     /// Higher wins: gazetteer entries carry their builder priority plus an
     /// offset above every rule.
     pub priority: i64,
+}
+
+impl Candidate {
+    /// A candidate for `entity` with `priority`.
+    pub(crate) fn new(entity: Entity, priority: i64) -> Candidate {
+        Candidate { entity: Some(entity), priority }
+    }
+
+    /// The candidate's entity (before [`resolve`] takes it).
+    pub(crate) fn entity(&self) -> &Entity {
+        self.entity.as_ref().expect("a candidate holds its entity until resolved")
+    }
 }
 
 /// Priority of a gazetteer candidate whose entry has builder priority `p`.
@@ -73,15 +88,15 @@ pub(crate) fn resolve(
     rejected: &mut Vec<Entity>,
     scratch: &mut Scratch,
 ) {
-    let Scratch { by_pos, taken, cluster, slots } = scratch;
+    let Scratch { by_pos, taken, cluster } = scratch;
     by_pos.clear();
     by_pos.extend(cands.iter().enumerate().map(|(index, c)| {
-        let s = c.entity.span;
+        let e = c.entity();
         Placed {
-            start: s.start,
-            end: s.end,
+            start: e.span.start,
+            end: e.span.end,
             priority: Reverse(c.priority),
-            rank: label_rank(&c.entity.label),
+            rank: label_rank(&e.label),
             index,
             kept: false,
         }
@@ -122,22 +137,13 @@ pub(crate) fn resolve(
     kept.reserve(kept_count);
     rejected.reserve(by_pos.len() - kept_count);
     let mut push = |kept_it: bool, e: Entity| if kept_it { kept.push(e) } else { rejected.push(e) };
-    if by_pos.iter().enumerate().all(|(place, c)| c.index == place) {
-        // Already in order (a text of gazetteer matches only, often): the
-        // candidates move straight into the lists.
-        for (c, p) in cands.drain(..).zip(by_pos.iter()) {
-            push(p.kept, c.entity);
-        }
-    } else {
-        // Each candidate is in one of the two lists, once: every slot is
-        // taken once, and the slots are all empty again at the end.
-        slots.clear();
-        slots.extend(cands.drain(..).map(|c| Some(c.entity)));
-        for p in by_pos.iter() {
-            let e = slots[p.index].take().expect("each candidate is kept or rejected once");
-            push(p.kept, e);
-        }
+    // Each candidate is in one of the two lists, once: every entity is
+    // taken once, and the candidates are all empty at the end.
+    for p in by_pos.iter() {
+        let e = cands[p.index].entity.take().expect("each candidate is kept or rejected once");
+        push(p.kept, e);
     }
+    cands.clear();
 }
 
 /// The buffers of [`resolve`], reused from text to text.
@@ -153,8 +159,6 @@ pub(crate) struct Scratch {
     /// the last key: among equal spans it follows the index, as in
     /// `resolve_globally` (in tests).
     cluster: Vec<PolicyKey>,
-    /// The candidates' entities by index, when `by_pos` reorders them.
-    slots: Vec<Option<Entity>>,
 }
 
 /// A candidate's place among the others: by position, then as the policy
@@ -179,8 +183,8 @@ fn resolve_globally(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &mu
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let s = c.entity.span;
-            (Reverse(s.len()), Reverse(c.priority), label_rank(&c.entity.label), s.start, i)
+            let s = c.entity().span;
+            (Reverse(s.len()), Reverse(c.priority), label_rank(&c.entity().label), s.start, i)
         })
         .collect();
     order.sort_unstable();
@@ -188,7 +192,7 @@ fn resolve_globally(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &mu
     let mut kept_at: Vec<(usize, usize, usize, usize)> = Vec::new();
     let mut rejected_at: Vec<(usize, usize, usize, usize)> = Vec::new();
     for (rank, &(.., i)) in order.iter().enumerate() {
-        let s = cands[i].entity.span;
+        let s = cands[i].entity().span;
         if s.is_empty() || taken.overlaps(s) {
             rejected_at.push((s.start, s.end, rank, i));
         } else {
@@ -198,7 +202,7 @@ fn resolve_globally(cands: Vec<Candidate>, kept: &mut Vec<Entity>, rejected: &mu
     }
     kept_at.sort_unstable();
     rejected_at.sort_unstable();
-    let mut slots: Vec<Option<Entity>> = cands.into_iter().map(|c| Some(c.entity)).collect();
+    let mut slots: Vec<Option<Entity>> = cands.into_iter().map(|c| c.entity).collect();
     let mut take = |&(.., i): &(usize, usize, usize, usize)| slots[i].take().unwrap();
     kept.extend(kept_at.iter().map(&mut take));
     rejected.extend(rejected_at.iter().map(&mut take));
@@ -306,8 +310,8 @@ mod tests {
     use std::sync::Arc;
 
     fn cand(start: usize, end: usize, label: &str, priority: i64) -> Candidate {
-        Candidate {
-            entity: Entity::from_rule(
+        Candidate::new(
+            Entity::from_rule(
                 Span::new(start, end),
                 0..0,
                 Arc::from(label),
@@ -315,7 +319,7 @@ mod tests {
                 Arc::from("r"),
             ),
             priority,
-        }
+        )
     }
 
     fn run(mut cands: Vec<Candidate>) -> (Vec<(usize, usize, String)>, usize) {
@@ -354,16 +358,14 @@ mod tests {
                             start + next(8)
                         };
                         let mut c = cand(start, end, labels[next(5)], next(3) as i64);
-                        c.entity.canonical = Arc::from(k.to_string());
+                        c.entity.as_mut().unwrap().canonical = Arc::from(k.to_string());
                         c
                     })
                     .collect()
             };
             let mut cands = make(&mut next);
-            let copy: Vec<Candidate> = cands
-                .iter()
-                .map(|c| Candidate { entity: c.entity.clone(), priority: c.priority })
-                .collect();
+            let copy: Vec<Candidate> =
+                cands.iter().map(|c| Candidate::new(c.entity().clone(), c.priority)).collect();
             let (mut k1, mut r1, mut k2, mut r2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             // One scratch for every round, as for the texts of a thread.
             resolve(&mut cands, &mut k1, &mut r1, &mut scratch);
@@ -377,7 +379,7 @@ mod tests {
     #[test]
     fn neighbours_with_one_canonical_merge() {
         let text = "AH-64E Apache helicopters and Apache";
-        let mk = |a: usize, b: usize| cand(a, b, "WEAPON_SYSTEM", 0).entity;
+        let mk = |a: usize, b: usize| cand(a, b, "WEAPON_SYSTEM", 0).entity().clone();
         let mut v = vec![mk(0, 6), mk(7, 24), mk(37, 43)];
         merge_adjacent(text, &mut v);
         assert_eq!(

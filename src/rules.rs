@@ -177,7 +177,7 @@ impl AsEntity for Entity {
 
 impl AsEntity for crate::resolve::Candidate {
     fn as_entity(&self) -> &Entity {
-        &self.entity
+        self.entity()
     }
 }
 
@@ -206,10 +206,10 @@ pub(crate) fn entities_from(
         let span = token_span(tokens, range.clone());
         let (label, name) = (rule.shared_label().clone(), rule.shared_name().clone());
         let canonical: Arc<str> = Arc::from(&*tokens_one_line(text, tokens, range.clone()));
-        out.push(crate::resolve::Candidate {
-            entity: Entity::from_rule(span, range, label, canonical, name),
-            priority: crate::resolve::RULE_PRIORITY,
-        });
+        out.push(crate::resolve::Candidate::new(
+            Entity::from_rule(span, range, label, canonical, name),
+            crate::resolve::RULE_PRIORITY,
+        ));
     }
 }
 
