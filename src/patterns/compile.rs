@@ -239,6 +239,32 @@ impl StartChecks {
         })
     }
 
+    /// The elements every match of a program passes, in program order
+    /// (see [`Landmark`]): its consuming instructions [`on_every_path`].
+    fn landmarks_of(&mut self, insts: &[Inst]) -> Box<[Landmark]> {
+        let mut landmarks = Vec::new();
+        let cuts = on_every_path(insts);
+        for (pc, inst) in insts.iter().enumerate().filter(|&(pc, _)| cuts[pc]) {
+            let landmark = match inst {
+                // Conjunction and shape tests would cost a set each: only
+                // their one token is counted.
+                Inst::Test(_) | Inst::Any => Landmark::Token,
+                Inst::Word(_) | Inst::Words(_) | Inst::Exact(_) | Inst::Lex(_) | Inst::Ent(_) => {
+                    let check = self.of_from(insts, &[pc]);
+                    match self.checks.get(check as usize) {
+                        Some(StartCheck::Any) | None => Landmark::Token,
+                        Some(_) => Landmark::Check(check),
+                    }
+                }
+                // Sentence anchors, captures, splits and jumps consume
+                // nothing.
+                _ => continue,
+            };
+            landmarks.push(landmark);
+        }
+        landmarks.into()
+    }
+
     /// The check of what the instructions from `from` first consume.
     fn of_from(&mut self, insts: &[Inst], from: &[usize]) -> u32 {
         const MAX_CHOICES: usize = 32;
@@ -337,8 +363,42 @@ fn renumber_checks(
         if let Some(second) = &mut p.second {
             second.check = renumber[second.check as usize];
         }
+        for a in p.landmarks.iter_mut() {
+            if let Landmark::Check(c) = a {
+                *c = renumber[*c as usize];
+            }
+        }
     }
     out.into_iter().map(|c| c.expect("renumbering is a permutation")).collect()
+}
+
+/// Which instructions of a program lie on every path from its first
+/// instruction to its `Match` (the last): those no forward jump passes
+/// over. Control goes forward but for the jumps back of `*` and `+`, so a
+/// path can get past an instruction no forward jump passes over only
+/// through it. (Its loop's split passes over a jump back already.)
+pub(crate) fn on_every_path(insts: &[Inst]) -> Vec<bool> {
+    // `over[pc]`: forward jumps passing over `pc`, as differences.
+    let mut over = vec![0i32; insts.len() + 1];
+    for (pc, inst) in insts.iter().enumerate() {
+        let targets = match inst {
+            Inst::Split(a, b) => [*a, *b],
+            Inst::Jmp(a) => [*a, *a],
+            _ => continue,
+        };
+        for t in targets.into_iter().map(|t| t as usize).filter(|&t| t > pc + 1) {
+            over[pc + 1] += 1;
+            over[t.min(insts.len())] -= 1;
+        }
+    }
+    let mut passed_over = 0;
+    over[..insts.len()]
+        .iter()
+        .map(|d| {
+            passed_over += d;
+            passed_over == 0
+        })
+        .collect()
 }
 
 /// The instructions that consume first on some path from the
@@ -612,6 +672,19 @@ pub(crate) struct Second {
     pub after_entity: bool,
 }
 
+/// An element every match of a program passes (one on every path from
+/// the start to `Match`), which consumes at least one token: each comes
+/// after the one before it in the match, so a rule needs, after each of
+/// its start positions, positions of its landmarks in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Landmark {
+    /// Positions where the element can start: an index into
+    /// [`Compiled::starts`].
+    Check(u32),
+    /// One token, any (a test whose set would cost more than it saves).
+    Token,
+}
+
 /// A compiled pattern.
 #[derive(Clone, Debug)]
 pub(crate) struct Program {
@@ -621,6 +694,9 @@ pub(crate) struct Program {
     /// The check for what follows the first element, when that element
     /// is always one token or an entity (see `StartChecks::second_of`).
     pub second: Option<Second>,
+    /// The elements every match passes, in order (see [`Landmark`]): a
+    /// start after the last position they allow is not tried.
+    pub landmarks: Box<[Landmark]>,
     pub insts: Vec<Inst>,
     /// Capture names; capture `k` uses slots `2k` and `2k + 1`.
     pub captures: Arc<[Arc<str>]>,
@@ -909,6 +985,7 @@ impl Emitter<'_> {
         Ok(Program {
             first: self.starts.of(&insts),
             second: self.starts.second_of(&insts),
+            landmarks: self.starts.landmarks_of(&insts),
             insts,
             captures: captures.into(),
             triggers,

@@ -11,7 +11,8 @@
 //! nothing is allocated per token once it has grown.
 
 use super::compile::{
-    ColumnBits, Compiled, Flat, Inst, Membership, Program, Second, StartCheck, Test, Union,
+    ColumnBits, Compiled, Flat, Inst, Landmark, Membership, Program, Second, StartCheck, Test,
+    Union,
 };
 use super::lexicon::NONE;
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
@@ -258,6 +259,50 @@ impl StartSets {
             || u.rest.iter().any(|&p| self.passes(cx, p, pos))
     }
 
+    /// The last start a program with `landmarks` may match from, or `None`
+    /// when it cannot match in this sentence: each landmark's latest
+    /// position before the next one's, from the sentence end backwards.
+    /// The starts after it would all fail, and they are the last a rule
+    /// tries, so skipping them changes nothing else (not even the steps
+    /// left to the starts before).
+    fn last_start(&self, cx: &Cx<'_>, landmarks: &[Landmark]) -> Option<usize> {
+        let mut end = cx.tokens.len();
+        for &a in landmarks.iter().rev() {
+            end = match a {
+                Landmark::Token => end.checked_sub(1)?,
+                Landmark::Check(c) => self.last_passing(cx, c, end)?,
+            };
+        }
+        Some(end)
+    }
+
+    /// The last position before `end` where check `c` passes: read from
+    /// its set when that is computed, else found from the end backwards
+    /// (the landmarks of a rule are mostly near the end of a sentence or
+    /// missing from it: scanning for them costs less than their sets).
+    fn last_passing(&self, cx: &Cx<'_>, c: u32, end: usize) -> Option<usize> {
+        let k = c as usize;
+        if k < self.eager || self.done.get(k) == Some(&self.gen) {
+            return last_before(self.computed(c), end);
+        }
+        let end = end.min(cx.tokens.len());
+        match cx.compiled.starts.get(k)? {
+            StartCheck::Ent(labels) => {
+                // Sorted by start: the first from the back is the last.
+                let ents = cx.facts.ents.iter().rev();
+                ents.filter(|e| (e.start as usize) < end && labels.contains(&e.label))
+                    .map(|e| e.start as usize)
+                    .next()
+            }
+            StartCheck::Lex(l) => {
+                let (ids, members) = lex_ids(cx, *l);
+                ids.get(..end)?.iter().rposition(|&id| members.starts(id, *l))
+            }
+            StartCheck::OneOf(_) => (0..end).rev().find(|&p| self.passes(cx, c, p)),
+            check => (0..end).rev().find(|&p| check_at(cx, check, p)),
+        }
+    }
+
     /// The positions check `c` allows, once [`StartSets::ensure`] computed
     /// them.
     fn computed(&self, c: u32) -> &[u64] {
@@ -459,6 +504,26 @@ fn next_start(bits: &[u64], from: usize) -> Option<usize> {
         }
         w += 1;
         word = *bits.get(w)?;
+    }
+}
+
+/// The last position `< end` in `bits`.
+#[inline]
+fn last_before(bits: &[u64], end: usize) -> Option<usize> {
+    let mut w = end / 64;
+    let mut word = match bits.get(w) {
+        Some(&b) => b & ((1u64 << (end % 64)) - 1),
+        None => {
+            w = bits.len();
+            0
+        }
+    };
+    loop {
+        if word != 0 {
+            return Some(w * 64 + 63 - word.leading_zeros() as usize);
+        }
+        w = w.checked_sub(1)?;
+        word = bits[w];
     }
 }
 
@@ -707,29 +772,33 @@ pub(crate) fn find(
     starts.reset_eager(&cx);
     for &r in cands.iter() {
         let Some(prog) = compiled.programs.get(r as usize) else { continue };
+        // Before the start set: a rule that cannot match needs none.
+        let Some(last) = starts.last_start(&cx, &prog.landmarks) else { continue };
         starts.ensure(&cx, prog.first);
-        run_rule(&cx, prog, starts, r as usize, state, out);
+        run_rule(&cx, prog, starts, r as usize, last, state, out);
     }
     out[first_out..].sort_unstable_by_key(|m| (m.tokens.start, m.rule));
 }
 
 /// Scans the sentence left to right for non-overlapping longest matches,
-/// trying only the positions in `starts`.
+/// trying only the positions in `starts` up to `last`.
 fn run_rule(
     cx: &Cx<'_>,
     prog: &Program,
     sets: &StartSets,
     rule: usize,
+    last: usize,
     st: &mut State,
     out: &mut Vec<PatternMatch>,
 ) {
-    let n = cx.tokens.len();
+    // The starts past `last` cannot match (see `StartSets::last_start`).
+    let stop = cx.tokens.len().min(last + 1);
     let starts = sets.computed(prog.first);
     let mut budget = MAX_STEPS_PER_SENTENCE;
     let mut pos = 0;
     while budget > 0 {
         let Some(p) = next_start(starts, pos) else { break };
-        if p >= n {
+        if p >= stop {
             break;
         }
         pos = p;
@@ -1067,7 +1136,7 @@ impl EqText for std::ops::Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::patterns::compile::first_consumers;
+    use crate::patterns::compile::{first_consumers, on_every_path};
     use crate::patterns::index::Trig;
     use crate::patterns::EntityRef;
     use crate::patterns::RuleSetBuilder;
@@ -1571,5 +1640,184 @@ mod tests {
             }
         }
         assert_eq!(checked, 7 * 20 * 5);
+    }
+
+    /// Entity rules of 2–5 elements drawn by `next` from words, tests,
+    /// lexicons, slots, gaps and alternations, some optional, repeated or
+    /// captured: varied programs for the landmark tests.
+    fn random_rules(next: &mut impl FnMut() -> u64, count: usize) -> String {
+        const ATOMS: [&str; 12] = [
+            "Cap",
+            "Lower",
+            "Num",
+            "\"the\"",
+            "said",
+            "{PER}",
+            "{ORG|LOC}",
+            "<L>",
+            "Any",
+            "(said | told)",
+            "(Cap | {PER})",
+            "(and \",\" | <L> | {ORG})",
+        ];
+        let mut out = String::from("lexicon L = the | Smith | \"New York\"\n");
+        for r in 0..count {
+            out.push_str(&format!("entity r{r} X:"));
+            for k in 0..2 + next() % 4 {
+                let atom = ATOMS[(next() % ATOMS.len() as u64) as usize];
+                let element = match next() % 9 {
+                    0 => format!("{atom}?"),
+                    1 => format!("{atom}*"),
+                    2 => format!("({atom}){{0,2}}"),
+                    3 => format!("({atom}){{1,2}}"),
+                    4 => format!("c{k}:({atom})"),
+                    5 => "...{0,2}".to_string(),
+                    _ => atom.to_string(),
+                };
+                out.push(' ');
+                out.push_str(&element);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Whether `Match` (the last instruction) can be reached from the
+    /// first without passing instruction `cut`: a walk of every path.
+    fn reaches_match_without(insts: &[Inst], cut: usize) -> bool {
+        let mut seen = vec![false; insts.len()];
+        let mut stack = vec![0usize];
+        while let Some(pc) = stack.pop() {
+            if pc == cut || pc >= insts.len() || std::mem::replace(&mut seen[pc], true) {
+                continue;
+            }
+            match &insts[pc] {
+                Inst::Match => return true,
+                Inst::Split(a, b) => stack.extend([*a as usize, *b as usize]),
+                Inst::Jmp(a) => stack.push(*a as usize),
+                _ => stack.push(pc + 1),
+            }
+        }
+        false
+    }
+
+    /// Every instruction `on_every_path` names cannot be avoided on the way
+    /// to `Match`, and every consuming one of them is a landmark of its
+    /// program, in order, with the check of that instruction.
+    #[test]
+    fn landmarks_lie_on_every_path() {
+        let mut next = crate::testing::xorshift(11);
+        let set = rule_set(&random_rules(&mut next, 300));
+        let compiled = &set.inner.compiled;
+        let (mut cuts, mut skippable) = (0, 0);
+        for prog in &compiled.programs {
+            let insts = &prog.insts;
+            let on_path = on_every_path(insts);
+            let mut consumers = Vec::new();
+            for (pc, &on) in on_path.iter().enumerate() {
+                let avoidable = reaches_match_without(insts, pc);
+                assert!(!(on && avoidable), "{pc} can be avoided in {insts:?}");
+                let consumes = !matches!(
+                    insts[pc],
+                    Inst::Split(..) | Inst::Jmp(_) | Inst::Save(_) | Inst::Start | Inst::End
+                ) && pc + 1 < insts.len();
+                if consumes {
+                    if on {
+                        consumers.push(pc);
+                        cuts += 1;
+                    } else {
+                        skippable += 1;
+                    }
+                }
+            }
+            assert_eq!(consumers.len(), prog.landmarks.len(), "{insts:?}");
+            for (&pc, &a) in consumers.iter().zip(prog.landmarks.iter()) {
+                let Landmark::Check(c) = a else { continue };
+                let want = first_consumers(insts, &[pc]);
+                assert_eq!(want, [pc]);
+                let kind = &compiled.starts[c as usize];
+                let same = match (&insts[pc], kind) {
+                    (Inst::Word(w), StartCheck::Word(x)) => w == x,
+                    (Inst::Lex(l), StartCheck::Lex(x)) => l == x,
+                    (Inst::Ent(l), StartCheck::Ent(x)) => {
+                        let mut l = l.to_vec();
+                        l.sort_unstable();
+                        *l == **x
+                    }
+                    (Inst::Words(_) | Inst::Exact(_), _) => true,
+                    _ => false,
+                };
+                assert!(same, "{:?} has the landmark {kind:?}", insts[pc]);
+            }
+        }
+        assert!(cuts > 300 && skippable > 300, "{cuts} on every path, {skippable} not");
+    }
+
+    /// `last_before` finds what a walk back over the bits does.
+    #[test]
+    fn last_before_agrees_with_a_walk_back() {
+        let mut next = crate::testing::xorshift(5);
+        for words in 0..4 {
+            for _ in 0..200 {
+                let sparse = next() % 3;
+                let bits: Vec<u64> =
+                    (0..words).map(|_| (0..sparse).fold(next(), |a, _| a & next())).collect();
+                for end in 0..words * 64 + 70 {
+                    let want =
+                        (0..end.min(words * 64)).rev().find(|&p| bits[p / 64] >> (p % 64) & 1 == 1);
+                    assert_eq!(last_before(&bits, end), want, "{end} in {bits:x?}");
+                }
+            }
+        }
+    }
+
+    /// Rules tried only up to the last start their landmarks allow find
+    /// exactly what they find tried everywhere, on varied rules,
+    /// sentences and entities; and the landmarks do rule out starts.
+    #[test]
+    fn rules_cut_at_their_landmarks_find_what_uncut_ones_do() {
+        let mut next = crate::testing::xorshift(23);
+        let set = rule_set(&random_rules(&mut next, 120));
+        let cut = &set.inner.compiled;
+        let mut plain = cut.clone();
+        for p in &mut plain.programs {
+            p.landmarks = Box::new([]);
+        }
+        let pool = [
+            "the", "The", "Smith", "said", "told", "and", ",", "New", "York", "Paris", "2024",
+            "army", "of", "x1",
+        ];
+        let labels = ["PER", "ORG", "LOC"];
+        let tk = Tokenizer::new();
+        let mut seed = 9;
+        let (mut sc, mut found, mut shortened) = (Scratch::default(), 0, 0);
+        for len in [1, 3, 8, 20, 70, 140] {
+            for _ in 0..30 {
+                let text = sentence(&mut seed, &pool, len);
+                let tokens = tk.tokenize(&text);
+                let ents = entities(&mut seed, tokens.len(), 3, 3, &labels);
+                let all = whole(&text, &tokens);
+                let (mut got, mut want) = (Vec::new(), Vec::new());
+                find(cut, &text, &tokens, &all, &ents, &mut sc, &mut got);
+                find(&plain, &text, &tokens, &all, &ents, &mut sc, &mut want);
+                let key = |m: &PatternMatch| (m.rule, m.tokens.clone());
+                assert!(
+                    got == want,
+                    "{:?} != {:?} in {text:?} {ents:?}",
+                    got.iter().map(key).collect::<Vec<_>>(),
+                    want.iter().map(key).collect::<Vec<_>>()
+                );
+                found += got.len();
+                let range = prepare(cut, &text, &tokens, &all, &ents, &mut sc);
+                let Scratch { facts, starts, cands, .. } = &mut sc;
+                let cx = Cx::new(cut, &text, &tokens, range, facts);
+                starts.reset_eager(&cx);
+                for &r in cands.iter() {
+                    let last = starts.last_start(&cx, &cut.programs[r as usize].landmarks);
+                    shortened += usize::from(last.is_none_or(|l| l + 1 < cx.tokens.len()));
+                }
+            }
+        }
+        assert!(found > 1000 && shortened > 1000, "{found} matches, {shortened} rules cut short");
     }
 }
