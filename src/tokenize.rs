@@ -364,8 +364,11 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                     Some(&b) if b >= 0x80 => {
                         // A word that goes on in non-ASCII letters
                         // ("Sébastien"): hand the whole stretch to the
-                        // Unicode path.
-                        i = unicode_stretch(text, start, &mut |p| m.push(p));
+                        // Unicode path (the simple one when it can).
+                        i = match FAST.then(|| simple_stretch(text, start, m)).flatten() {
+                            Some(end) => end,
+                            None => unicode_stretch(text, start, &mut |p| m.push(p)),
+                        };
                     }
                     None if m.len == 0 => m.emit_now(start, i, alnum_kind(info)),
                     Some(&b) if m.len == 0 && is_space_byte(b) => {
@@ -411,10 +414,102 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                 m.push(Piece { start: i, end: i + len, kind: PieceKind::Other, info: 0 });
             }
             i += len;
+        } else if let Some(end) = FAST.then(|| simple_stretch(text, i, m)).flatten() {
+            i = end;
         } else {
             i = unicode_stretch(text, i, &mut |p| m.push(p));
         }
     }
+}
+
+/// The length of the character at `i` when it is a letter that UAX #29
+/// never separates from a letter or digit beside it (word break property
+/// `ALetter`, no combining mark, no digit): the Latin letters of U+00C0 to
+/// U+027F (not `×` `÷`) and the Cyrillic ones of U+0400 to U+04FF (not
+/// U+0482 to U+0489). Accented names in news text ("Kraków", "Łukasz",
+/// "Шойгу") are made of these; a test checks every one of them.
+#[inline]
+fn simple_letter_len(bytes: &[u8], i: usize) -> Option<usize> {
+    match bytes.get(i..i + 2)? {
+        [0xC3, 0x97 | 0xB7] | [0xD2, 0x82..=0x89] => None,
+        [0xC3..=0xC9 | 0xD0..=0xD3, _] => Some(2),
+        _ => None,
+    }
+}
+
+/// The length of the character at `i` when it is one that the Unicode
+/// path makes a piece of its own when ASCII (or the end of the text)
+/// follows it, whatever comes before: the punctuation of
+/// [`lone_punct_len`] and a few symbols (currency signs, `°`) that are no
+/// word characters and join no segment.
+#[inline]
+fn lone_other_len(bytes: &[u8], i: usize) -> Option<usize> {
+    if let Some(len) = lone_punct_len(bytes, i) {
+        return Some(len);
+    }
+    let len = match bytes.get(i..)? {
+        [0xC2, 0xA2 | 0xA3 | 0xA5 | 0xB0, ..] => 2,
+        [0xE2, 0x82, 0xA0..=0xBF, ..] => 3,
+        _ => return None,
+    };
+    bytes.get(i + len).is_none_or(|&b| b < 0x80).then_some(len)
+}
+
+/// [`unicode_stretch`] for a stretch whose non-ASCII characters are all
+/// simple letters ([`simple_letter_len`]) or lone pieces
+/// ([`lone_other_len`]): hands `m` the same pieces and returns where the
+/// stretch ends, or returns `None` (nothing handed over) for another
+/// stretch.
+///
+/// Why the pieces are the same: the Unicode path cuts a run of word
+/// characters only at a segment bound, and UAX #29 puts none between two
+/// letters or digits of word break class `ALetter` or `Numeric` (rules
+/// WB5, WB8 to WB10); every other character of such a stretch is a piece
+/// of its own there (ASCII punctuation, and the lone characters, after
+/// which a segment ends as ASCII follows). So the pieces are the runs of
+/// ASCII letters, digits and simple letters and each other character, as
+/// here, without the segmentation's tables.
+fn simple_stretch(text: &str, start: usize, m: &mut Merger<'_>) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut end = start;
+    while let Some(&b) = bytes.get(end) {
+        if b < 0x80 {
+            if is_space_byte(b) {
+                break;
+            }
+            end += 1;
+        } else {
+            end += simple_letter_len(bytes, end).or_else(|| lone_other_len(bytes, end))?;
+        }
+    }
+    let mut i = start;
+    while i < end {
+        let (mut j, mut info) = (i, 0);
+        loop {
+            match bytes.get(j) {
+                Some(&b) if class(b) & ALNUM != 0 => {
+                    info |= class(b);
+                    j += 1;
+                }
+                Some(&b) if b >= 0x80 && j < end => match simple_letter_len(bytes, j) {
+                    Some(len) => {
+                        info |= HAS_ALPHA;
+                        j += len;
+                    }
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        if j > i {
+            m.push(Piece { start: i, end: j, kind: PieceKind::Alnum, info });
+        } else {
+            j = i + lone_other_len(bytes, i).unwrap_or(1);
+            m.push(Piece { start: i, end: j, kind: PieceKind::Other, info: 0 });
+        }
+        i = j;
+    }
+    Some(end)
 }
 
 /// The length of the character at `i` when it is punctuation that is a
@@ -1166,7 +1261,9 @@ impl Merger<'_> {
     /// merger would and returns where its tokens end, or returns `None`
     /// (nothing emitted) when the mark may join the run to what comes
     /// after it. A `-` between two runs of letters is decided by
-    /// [`Merger::hyphenated_words`].
+    /// [`Merger::hyphenated_words`], a designator of two runs by
+    /// [`Merger::designator`], `'s` by [`Merger::possessive`] and a number
+    /// of two runs of digits by [`Merger::separated_number`].
     ///
     /// A mark that no pattern continues through (all but `-` `/` `.` `,`
     /// `'`) ends the run's token and is a token itself. One that may
@@ -1180,10 +1277,17 @@ impl Merger<'_> {
         let mark = bytes[end];
         if matches!(mark, b'-' | b'/' | b'.' | b',' | b'\'') {
             if bytes.get(end + 1).is_some_and(|&b| !is_space_byte(b)) {
-                return if mark == b'-' && info == HAS_ALPHA {
-                    self.hyphenated_words(start, end)
-                } else {
-                    None
+                return match mark {
+                    b'-' if info == HAS_ALPHA => self
+                        .hyphenated_words(start, end)
+                        .or_else(|| self.designator(start, end, info)),
+                    b'-' if info == HAS_DIGIT => self
+                        .separated_number(start, end)
+                        .or_else(|| self.designator(start, end, info)),
+                    b'-' => self.designator(start, end, info),
+                    b'\'' => self.possessive(start, end, info),
+                    b',' | b'.' if info == HAS_DIGIT => self.separated_number(start, end),
+                    _ => None,
                 };
             }
             if mark == b'.' && info == HAS_ALPHA {
@@ -1242,6 +1346,76 @@ impl Merger<'_> {
         Some(end)
     }
 
+    /// With nothing pending, a run of letters and digits at
+    /// `start..apostrophe` (its class bits `info`) followed by `'`: when
+    /// `s` or `S` and then nothing that may join it follow ("Poland's"),
+    /// emits what the merger would (the run, then `'s` as a possessive)
+    /// and returns where they end; else returns `None` (nothing emitted).
+    /// The merger's first pattern is the possessive, and with the window
+    /// holding only these pieces (see [`ends_alone`]) nothing else decides.
+    #[inline]
+    fn possessive(&mut self, start: usize, apostrophe: usize, info: u8) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let end = apostrophe + 2;
+        if !matches!(bytes.get(apostrophe + 1), Some(b's' | b'S')) || !ends_alone(bytes, end) {
+            return None;
+        }
+        self.emit_now(start, apostrophe, alnum_kind(info));
+        self.emit(apostrophe, end, TokenKind::Possessive, 0);
+        Some(end)
+    }
+
+    /// With nothing pending, a run of digits at `start..sep` followed by
+    /// `,` `.` or `-` and a second run of digits ("6.5", "18,000"): when
+    /// nothing that may join them follows (see [`ends_alone`]), emits the
+    /// number the merger would make of them and returns where it ends;
+    /// else returns `None` (nothing emitted). Of the merger's patterns
+    /// only the number rule takes a run of digits and a separator that is
+    /// no apostrophe or period after letters; a third part ("1,000,000")
+    /// is left to the merger, whose window decides how far it reaches.
+    #[inline]
+    fn separated_number(&mut self, start: usize, sep: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        if bytes.get(sep + 1).is_none_or(|&b| class(b) != HAS_DIGIT) {
+            return None;
+        }
+        let (end, info) = alnum_run_swar(bytes, sep + 1);
+        if info != HAS_DIGIT || !ends_alone(bytes, end) {
+            return None;
+        }
+        self.emit_now(start, end, TokenKind::Number);
+        Some(end)
+    }
+
+    /// With nothing pending, a run of letters and digits at `start..hyphen`
+    /// (its class bits `info`) followed by `-` and a second run, one of
+    /// them with a digit ("F-35", "Su-35S", "DF-21D"): when nothing that
+    /// may join them follows (see [`ends_alone`]) and the designator rule
+    /// joins them (neither is a lower-case word of four letters or more),
+    /// emits the designator and returns where it ends; else returns `None`
+    /// (nothing emitted). Two runs of digits alone are the number rule's,
+    /// which comes first: `None` for them too.
+    #[inline]
+    fn designator(&mut self, start: usize, hyphen: usize, info: u8) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let second = hyphen + 1;
+        if bytes.get(second).is_none_or(|&b| class(b) & ALNUM == 0) {
+            return None;
+        }
+        let (end, second_info) = alnum_run_swar(bytes, second);
+        let both = info | second_info;
+        let joins = both & HAS_DIGIT != 0
+            && !(info == HAS_DIGIT && second_info == HAS_DIGIT)
+            && ends_alone(bytes, end)
+            && !is_plain_lower_word(&self.text[start..hyphen])
+            && !is_plain_lower_word(&self.text[second..end]);
+        if !joins {
+            return None;
+        }
+        self.emit_now(start, end, alnum_kind(both));
+        Some(end)
+    }
+
     /// Emits a token no pending piece can join, taking the gap before it.
     #[inline]
     fn emit_now(&mut self, start: usize, end: usize, kind: TokenKind) {
@@ -1252,6 +1426,24 @@ impl Merger<'_> {
 
     fn emit(&mut self, start: usize, end: usize, kind: TokenKind, gap: u8) {
         self.out.push(Token { span: Span::new(start, end), kind, gap });
+    }
+}
+
+/// True when what follows a run of letters and digits that ends at `at`
+/// can join no piece before it to anything: the end of the text,
+/// whitespace, an ASCII mark that continues no pattern (the merger emits
+/// its window at once), or a mark that may continue one (`-` `/` `.` `,`
+/// `'`) with whitespace or the end of the text after it. Not a letter or
+/// digit (the run would go on), nor a non-ASCII character.
+#[inline]
+fn ends_alone(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at) {
+        None => true,
+        Some(&b) if b >= 0x80 || class(b) & ALNUM != 0 => false,
+        Some(&(b'-' | b'/' | b'.' | b',' | b'\'')) => {
+            bytes.get(at + 1).is_none_or(|&c| is_space_byte(c))
+        }
+        Some(_) => true,
     }
 }
 
@@ -1373,7 +1565,20 @@ mod tests {
             "Franco-German,",
             "pro-Kyiv",
             "x-é",
+            "Łódź",
+            "Шойгу",
+            "Kraków",
+            "ǅ",
+            "ɐ",
+            "ʰ",
+            "×",
+            "€",
+            "°",
+            "¥",
             "Lt-Gen.",
+            "Poland's",
+            "6.5",
+            "1,000",
             "well-known, ",
         ];
         let bit = prop_oneof![
@@ -1445,6 +1650,133 @@ mod tests {
                         let text = format!("{before}{p}{x}{y}{p}s");
                         assert_eq!(tk.tokenize(&text), tk.tokenize_general(&text), "{text:?}");
                     }
+                }
+            }
+        }
+    }
+
+    /// Every simple letter is a letter the Unicode path keeps inside a word
+    /// on both sides, and every lone character a piece of its own; and a
+    /// stretch of them, with what may come before or after, is cut as the
+    /// Unicode path cuts it (see [`simple_stretch`]).
+    #[test]
+    fn simple_stretches_agree_with_the_unicode_path() {
+        let tk = Tokenizer::new();
+        let mut letters = Vec::new();
+        let mut others = Vec::new();
+        for c in ('\u{80}'..='\u{7ff}').chain('\u{2000}'..='\u{20ff}') {
+            let s = c.to_string();
+            let b = s.as_bytes();
+            if simple_letter_len(b, 0).is_some() {
+                assert!(is_word_char(c) && !c.is_numeric() && !is_mark(c), "{c:?}");
+                letters.push(s);
+            } else if lone_other_len(b, 0).is_some() {
+                assert!(!is_word_char(c) && !c.is_whitespace() && !is_invisible(c), "{c:?}");
+                others.push(s);
+            }
+        }
+        assert_eq!(letters.len(), 448 - 2 + 256 - 8, "the two blocks");
+        for c in &letters {
+            for text in [
+                format!("a{c}b{c}9{c}"),
+                format!("{c}a 9{c}. {c}-x{c}'s"),
+                format!("({c}{c}€1"),
+                format!("x.{c}\u{301}a"),
+            ] {
+                assert_eq!(tk.tokenize(&text), tk.tokenize_general(&text), "{text:?}");
+            }
+        }
+        let around =
+            ["", "a", "9", "é", "б", ".", "'", "\u{301}", "\u{200d}", "北", "€", "\u{2019}"];
+        for o in &others {
+            for x in around {
+                for y in around {
+                    let text = format!("{x}{o}{y}a{o}é{o}");
+                    assert_eq!(tk.tokenize(&text), tk.tokenize_general(&text), "{text:?}");
+                }
+            }
+        }
+    }
+
+    /// Possessives, numbers with one separator and designators of two
+    /// parts, and what may come before and after them, each checked
+    /// against the merger.
+    #[test]
+    fn possessives_numbers_and_designators_agree_with_the_general_path() {
+        let tk = Tokenizer::new();
+        let words = [
+            "Poland's",
+            "US'S",
+            "F-16's",
+            "1990's",
+            "a's",
+            "O'Brien's",
+            "Li's's",
+            "x'sa",
+            "x's1",
+            "F-35",
+            "Su-35S",
+            "DF-21D",
+            "10-year",
+            "year-10",
+            "Year-10",
+            "10-Gen",
+            "F16-a",
+            "1-a",
+            "a1-b",
+            "yearly-1",
+            "6.5",
+            "18,000",
+            "1-2",
+            "1,000,000",
+            "2015-11-17",
+            "1.2.3",
+            "3.5x",
+            "6.a",
+            "1,x",
+            "1,",
+            "1'",
+            "a'",
+            "9'9",
+            "U.S.'s",
+        ];
+        let afters = [
+            "",
+            " ",
+            "\n",
+            ",",
+            ", x",
+            ",x",
+            ",1",
+            ".",
+            ". ",
+            ".1",
+            "'s",
+            "'",
+            "' ",
+            "\u{2019}s",
+            "-",
+            "- ",
+            "-35",
+            "/",
+            "/ ",
+            "/A",
+            ")",
+            ":",
+            "\"",
+            "\0",
+            "é",
+            "\u{a0}",
+            "\u{301}",
+            "--",
+            "-x-1",
+            "s",
+            "1",
+        ];
+        for w in words {
+            for a in afters {
+                for text in [format!("{w}{a}"), format!("Gen. {w}{a} z"), format!("(${w}{a}")] {
+                    assert_eq!(tk.tokenize(&text), tk.tokenize_general(&text), "{text:?}");
                 }
             }
         }
