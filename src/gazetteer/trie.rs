@@ -16,7 +16,6 @@
 
 use super::Cand;
 use crate::error::{Error, ErrorKind};
-use std::collections::VecDeque;
 
 /// No node, no candidate, no token.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -195,21 +194,21 @@ impl Trie {
             edges: Vec::new(),
             edge_shift: 0,
         };
-        // Breadth first: node n's children are made when n is taken from
-        // the queue, right after those of n - 1. A queued node is its run
-        // of `keys`; `level_end` is the first node one level deeper.
-        let mut queue: VecDeque<(u32, u32)> = VecDeque::new();
-        if !keys.is_empty() {
-            queue.push_back((0, keys.len() as u32));
-        }
+        // Breadth first: node n's children are made when n is reached,
+        // right after those of n - 1, so the nodes themselves are the
+        // queue (no deque to push to and pop from). Until it is reached, a
+        // node holds its run of `keys` in `first_cand..child_start`, both
+        // set for good then. `level_end` is the first node one level deeper.
+        t.nodes[0] = Node { tok: NONE, first_cand: 0, child_start: keys.len() as u32 };
         let (mut node, mut depth, mut level_end) = (0usize, 0usize, 1usize);
-        while let Some((lo, hi)) = queue.pop_front() {
+        while let Some(&Node { first_cand: lo, child_start: hi, .. }) = t.nodes.get(node) {
             if node == level_end {
                 depth += 1;
                 level_end = t.nodes.len();
             }
             let (mut lo, hi) = (lo as usize, hi as usize);
             t.nodes[node].child_start = t.nodes.len() as u32;
+            t.nodes[node].first_cand = NONE;
             // Keys that end here sort first in the run.
             let first = lo;
             while lo < hi && keys[lo].len() == depth {
@@ -228,13 +227,11 @@ impl Trie {
                 if t.nodes.len() >= NONE as usize - 1 {
                     return Err(too_large());
                 }
-                t.nodes.push(Node { tok, first_cand: NONE, child_start: 0 });
-                queue.push_back((lo as u32, end as u32));
+                t.nodes.push(Node { tok, first_cand: lo as u32, child_start: end as u32 });
                 lo = end;
             }
             node += 1;
         }
-        drop(queue);
         drop(toks);
         let end = t.nodes.len() as u32;
         t.nodes.push(Node { tok: NONE, first_cand: NONE, child_start: end });
