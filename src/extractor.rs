@@ -176,8 +176,9 @@ impl Extractor {
     }
 
     /// Approximate bytes of heap memory used by the compiled model: the
-    /// gazetteer's matching tables (see [`Gazetteer::memory_usage`]) and
-    /// the compiled entity and relation rules.
+    /// gazetteer's matching tables (see [`Gazetteer::memory_usage`]), the
+    /// compiled entity and relation rules, and the rules' ids of the
+    /// gazetteer's words (four bytes a word).
     ///
     /// # Examples
     ///
@@ -192,6 +193,7 @@ impl Extractor {
         self.inner.gazetteer.memory_usage()
             + rules.entity.memory_usage()
             + rules.relation.memory_usage()
+            + rules.map_bytes()
     }
 
     /// Extracts the entities and relations of `text`.
@@ -364,6 +366,8 @@ impl Extractor {
         pm.clear();
         if !rules.entity.is_empty() || !rules.relation.is_empty() {
             pattern_scratch.share_shapes(text, tokens);
+            let numbers = gaz.token_ids(gaz_scratch, tokens.len());
+            rules.share_words(text, tokens, numbers, pattern_scratch);
         }
         rules::run(&rules.entity, text, tokens, sentences, cands, 0, pattern_scratch, pm);
         rules::entities_from(&rules.entity, text, tokens, pm, cands);
@@ -403,6 +407,7 @@ impl Extractor {
         pm.clear();
         rules::run(&rules.relation, text, tokens, sentences, &entities, 2, pattern_scratch, pm);
         pattern_scratch.forget_shapes();
+        pattern_scratch.forget_words();
         relations::relations_from(
             &rules.relation,
             text,
@@ -689,7 +694,10 @@ impl ExtractorBuilder {
         }
         let gazetteer = gaz.build()?;
         let labels = distinct_labels(&gazetteer);
-        let rules = Rules::build(self.default_rules, &self.rule_sources, labels);
+        let mut rules = Rules::build(self.default_rules, &self.rule_sources, labels);
+        if let Ok(r) = &mut rules {
+            r.read_gazetteer(&gazetteer);
+        }
         let rule_count = rules.as_ref().map_or(0, |r| r.entity.len() + r.relation.len());
         if rule_count > self.limits.max_rules {
             let msg = format!(
@@ -713,5 +721,84 @@ impl ExtractorBuilder {
                 Err(Error::many(errors))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::patterns::{EntityRef, Scratch as PatternScratch};
+
+    /// With the default model, the matches of both rule sets over text
+    /// made of the rules', lexicons' and gazetteer's own words are the same
+    /// whether the word ids come from the gazetteer's pass (shared by both
+    /// sets, as `extract_segment` does) or each set looks them up itself.
+    #[test]
+    fn rules_find_the_same_on_the_gazetteers_word_ids() {
+        let ex = Extractor::new();
+        let (gaz, rules) = (&ex.inner.gazetteer, &ex.inner.rules);
+        let mut pool: Vec<&str> = vec![",", ".", "(", ")", "'s", "—", "1,200", "zzq"];
+        let files = rules::RULE_FILES.iter().chain(defaults::GAZETTEER_FILES);
+        for (_, text) in files {
+            let words = text.split(|c: char| c.is_whitespace() || "\"|:{}<>()=&!*+?".contains(c));
+            pool.extend(words.filter(|w| !w.is_empty() && !w.starts_with('#')));
+        }
+        assert!(pool.len() > 10_000);
+        let labels = ["ORGANIZATION", "LOCATION", "MILITARY_UNIT", "PERSON", "WEAPON_SYSTEM"];
+        let mut next = crate::testing::xorshift(0xfeed);
+        let tk = Tokenizer::new();
+        let (mut tokens, mut sentences, mut found) = (Vec::new(), Vec::new(), Vec::new());
+        let mut gaz_scratch = Scratch::default();
+        let (mut shared, mut alone) = (PatternScratch::default(), PatternScratch::default());
+        let (mut with_shared, mut with_own) = (Vec::new(), Vec::new());
+        let mut matches = 0;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..1 + next() % 120 {
+                let w = pool[next() as usize % pool.len()];
+                match next() % 8 {
+                    0 => text.push_str(&w.to_uppercase()),
+                    1 => text.push_str(&w.to_lowercase()),
+                    _ => text.push_str(w),
+                }
+                text.push_str(if next() % 12 == 0 { ". " } else { " " });
+            }
+            tk.tokenize_into(&text, &mut tokens);
+            tk.sentences_into(&text, &tokens, &mut sentences);
+            found.clear();
+            gaz.find_into(&text, &tokens, &sentences, &mut gaz_scratch, &mut found);
+            let numbers = gaz.token_ids(&gaz_scratch, tokens.len());
+            assert!(numbers.is_some());
+            rules.share_words(&text, &tokens, numbers, &mut shared);
+            let mut ents = Vec::new();
+            let mut at = 0;
+            while at < tokens.len() {
+                let len = 1 + next() as usize % 3;
+                if next() % 3 == 0 && at + len <= tokens.len() {
+                    let label = labels[next() as usize % labels.len()];
+                    ents.push(EntityRef { tokens: at..at + len, label });
+                }
+                at += len;
+            }
+            for set in [&rules.entity, &rules.relation] {
+                with_shared.clear();
+                with_own.clear();
+                for s in &sentences {
+                    set.find_in_sentence_with(
+                        &text,
+                        &tokens,
+                        s,
+                        &ents,
+                        &mut shared,
+                        &mut with_shared,
+                    );
+                    set.find_in_sentence_with(&text, &tokens, s, &ents, &mut alone, &mut with_own);
+                }
+                assert_eq!(with_shared, with_own, "{text:?}");
+                matches += with_own.len();
+            }
+            shared.forget_words();
+        }
+        assert!(matches > 1000, "{matches}");
     }
 }

@@ -4,7 +4,10 @@
 
 use crate::document::Entity;
 use crate::error::Error;
-use crate::patterns::{EntityRef, PatternMatch, RuleKind, RuleSet, RuleSetBuilder, Scratch};
+use crate::gazetteer::Gazetteer;
+use crate::patterns::{
+    EntityRef, PatternMatch, RuleKind, RuleSet, RuleSetBuilder, Scratch, WordMap,
+};
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token};
 use std::borrow::Cow;
@@ -87,9 +90,42 @@ pub(crate) enum RuleSource {
 pub(crate) struct Rules {
     pub entity: RuleSet,
     pub relation: RuleSet,
+    /// The entity rules' ids of the gazetteer's words (see
+    /// [`Rules::read_gazetteer`]).
+    gazetteer_words: Option<WordMap>,
 }
 
 impl Rules {
+    /// Maps the words of `gazetteer`, the one these rules run after, to
+    /// the rules' ids (see [`Rules::share_words`]).
+    pub(crate) fn read_gazetteer(&mut self, gazetteer: &Gazetteer) {
+        self.gazetteer_words = Some(WordMap::new(&self.entity, gazetteer.vocab()));
+    }
+
+    /// Sets the word ids of all `tokens` (of `text`) once, in the
+    /// vocabulary that holds both rule sets' words, for both passes over
+    /// this document, until [`Scratch::forget_words`]. `numbers` are the
+    /// tokens' numbers in the vocabulary of the gazetteer of
+    /// [`Rules::read_gazetteer`], if it looked them up: the words it knows
+    /// are then not looked up again.
+    pub(crate) fn share_words(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        numbers: Option<&[u32]>,
+        scratch: &mut Scratch,
+    ) {
+        match (&self.gazetteer_words, numbers) {
+            (Some(map), Some(numbers)) => scratch.share_words_via(map, numbers, text, tokens),
+            _ => scratch.share_words(&self.entity, text, tokens),
+        }
+    }
+
+    /// Heap bytes of the map of [`Rules::read_gazetteer`].
+    pub(crate) fn map_bytes(&self) -> usize {
+        self.gazetteer_words.as_ref().map_or(0, WordMap::heap_bytes)
+    }
+
     /// Compiles the default rules (when `defaults`) and the user's.
     pub(crate) fn build<'a>(
         defaults: bool,
@@ -119,10 +155,16 @@ impl Rules {
         if !errors.is_empty() {
             return Err(Error::many(errors));
         }
-        Ok(Rules {
-            entity: b.build_only(RuleKind::Entity)?,
-            relation: b.build_only(RuleKind::Relation)?,
-        })
+        // The entity rules' vocabulary holds the relation rules' under the
+        // same ids (and more): a document's word ids, looked up once in it,
+        // serve both (see `Rules::share_words`). The entity rules' errors
+        // come first, as they are reported.
+        let relation = b.build_only(RuleKind::Relation);
+        let entity = match &relation {
+            Ok(r) => b.build_only_after(RuleKind::Entity, r),
+            Err(_) => b.build_only(RuleKind::Entity),
+        };
+        Ok(Rules { entity: entity?, relation: relation?, gazetteer_words: None })
     }
 }
 

@@ -101,6 +101,17 @@ impl Vocab {
         &self.text.as_bytes()[start..self.ends[i] as usize]
     }
 
+    /// Every string, in the order of their numbers.
+    pub(crate) fn strings(&self) -> impl Iterator<Item = &str> + '_ {
+        // Cut from the buffer in one walk, not by `bytes` (hot, inlined).
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let s = self.text.get(start..end as usize).unwrap_or("");
+            start = end as usize;
+            s
+        })
+    }
+
     /// The string numbered `id`.
     #[cfg(test)]
     pub(crate) fn get_str(&self, id: u32) -> &str {

@@ -525,6 +525,22 @@ impl Gazetteer {
         self.inner.vocab.heap_bytes() + self.inner.trie.heap_bytes()
     }
 
+    /// The vocabulary of the keys' words, whose numbers
+    /// [`Gazetteer::token_ids`] gives.
+    pub(crate) fn vocab(&self) -> &Vocab {
+        &self.inner.vocab
+    }
+
+    /// The vocabulary numbers of the tokens of the text [`find_into`] last
+    /// matched with `scratch`, which had `tokens` tokens ([`Vocab::miss`]
+    /// for a token in no key); `None` when it looked none up (a gazetteer
+    /// without keys does not). For other work on that text's words.
+    ///
+    /// [`find_into`]: Gazetteer::find_into
+    pub(crate) fn token_ids<'s>(&self, scratch: &'s Scratch, tokens: usize) -> Option<&'s [u32]> {
+        (!self.inner.trie.is_empty() && scratch.ids.len() == tokens).then_some(&scratch.ids)
+    }
+
     /// Finds the entries named in `text`, in text order, without overlaps.
     ///
     /// # Examples

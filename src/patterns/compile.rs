@@ -783,13 +783,15 @@ impl Compiled {
     }
 }
 
-/// Compiles all lexicons and rules; every error found is returned.
+/// Compiles all lexicons and rules; every error found is returned. With a
+/// `seed`, the vocabulary starts as a copy of it (see [`Vocab::grown_from`]).
 pub(crate) fn compile(
     sources: &[Source],
     lexdefs: &[LexDef],
     rules: &[RuleDef],
     supplied: &HashMap<String, Vec<String>>,
     known_labels: Option<&HashSet<String>>,
+    seed: Option<&Vocab>,
 ) -> Result<Compiled, Error> {
     let mut errors = Vec::new();
     let err = |e: PErr, source: usize| match sources.get(source) {
@@ -797,7 +799,7 @@ pub(crate) fn compile(
         None => Error::new(e.kind),
     };
     let tokenizer = Tokenizer::new();
-    let mut vocab = Vocab::default();
+    let mut vocab = seed.map_or_else(Vocab::default, Vocab::grown_from);
 
     // Lexicons.
     let mut lexicons = Vec::with_capacity(lexdefs.len());

@@ -15,13 +15,91 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 /// Token forms to ids: the gazetteer's string table, so a text token is
 /// looked up the same cheap way on both sides.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct Vocab {
     lower: Table,
     exact: Table,
+    lineage: Lineage,
+}
+
+/// Which vocabularies ids looked up in a vocabulary serve (see
+/// [`Vocab::reads_ids_of`]). The default is no vocabulary's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Lineage {
+    /// Names the vocabulary (a clone, being the same strings under the same
+    /// ids, keeps it).
+    stamp: u64,
+    /// The stamp of the finished vocabulary it grew from
+    /// ([`Vocab::grown_from`]), 0 for none: that one's ids are a prefix of
+    /// its own.
+    seed: u64,
+}
+
+impl Default for Vocab {
+    fn default() -> Vocab {
+        let lineage = Lineage { stamp: new_stamp(), seed: 0 };
+        Vocab { lower: Table::default(), exact: Table::default(), lineage }
+    }
+}
+
+/// A stamp no vocabulary has had (from 1: 0 stands for none).
+fn new_stamp() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Vocab {
+    /// A vocabulary holding `seed`'s forms under the same ids, to which more
+    /// are added: so that the ids of a text's tokens, looked up once here,
+    /// serve the rule set built on `seed` too (ids past its forms are words
+    /// it does not know). `seed` must be finished: it may not grow after.
+    pub(crate) fn grown_from(seed: &Vocab) -> Vocab {
+        Vocab {
+            lower: seed.lower.clone(),
+            exact: seed.exact.clone(),
+            lineage: Lineage { stamp: new_stamp(), seed: seed.lineage.stamp },
+        }
+    }
+
+    /// Its [`Lineage`].
+    pub(crate) fn lineage(&self) -> Lineage {
+        self.lineage
+    }
+
+    /// Whether the lower-case ids of tokens looked up in the vocabulary of
+    /// `other` lineage are this vocabulary's own ids once those of forms
+    /// past this one's are read as [`NONE`] ([`Vocab::own_id`]): that
+    /// vocabulary is this one, or grew from it.
+    pub(crate) fn reads_ids_of(&self, other: Lineage) -> bool {
+        let own = self.lineage.stamp;
+        own == other.stamp || own == other.seed
+    }
+
+    /// The lower-case ids of `tokens` (of `text`) into `ids`, a form not
+    /// in the vocabulary as [`Vocab::lower_len`] or more (see
+    /// [`Vocab::own_id`]).
+    pub(crate) fn lower_ids(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        ids: &mut Vec<u32>,
+        buf: &mut String,
+    ) {
+        self.lower.token_ids(text, tokens, ids, buf);
+    }
+
+    /// This vocabulary's id of a token whose id in a vocabulary it
+    /// [reads the ids of](Vocab::reads_ids_of) is `id`.
+    #[inline]
+    pub(crate) fn own_id(&self, id: u32) -> u32 {
+        if (id as usize) < self.lower.len() {
+            id
+        } else {
+            NONE
+        }
+    }
+
     /// The id of a normal (lower-case) form, made if new.
     pub(crate) fn intern_lower(&mut self, form: &str) -> u32 {
         intern(&mut self.lower, form)
@@ -35,6 +113,23 @@ impl Vocab {
     /// The id of a normal form, if interned.
     pub(crate) fn get_lower(&self, form: &str) -> Option<u32> {
         self.lower.get(form.as_bytes())
+    }
+
+    /// The lower-case id of each word of `other` (a table of normal forms,
+    /// such as the gazetteer's), by its number there: [`NONE`] for a word
+    /// not here. Made from this vocabulary's words, which `other` is looked
+    /// up for, so that the work does not grow with a large `other`. Out of
+    /// line: a new copy of the inlined lookup where the matcher is compiled
+    /// makes the compiler stop inlining it there.
+    #[inline(never)]
+    pub(crate) fn ids_of_words_of(&self, other: &Table) -> Vec<u32> {
+        let mut ids = vec![NONE; other.len()];
+        for (id, form) in self.lower.strings().enumerate() {
+            if let Some(slot) = other.get(form.as_bytes()).and_then(|n| ids.get_mut(n as usize)) {
+                *slot = id as u32;
+            }
+        }
+        ids
     }
 
     /// The number of lower-case forms (ids are `0..lower_len()`).

@@ -14,10 +14,10 @@ use super::compile::{
     ColumnBits, Compiled, Flat, Inst, Landmark, Membership, Program, Second, StartCheck, Test,
     Union,
 };
-use super::lexicon::NONE;
+use super::lexicon::{Lineage, NONE};
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
 use super::shape::{shape_bits, SHAPE_COUNT};
-use super::{Captures, EntityRef, PatternMatch};
+use super::{Captures, EntityRef, PatternMatch, RuleSet};
 use crate::swar::for_bits;
 use crate::tokenize::{Sentence, Token};
 use std::cell::RefCell;
@@ -41,6 +41,67 @@ pub struct Scratch {
     /// Shapes of every token of the document being matched, when the
     /// caller prepared them (see [`Scratch::share_shapes`]).
     doc_shapes: Vec<u16>,
+    /// Word ids of every token of the document being matched, when the
+    /// caller prepared them (see [`Scratch::share_words`]).
+    doc_words: DocWords,
+}
+
+/// A rule set's ids of the words of another vocabulary (the gazetteer's),
+/// so that a document's tokens, numbered in that one, need no second
+/// lookup for the rules (see [`Scratch::share_words_via`]).
+#[derive(Clone)]
+pub(crate) struct WordMap {
+    set: RuleSet,
+    /// The rule set's id of the form numbered `n` in the other vocabulary
+    /// at `n` ([`NONE`] when no rule has that word).
+    ids: Vec<u32>,
+}
+
+impl WordMap {
+    /// The ids in `set`'s vocabulary of the words of `other`.
+    pub(crate) fn new(set: &RuleSet, other: &crate::vocab::Vocab) -> WordMap {
+        WordMap { set: set.clone(), ids: set.inner.compiled.vocab.ids_of_words_of(other) }
+    }
+
+    /// Heap bytes of the map (the rule set's not counted).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.ids.capacity() * std::mem::size_of::<u32>()
+    }
+}
+
+impl std::fmt::Debug for WordMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WordMap").field("words", &self.ids.len()).finish_non_exhaustive()
+    }
+}
+
+/// The lower-case word ids of every token of a document, and the
+/// vocabulary they were looked up in.
+#[derive(Debug, Default)]
+struct DocWords {
+    ids: Vec<u32>,
+    of: Lineage,
+    /// The tokens [`Scratch::share_words_via`] looks up, their positions
+    /// and their ids.
+    missed: Vec<Token>,
+    at: Vec<u32>,
+    looked_up: Vec<u32>,
+}
+
+impl DocWords {
+    /// The ids of tokens `range` of a document of `tokens` tokens, if they
+    /// were looked up (for this document) in a vocabulary whose ids
+    /// `compiled`'s can be read from (see `lexicon::Vocab::own_id`).
+    #[inline]
+    fn get(
+        &self,
+        compiled: &Compiled,
+        tokens: usize,
+        range: std::ops::Range<usize>,
+    ) -> Option<&[u32]> {
+        let fits = self.ids.len() == tokens && compiled.vocab.reads_ids_of(self.of);
+        fits.then(|| self.ids.get(range)).flatten()
+    }
 }
 
 impl Scratch {
@@ -54,6 +115,63 @@ impl Scratch {
     /// Drops the shapes of [`Scratch::share_shapes`].
     pub(crate) fn forget_shapes(&mut self) {
         self.doc_shapes.clear();
+    }
+
+    /// Looks up the word ids of all `tokens` once in `set`'s vocabulary,
+    /// for `set` and every rule set whose vocabulary it grew from (see
+    /// `RuleSetBuilder::build_only_after`), run on this document until
+    /// [`Scratch::forget_words`]: each token is hashed once, not once per
+    /// rule set.
+    pub(crate) fn share_words(&mut self, set: &RuleSet, text: &str, tokens: &[Token]) {
+        let vocab = &set.inner.compiled.vocab;
+        vocab.lower_ids(text, tokens, &mut self.doc_words.ids, &mut self.norm);
+        self.doc_words.of = vocab.lineage();
+    }
+
+    /// [`Scratch::share_words`] for the rule set of `map`, from `numbers`,
+    /// the numbers of `tokens` in the vocabulary `map` was made from (a
+    /// number past it, as for a word not there, makes the token be looked
+    /// up): most tokens' ids are then one load, not a hash and a probe.
+    pub(crate) fn share_words_via(
+        &mut self,
+        map: &WordMap,
+        numbers: &[u32],
+        text: &str,
+        tokens: &[Token],
+    ) {
+        if numbers.len() != tokens.len() {
+            return self.share_words(&map.set, text, tokens);
+        }
+        let vocab = &map.set.inner.compiled.vocab;
+        let DocWords { ids, of, missed, at, looked_up } = &mut self.doc_words;
+        ids.clear();
+        ids.resize(numbers.len(), NONE);
+        at.clear();
+        for (p, (&n, id)) in numbers.iter().zip(ids.iter_mut()).enumerate() {
+            match map.ids.get(n as usize) {
+                Some(&known) => *id = known,
+                None => at.push(p as u32),
+            }
+        }
+        missed.clear();
+        missed.extend(at.iter().filter_map(|&p| tokens.get(p as usize)));
+        // The tokens past the map are looked up together, by the
+        // vocabulary's own loop: a lookup written out here as well would be
+        // one copy too many of the inlined lookup, which the compiler then
+        // stops inlining anywhere (+13 M instructions in `find_all`).
+        vocab.lower_ids(text, missed, looked_up, &mut self.norm);
+        for (&p, &id) in at.iter().zip(looked_up.iter()) {
+            if let Some(slot) = ids.get_mut(p as usize) {
+                *slot = id;
+            }
+        }
+        *of = vocab.lineage();
+    }
+
+    /// Drops the ids of [`Scratch::share_words`].
+    pub(crate) fn forget_words(&mut self) {
+        self.doc_words.ids.clear();
+        self.doc_words.of = Lineage::default();
     }
 }
 
@@ -635,6 +753,7 @@ fn prepare(
     let s0 = sentence.tokens.start.min(tokens.len());
     let e0 = sentence.tokens.end.clamp(s0, tokens.len());
     let toks = &tokens[s0..e0];
+    let shared = sc.doc_words.get(compiled, tokens.len(), s0..e0);
     let facts = &mut sc.facts;
     let nrules = compiled.programs.len();
     sc.cands.clear();
@@ -652,10 +771,21 @@ fn prepare(
     let sel = &mut sc.sel;
     index.clear(sel);
     let mut lexicons = 0;
-    for t in toks {
-        let id = compiled.vocab.lower_id(text, t, &mut sc.norm);
-        facts.words.push(id);
-        lexicons |= index.add_word(sel, id);
+    match shared {
+        Some(ids) => {
+            for &id in ids {
+                let id = compiled.vocab.own_id(id);
+                facts.words.push(id);
+                lexicons |= index.add_word(sel, id);
+            }
+        }
+        None => {
+            for t in toks {
+                let id = compiled.vocab.lower_id(text, t, &mut sc.norm);
+                facts.words.push(id);
+                lexicons |= index.add_word(sel, id);
+            }
+        }
     }
 
     if !compiled.labels.is_empty() {
@@ -1819,5 +1949,97 @@ mod tests {
             }
         }
         assert!(found > 1000 && shortened > 1000, "{found} matches, {shortened} rules cut short");
+    }
+
+    /// Word ids shared by the rule sets of a document (looked up in the
+    /// vocabulary grown from the other's, or read through the map from a
+    /// gazetteer's numbers) are, read by each set, the ids it looks up
+    /// itself; a set of another vocabulary does not read them; and the
+    /// facts and candidates prepared from them are those prepared without.
+    #[test]
+    fn shared_word_ids_are_each_sets_own() {
+        use crate::patterns::lexicon::normal_form;
+        use crate::patterns::RuleKind;
+        let mut b = RuleSetBuilder::new();
+        b.add_str(
+            "lexicon V = visited | \"arrived in\" | said | met\n\
+             lexicon T = Gen. | \"Lt. Gen.\" | Adm. | général\n\
+             lexicon E exact = US | Army | \"New York\"\n\
+             entity p PERSON = n: <T> n:Cap{1,3}\n\
+             entity o ORG: <E> (Times | naïve | counter-intelligence-operations)\n\
+             entity q PLACE: (Paris | Łódź) !Lower\n\
+             relation r1 R head=a tail=b: a:{PERSON} <V> ...{0,3} b:{PLACE}\n\
+             relation r2 S head=a tail=b: a:{ORG} (told | \"in an interview with\") b:{PERSON}\n",
+            Some("t.rules"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let rel = b.build_only(RuleKind::Relation).unwrap_or_else(|e| panic!("{e}"));
+        let ent = b.build_only_after(RuleKind::Entity, &rel).unwrap_or_else(|e| panic!("{e}"));
+        // The same rules on a vocabulary of their own.
+        let alone = b.build_only(RuleKind::Entity).unwrap_or_else(|e| panic!("{e}"));
+        let pool: Vec<&str> = "visited VISITED Visited arrived in said met told Gen. Lt. Adm. \
+            général GÉNÉRAL US us Army ARMY New York Times naïve counter-intelligence-operations \
+            Counter-Intelligence-Operations Paris PARIS Łódź łódź Smith John the an interview \
+            with rafale Rafale zzq blorp internationalization , . ( ) — 1,200 F-16 café x"
+            .split_whitespace()
+            .collect();
+        let tk = Tokenizer::new();
+        // A gazetteer's table: the normal forms of every other pool word.
+        let mut table = crate::vocab::Vocab::default();
+        for w in pool.iter().step_by(2) {
+            for t in tk.tokenize(w) {
+                table.intern(&normal_form(w, &t)).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        let map = WordMap::new(&ent, &table);
+        let mut next = crate::testing::xorshift(0x5eed);
+        let (mut sc, mut alone_sc) = (Scratch::default(), Scratch::default());
+        let (mut norm, mut numbers) = (String::new(), Vec::new());
+        // How often a shared id was past the seed's words, and how often
+        // the map did not give a token's id.
+        let (mut past_seed, mut unmapped) = (0, 0);
+        let seps = [" ", " ", "  ", "", "\n"];
+        for round in 0..400 {
+            let len = 1 + next() as usize % 40;
+            let mut text = String::new();
+            for _ in 0..len {
+                text.push_str(pool[next() as usize % pool.len()]);
+                text.push_str(seps[next() as usize % seps.len()]);
+            }
+            let tokens = tk.tokenize(&text);
+            let sentences = tk.sentences(&text, &tokens);
+            table.token_ids(&text, &tokens, &mut numbers, &mut norm);
+            unmapped += numbers.iter().filter(|&&n| n == table.miss()).count();
+            for way in 0..3 {
+                match way {
+                    0 => sc.share_words(&ent, &text, &tokens),
+                    1 => sc.share_words_via(&map, &numbers, &text, &tokens),
+                    _ => sc.share_words(&rel, &text, &tokens),
+                }
+                for (name, set) in [("entity", &ent), ("relation", &rel), ("alone", &alone)] {
+                    let c = &set.inner.compiled;
+                    let got = sc.doc_words.get(c, tokens.len(), 0..tokens.len());
+                    // Ids looked up for the relation rules (the seed) do not
+                    // serve the entity rules, which have more words.
+                    let serves = name != "alone" && !(way == 2 && name == "entity");
+                    assert_eq!(got.is_some(), serves, "{name}, way {way}, round {round}");
+                    for (t, &id) in tokens.iter().zip(got.unwrap_or(&[])) {
+                        let own = c.vocab.lower_id(&text, t, &mut norm);
+                        assert_eq!(c.vocab.own_id(id), own, "{name} {way}: {:?}", t.as_str(&text));
+                        past_seed += usize::from(name == "relation" && id != NONE && own == NONE);
+                    }
+                    // The same facts and candidates as with no ids shared.
+                    for s in &sentences {
+                        prepare(c, &text, &tokens, s, &[], &mut sc);
+                        prepare(c, &text, &tokens, s, &[], &mut alone_sc);
+                        assert_eq!(sc.facts.words, alone_sc.facts.words, "{name} {way} {text:?}");
+                        assert_eq!(sc.cands, alone_sc.cands, "{name} {way} {text:?}");
+                    }
+                }
+            }
+            sc.forget_words();
+            assert!(sc.doc_words.get(&ent.inner.compiled, tokens.len(), 0..tokens.len()).is_none());
+        }
+        assert!(past_seed > 100 && unmapped > 100, "{past_seed} {unmapped}");
     }
 }

@@ -73,6 +73,7 @@ mod shape;
 mod syntax;
 
 pub use matcher::Scratch;
+pub(crate) use matcher::WordMap;
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::tokenize::{Sentence, Token};
@@ -459,17 +460,33 @@ impl RuleSetBuilder {
     /// and (with [`known_labels`](Self::known_labels)) labels, and patterns
     /// over the [`limits`], are located errors.
     pub fn build(&self) -> Result<RuleSet, Error> {
-        self.build_filtered(None)
+        self.build_filtered(None, None)
     }
 
     /// Like [`build`](Self::build), keeping only the rules of one kind, so
     /// that entity rules and relation rules from the same files can run at
     /// different stages of a pipeline.
     pub fn build_only(&self, kind: RuleKind) -> Result<RuleSet, Error> {
-        self.build_filtered(Some(kind))
+        self.build_filtered(Some(kind), None)
     }
 
-    fn build_filtered(&self, kind: Option<RuleKind>) -> Result<RuleSet, Error> {
+    /// [`build_only`](Self::build_only) on a word vocabulary grown from
+    /// `seed`'s: the ids of a document's words, looked up once in the set
+    /// built here, serve `seed` too (see [`Scratch::share_words`]). The
+    /// set matches as [`build_only`](Self::build_only)'s would.
+    pub(crate) fn build_only_after(
+        &self,
+        kind: RuleKind,
+        seed: &RuleSet,
+    ) -> Result<RuleSet, Error> {
+        self.build_filtered(Some(kind), Some(&seed.inner.compiled.vocab))
+    }
+
+    fn build_filtered(
+        &self,
+        kind: Option<RuleKind>,
+        seed: Option<&lexicon::Vocab>,
+    ) -> Result<RuleSet, Error> {
         let kept: Vec<RuleDef> =
             self.rules.iter().filter(|r| kind.is_none_or(|k| r.kind == k)).cloned().collect();
         // Labels made by entity rules left out here are still known.
@@ -495,8 +512,14 @@ impl RuleSetBuilder {
             })
             .cloned()
             .collect();
-        let compiled =
-            compile::compile(&self.sources, &lexicons, &kept, &self.supplied, known.as_ref())?;
+        let compiled = compile::compile(
+            &self.sources,
+            &lexicons,
+            &kept,
+            &self.supplied,
+            known.as_ref(),
+            seed,
+        )?;
         let rules = kept
             .iter()
             .map(|r| {
