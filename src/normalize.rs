@@ -21,17 +21,43 @@ pub(crate) fn push_token(text: &str, tok: &Token, out: &mut String) {
             push_lower(s, out, |c| c == ',');
         }
         TokenKind::Possessive => out.push_str("'s"),
-        TokenKind::Punct => out.push(match s.chars().next().unwrap_or(' ') {
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
-            c if c.is_whitespace() => '_',
-            c => c,
-        }),
+        TokenKind::Punct => out.push(punct_char(s)),
         TokenKind::Word | TokenKind::Abbreviation | TokenKind::Symbol => {
             push_lower(s, out, |_| false);
         }
     }
+}
+
+/// The normal form of a punctuation token `s`: one character, its first
+/// one with typographic quotes and dashes written as ASCII and whitespace
+/// as `_`.
+#[inline]
+fn punct_char(s: &str) -> char {
+    match s.chars().next().unwrap_or(' ') {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        c if c.is_whitespace() => '_',
+        c => c,
+    }
+}
+
+/// The normal form of `tok` (a token of `text`) when it is punctuation or
+/// a possessive, packed as [`short_form`] packs it (one character, or
+/// `'s`, at most four bytes): for the curly quotes, dashes and `’s` of
+/// news text, which are not ASCII and would otherwise take [`push_token`]
+/// and a string. `None` for other kinds.
+#[inline]
+pub(crate) fn mark_form(text: &str, tok: &Token) -> Option<(u64, usize)> {
+    let mut buf = [0u8; 4];
+    let form: &[u8] = match tok.kind {
+        TokenKind::Possessive => b"'s",
+        TokenKind::Punct => {
+            punct_char(text.get(tok.span.start..tok.span.end)?).encode_utf8(&mut buf).as_bytes()
+        }
+        _ => return None,
+    };
+    Some((crate::hash::pack(form), form.len()))
 }
 
 /// Longest token [`ascii_form`] handles.
@@ -202,6 +228,13 @@ fn load_word(text: &[u8], at: usize, k: usize) -> Option<u64> {
     debug_assert!(k <= 8);
     let w = match text.get(at..).and_then(<[u8]>::first_chunk::<8>) {
         Some(b) => u64::from_le_bytes(*b),
+        // Near the end of the text: the eight bytes that end with the
+        // `k`, shifted down (one load, where a copy of `k` bytes is a call).
+        None if k > 0 && at + k >= 8 => {
+            let end = at + k;
+            let b = text.get(end - 8..end)?.first_chunk::<8>()?;
+            u64::from_le_bytes(*b) >> (64 - 8 * k)
+        }
         None => {
             let mut b = [0u8; 8];
             b[..k].copy_from_slice(text.get(at..at + k)?);
@@ -250,7 +283,7 @@ fn push_lower(s: &str, out: &mut String, skip: impl Fn(char) -> bool) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::tokenize::Tokenizer;
 
@@ -380,6 +413,51 @@ mod tests {
         fn short_forms_agree_on_any_text(text in "[ -~]{0,40}|[a-zA-Z0-9,/-]{0,40}|\\PC{0,20}") {
             check_short_forms(&text);
         }
+    }
+
+    /// Random text of words and of the quotes, dashes, spaces and symbols
+    /// that punctuation and possessive tokens are made of (and others
+    /// around them), for the checks of [`mark_form`].
+    pub(crate) fn marked_text(next: &mut impl FnMut() -> u64) -> String {
+        const WORDS: [&str; 5] = ["a", "Israel", "s", "S", "9"];
+        let marks: Vec<char> =
+            "'\u{2019}\u{2018}\u{201B}\u{2032}\u{201C}\u{201D}\u{201E}\u{AB}\u{BB}\u{2010}\u{2013}\u{2014}\
+             \u{2015}\u{2016}\u{2212}\u{2026}\u{3002}\u{A0}\u{3000}\u{A7}\u{20AC}$\".-,\u{1F600} \n"
+                .chars()
+                .collect();
+        let len = 1 + next() % 12;
+        let mut text = String::new();
+        for _ in 0..len {
+            let r = next();
+            match r % 3 {
+                0 => text.push_str(WORDS[(r >> 8) as usize % WORDS.len()]),
+                _ => text.push(marks[(r >> 8) as usize % marks.len()]),
+            }
+        }
+        text
+    }
+
+    /// [`mark_form`] agrees with [`push_token`] on every punctuation and
+    /// possessive token of [`marked_text`].
+    #[test]
+    fn mark_forms_agree() {
+        let mut next = crate::testing::xorshift(0x5eed_f00d);
+        let mut marks = 0;
+        for _ in 0..2000 {
+            let text = marked_text(&mut next);
+            for t in &Tokenizer::new().tokenize(&text) {
+                let Some((w, n)) = mark_form(&text, t) else {
+                    assert!(!matches!(t.kind, TokenKind::Punct | TokenKind::Possessive));
+                    continue;
+                };
+                marks += 1;
+                let mut slow = String::new();
+                push_token(&text, t, &mut slow);
+                assert_eq!(&w.to_le_bytes()[..n], slow.as_bytes(), "{:?}", t.as_str(&text));
+                assert_eq!(w & !MASKS[n], 0, "{:?}", t.as_str(&text));
+            }
+        }
+        assert!(marks > 5000, "{marks}");
     }
 
     #[test]

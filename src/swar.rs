@@ -17,6 +17,19 @@ pub(crate) fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
     (w + ONES * u64::from(0x80 - lo)) & !(w + ONES * u64::from(0x7f - hi)) & HIGH
 }
 
+/// [`in_range`] for a `w` of any bytes, exact up to and including its
+/// first byte of `0x80` or more (which is in no range, whatever it is):
+/// only such a byte's sums can carry, and only into the bytes after it,
+/// whose bits then mean nothing. For scans that stop at that byte anyway
+/// (the tokenizer's word scan), without clearing the high bits first.
+#[inline]
+pub(crate) fn in_range_to_high(w: u64, lo: u8, hi: u8) -> u64 {
+    debug_assert!(lo <= hi && hi < 0x80);
+    w.wrapping_add(ONES * u64::from(0x80 - lo))
+        & !w.wrapping_add(ONES * u64::from(0x7f - hi))
+        & HIGH
+}
+
 /// The high bit of each of the first `n` bytes (`n` at most 8): what
 /// [`in_range`] gives for a packed string of `n` bytes all in the range
 /// (its zero padding in none).
@@ -63,6 +76,35 @@ mod tests {
                         .sum();
                     assert_eq!(in_range(w, lo, hi), want, "{bytes:?} in {lo}..={hi}");
                 }
+            }
+        }
+        // Any bytes: exact up to the first byte of 0x80 or more, whatever
+        // comes after it.
+        let mut next = crate::testing::xorshift(0x1234_5678_9abc_def1);
+        let pick = [0u8, b'/', b'0', b'9', b':', b'@', b'A', b'Z', b'`', b'a', b'z', b'{', 0x7f];
+        for _ in 0..20_000 {
+            let mut bytes = [0u8; 8];
+            for b in &mut bytes {
+                let r = next();
+                *b = if r % 3 == 0 {
+                    r as u8 >> 1 | 0x80
+                } else {
+                    pick[(r >> 8) as usize % pick.len()]
+                };
+            }
+            let w = u64::from_le_bytes(bytes);
+            let upto = bytes.iter().position(|&b| b >= 0x80).map_or(8, |k| k + 1);
+            let keep = crate::normalize::MASKS[upto];
+            for (lo, hi) in [(b'0', b'9'), (b'a', b'z'), (0, 0x7f), (b'A', b'Z')] {
+                let want: u64 = (0..8)
+                    .filter(|&i| (lo..=hi).contains(&bytes[i]))
+                    .map(|i| 0x80u64 << (8 * i))
+                    .sum();
+                assert_eq!(
+                    in_range_to_high(w, lo, hi) & keep,
+                    want & keep,
+                    "{bytes:?} {lo}..={hi}"
+                );
             }
         }
         for n in 0..=8 {

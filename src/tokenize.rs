@@ -351,9 +351,11 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                             && m.len == 0
                             && bytes.get(i + 1).is_some_and(|&c| class(c) & ALNUM != 0) =>
                     {
-                        m.emit_now(start, i, alnum_kind(info));
+                        // `emit_now`, with the next token's gap (one space)
+                        // set as this one's is taken.
+                        let gap = std::mem::replace(&mut m.gap, 1);
+                        m.emit(start, i, alnum_kind(info), gap);
                         i += 1;
-                        m.gap = 1;
                         continue;
                     }
                     Some(&b) if b >= 0x80 && FAST && lone_punct_len(bytes, i).is_some() => {
@@ -400,7 +402,7 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
             }
         } else if b < 0x80 {
             if m.len == 0 {
-                m.emit_now(i, i + 1, other_kind(&text[i..i + 1]));
+                m.emit_now(i, i + 1, mark_kind(b));
             } else {
                 m.push(Piece { start: i, end: i + 1, kind: PieceKind::Other, info: 0 });
             }
@@ -554,17 +556,16 @@ fn alnum_run(bytes: &[u8], mut i: usize) -> (usize, u8) {
 /// but not counted; the last few bytes of the text one at a time.
 #[inline]
 fn alnum_run_swar(bytes: &[u8], mut i: usize) -> (usize, u8) {
-    use crate::swar::{in_range, HIGH, ONES};
+    use crate::swar::{in_range_to_high, HIGH, ONES};
     let mut info = 0;
     while let Some(c) = bytes.get(i..i + 8) {
         let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        // Per byte, with its high bit cleared for the range tests; a byte
-        // with its high bit set is no ASCII letter or digit.
-        let ascii = !w & HIGH;
-        let y = w & !HIGH;
-        let digit = in_range(y, b'0', b'9') & ascii;
+        // The tests are exact up to the first byte that stops the run (a
+        // non-ASCII byte stops it, and only such a byte makes them
+        // inexact, past itself): no need to clear the high bits first.
+        let digit = in_range_to_high(w, b'0', b'9');
         // `| 0x20` folds A-Z onto a-z (and nothing else onto them).
-        let alpha = in_range(y | (ONES * 0x20), b'a', b'z') & ascii;
+        let alpha = in_range_to_high(w | (ONES * 0x20), b'a', b'z');
         let stop = !(digit | alpha) & HIGH;
         // The bits below the first byte that stops the run (all of them
         // when none does); the run goes on for `len` bytes of this word.
@@ -1300,8 +1301,7 @@ impl Merger<'_> {
             }
         }
         self.emit_now(start, end, alnum_kind(info));
-        let kind = if mark.is_ascii_punctuation() { TokenKind::Punct } else { TokenKind::Symbol };
-        self.emit(end, end + 1, kind, 0);
+        self.emit(end, end + 1, mark_kind(mark), 0);
         Some(end + 1)
     }
 
@@ -1461,6 +1461,19 @@ fn alnum_kind(info: u8) -> TokenKind {
     const KINDS: [TokenKind; 4] =
         [TokenKind::Word, TokenKind::Word, TokenKind::Number, TokenKind::Designator];
     KINDS[usize::from(info & ALNUM)]
+}
+
+/// [`other_kind`] of an ASCII byte that is no letter, digit or
+/// whitespace: punctuation when printable, else a symbol (a control
+/// character). One range test, where `is_ascii_punctuation` is four.
+#[inline]
+fn mark_kind(b: u8) -> TokenKind {
+    debug_assert!(b < 0x80 && class(b) == 0);
+    if b.is_ascii_graphic() {
+        TokenKind::Punct
+    } else {
+        TokenKind::Symbol
+    }
 }
 
 fn other_kind(s: &str) -> TokenKind {
@@ -1823,6 +1836,15 @@ mod tests {
     }
 
     #[test]
+    fn mark_kinds_agree() {
+        for b in (0..0x80u8).filter(|&b| class(b) == 0) {
+            let s = [b];
+            let s = std::str::from_utf8(&s).unwrap();
+            assert_eq!(mark_kind(b), other_kind(s), "{b}");
+        }
+    }
+
+    #[test]
     fn swar_word_scan_agrees_at_every_offset() {
         // Runs of every length up to past two words, ending in each kind
         // of byte, at each distance from the end of the text.
@@ -1836,6 +1858,23 @@ mod tests {
                     assert_eq!(alnum_run_swar(&t, 0), alnum_run(&t, 0), "{t:?}");
                     assert_eq!(alnum_run_swar(&t[..len], 0), alnum_run(&t[..len], 0));
                 }
+            }
+        }
+        // Random bytes, non-ASCII ones among them, from every offset.
+        let mut next = crate::testing::xorshift(0x0bad_cafe_f00d);
+        for _ in 0..5_000 {
+            let t: Vec<u8> = (0..24)
+                .map(|_| {
+                    let r = next();
+                    match r % 4 {
+                        0 => r as u8 >> 1 | 0x80,
+                        1 => (r >> 8) as u8,
+                        _ => b"aZ09mQ "[(r >> 8) as usize % 7],
+                    }
+                })
+                .collect();
+            for at in 0..t.len() {
+                assert_eq!(alnum_run_swar(&t, at), alnum_run(&t, at), "{t:?} {at}");
             }
         }
         for b in 0..=255u8 {

@@ -204,6 +204,9 @@ impl Vocab {
     /// keeps its registers for the two fast ways.
     #[inline(never)]
     fn other_token_id(&self, text: &str, tok: &Token, norm: &mut String) -> u32 {
+        if let Some((w, n)) = normalize::mark_form(text, tok) {
+            return self.get_short(w, n);
+        }
         let mut small = [0u8; ASCII_FORM_MAX];
         if let Some(n) = normalize::ascii_form(text, tok, &mut small) {
             return self.get_padded(&small, n);
@@ -458,6 +461,32 @@ mod tests {
             let got = v.get_medium(word(&b[..8]), word(&b[b.len() - 8..]), b.len());
             assert_eq!(Some(got).filter(|&id| id != v.miss()), v.get(b), "{p:?}");
         }
+    }
+
+    /// [`Vocab::token_id`] gives every token of random text the number of
+    /// its form as `normalize::push_token` writes it, with the forms of
+    /// punctuation and possessives in the vocabulary (so that their fast
+    /// path, `normalize::mark_form`, is taken on hits as well as misses).
+    #[test]
+    fn token_ids_agree_with_written_forms() {
+        let mut v = Vocab::default();
+        for w in ["'", "\"", "-", "_", "'s", "$", "\u{2026}", "\u{3002}", "israel", "a", "s"] {
+            v.intern(w).unwrap();
+        }
+        let mut next = crate::testing::xorshift(0xfeed_beef);
+        let (mut norm, mut slow) = (String::new(), String::new());
+        let mut hits = 0;
+        for _ in 0..2000 {
+            let text = crate::normalize::tests::marked_text(&mut next);
+            for t in &crate::tokenize::Tokenizer::new().tokenize(&text) {
+                slow.clear();
+                normalize::push_token(&text, t, &mut slow);
+                let want = v.get(slow.as_bytes()).unwrap_or_else(|| v.miss());
+                assert_eq!(v.token_id(&text, t, &mut norm), want, "{:?}", t.as_str(&text));
+                hits += usize::from(want != v.miss());
+            }
+        }
+        assert!(hits > 5000, "{hits}");
     }
 
     #[test]
