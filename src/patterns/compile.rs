@@ -517,19 +517,34 @@ impl EagerStarts {
 
 /// The shape and lexicon bits (lexicons below 64) that the conjunction
 /// start checks read: the matcher turns only these into position columns.
-#[derive(Clone, Copy, Debug, Default)]
+/// Only the checks a program starts with (and the parts of those that are
+/// unions) get sets; second checks and landmarks are decided a position
+/// at a time, so their columns would be made for nothing.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct ColumnBits {
     pub shapes: u16,
     pub lower: u64,
     pub exact: u64,
+    /// By check id: whether the check's set is made from these columns
+    /// (a conjunction test a program starts with, or part of a union one
+    /// does).
+    made_for: Box<[bool]>,
 }
 
 impl ColumnBits {
-    fn of(checks: &[StartCheck]) -> ColumnBits {
-        let first = |m: &[u64]| m.first().copied().unwrap_or(0);
-        let mut c = ColumnBits::default();
-        for check in checks {
-            if let StartCheck::Test(Test::Flat(t)) = check {
+    fn of(checks: &[StartCheck], programs: &[Program]) -> ColumnBits {
+        let mut c = ColumnBits { made_for: vec![false; checks.len()].into(), ..Default::default() };
+        let mut ids = Vec::new();
+        for p in programs {
+            ids.push(p.first);
+            if let Some(StartCheck::OneOf(parts)) = checks.get(p.first as usize) {
+                ids.extend_from_slice(parts);
+            }
+        }
+        for &k in &ids {
+            if let Some(StartCheck::Test(Test::Flat(t))) = checks.get(k as usize) {
+                c.made_for[k as usize] = true;
+                let first = |m: &[u64]| m.first().copied().unwrap_or(0);
                 c.shapes |= t.shapes_all | t.shapes_none;
                 c.shapes |= t.shapes_any.iter().fold(0, |a, &g| a | g);
                 c.lower |= first(&t.lower_all) | first(&t.lower_none);
@@ -537,6 +552,13 @@ impl ColumnBits {
             }
         }
         c
+    }
+
+    /// Whether the set of check `k` is made from these columns (else
+    /// without them: they may lack what it reads).
+    #[inline]
+    pub(crate) fn made_for(&self, k: usize) -> bool {
+        self.made_for.get(k).is_some_and(|&m| m)
     }
 }
 
@@ -933,7 +955,7 @@ pub(crate) fn compile(
             _ => Union::default(),
         })
         .collect();
-    let columns = ColumnBits::of(&starts);
+    let columns = ColumnBits::of(&starts, &programs);
     Ok(Compiled {
         columns,
         unions,

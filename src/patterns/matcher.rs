@@ -217,11 +217,36 @@ impl Columns {
             return true;
         }
         self.made = true;
-        let shapes = f.shapes.iter().map(|&s| s.into());
-        spread(&mut self.shapes, SHAPE_COUNT, words, shapes, need.shapes.into());
-        spread(&mut self.lower, 64, words, f.lex_lower.iter().copied(), need.lower);
-        spread(&mut self.exact, 64, words, f.lex_exact.iter().copied(), need.exact);
+        clear(&mut self.shapes, SHAPE_COUNT, words, need.shapes.into());
+        clear(&mut self.lower, 64, words, need.lower);
+        clear(&mut self.exact, 64, words, need.exact);
+        // A sentence of up to 64 tokens (nearly all) gets a copy of the
+        // loop with one word a column: no multiply, no `memset` call.
+        if words == 1 {
+            self.spread(f, 1, need);
+        } else {
+            self.spread(f, words, need);
+        }
         true
+    }
+
+    /// Sets bit `p` of the columns `need` names that row `p` of `f` has,
+    /// for every token `p`, in one pass over the rows.
+    #[inline(always)]
+    fn spread(&mut self, f: &Facts, words: usize, need: &ColumnBits) {
+        let rows = f.shapes.iter().zip(&f.lex_lower).zip(&f.lex_exact);
+        let (shapes, lower, exact) = (&mut self.shapes, &mut self.lower, &mut self.exact);
+        for (p, ((&s, &l), &e)) in rows.enumerate() {
+            let (at, bit) = (p / 64, 1u64 << (p % 64));
+            let set = |col: &mut Vec<u64>, b: usize| {
+                if let Some(c) = col.get_mut(b * words + at) {
+                    *c |= bit;
+                }
+            };
+            for_bits(u64::from(s & need.shapes), |b| set(shapes, b));
+            for_bits(l & need.lower, |b| set(lower, b));
+            for_bits(e & need.exact, |b| set(exact, b));
+        }
     }
 
     /// The positions among the first `n` where `t` passes, into `out`.
@@ -256,28 +281,20 @@ impl Columns {
     }
 }
 
-/// Sets the columns `mask` names of `col` (`count` columns of `words`
-/// words) to those of `rows`: bit `p` of column `b` (words
-/// `b * words..`) is bit `b` of row `p`. Other columns are left as they
-/// were: no test reads them.
+/// Clears the columns `mask` names of `col` (`count` columns of `words`
+/// words), grown to size if needed. Other columns are left as they were:
+/// no test reads them.
 #[inline]
-fn spread(
-    col: &mut Vec<u64>,
-    count: usize,
-    words: usize,
-    rows: impl Iterator<Item = u64>,
-    mask: u64,
-) {
+fn clear(col: &mut Vec<u64>, count: usize, words: usize, mask: u64) {
     if col.len() < count * words {
         col.resize(count * words, 0);
     }
-    for_bits(mask, |b| col[b * words..(b + 1) * words].fill(0));
-    for (p, bits) in rows.enumerate() {
-        for_bits(bits & mask, |b| {
-            if let Some(c) = col.get_mut(b * words + p / 64) {
-                *c |= 1 << (p % 64);
-            }
-        });
+    // One word a column (nearly all sentences): one store, not a
+    // `memset` call.
+    if words == 1 {
+        for_bits(mask, |b| col[b] = 0);
+    } else {
+        for_bits(mask, |b| col[b * words..(b + 1) * words].fill(0));
     }
 }
 
@@ -460,8 +477,8 @@ impl StartSets {
     /// entity check.
     fn ensure_simple(&mut self, cx: &Cx<'_>, k: usize, check: &StartCheck) {
         let w = self.words;
-        let columns = matches!(check, StartCheck::Test(Test::Flat(_)))
-            && self.cols.make(cx.facts, w, &cx.compiled.columns);
+        let need = &cx.compiled.columns;
+        let columns = need.made_for(k) && self.cols.make(cx.facts, w, need);
         let out = &mut self.bits[k * w..(k + 1) * w];
         out.fill(0);
         let n = cx.tokens.len();
@@ -1619,12 +1636,16 @@ mod tests {
              entity a X: <L> Any\nentity b X: <E> Any\nentity c X: {PER} Any\n\
              entity d X: {ORG|LOC} Any\nentity e X: Num Any\nentity f X: Cap & !<L> Any\n\
              entity g X: (<E> | {PER} | Ordinal) Any\nentity h X: (\"said\" | <L>) Any\n\
-             entity i X: \"US\" Any\nentity j X: and Any",
+             entity i X: \"US\" Any\nentity j X: and Any\n\
+             entity k X: Num (Lower & !<E>) Any",
             Some("t.rules"),
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let set = b.build().unwrap_or_else(|e| panic!("{e}"));
         let compiled = &set.inner.compiled;
+        // Rule k's second element is a conjunction test no rule starts
+        // with: its columns are not made, and its set, computed here all
+        // the same, must not read them.
         let pool = [
             "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "New",
             "York", "new", "york", ",", "said", "3rd", "Paris",
