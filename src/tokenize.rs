@@ -58,6 +58,12 @@ pub struct Token {
 }
 
 impl Token {
+    /// A token of `kind` over `span`, with no whitespace before it: for
+    /// the normal form a text token of that kind and text would have.
+    pub(crate) fn of_kind(span: Span, kind: TokenKind) -> Token {
+        Token { span, kind, gap: 0 }
+    }
+
     /// The token's text.
     #[inline]
     pub fn as_str<'t>(&self, text: &'t str) -> &'t str {

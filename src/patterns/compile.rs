@@ -660,6 +660,28 @@ impl Membership {
         self.one.get(k..k + self.stride).unwrap_or(&[])
     }
 
+    /// The first word of [`Membership::row`]: the one-token membership of
+    /// word `id` in the first 64 lexicons (0 for `NONE`).
+    #[inline]
+    pub(crate) fn first_one(&self, id: u32) -> u64 {
+        self.first_of(&self.one, id)
+    }
+
+    /// The lexicons among the first 64 an entry of which starts with word
+    /// `id`, as bits (0 for `NONE`).
+    #[inline]
+    pub(crate) fn first_start(&self, id: u32) -> u64 {
+        self.first_of(&self.start, id)
+    }
+
+    #[inline]
+    fn first_of(&self, bits: &[u64], id: u32) -> u64 {
+        if id == super::lexicon::NONE {
+            return 0;
+        }
+        bits.get(id as usize * self.stride).copied().unwrap_or(0)
+    }
+
     /// Whether word `id` is a one-token entry of lexicon `l`.
     #[inline]
     pub(crate) fn one(&self, id: u32, l: u32) -> bool {
@@ -843,7 +865,7 @@ pub(crate) fn compile(
                     t.len() == 1 && normal_form(entry, &t[0]) == form
                 });
                 let lower = vocab.intern_lower(&form);
-                ids.push(if def.exact { vocab.intern_exact(entry) } else { lower });
+                ids.push(if def.exact { vocab.intern_exact_letters(entry, lower) } else { lower });
                 first_lower.push(lower);
                 trie.insert(&ids);
                 return true;

@@ -283,6 +283,19 @@ impl Index {
     pub(crate) fn select(&self, sel: &[u64], out: &mut Vec<u32>) {
         let (rules, met) = sel.split_at(self.rule_words.min(sel.len()));
         let gw = met.len();
+        if let [m] = *met {
+            // Up to 64 groups (the usual case): one word a rule, without
+            // the setup of a loop over slices.
+            for (k, &word) in rules.iter().enumerate() {
+                for_bits(word, |b| {
+                    let r = k * 64 + b;
+                    if self.needs.get(r).is_none_or(|n| n & !m == 0) {
+                        out.push(r as u32);
+                    }
+                });
+            }
+            return;
+        }
         for (k, &word) in rules.iter().enumerate() {
             for_bits(word, |b| {
                 let r = k * 64 + b;

@@ -7,7 +7,8 @@
 //! written.
 
 use crate::normalize::push_token;
-use crate::tokenize::Token;
+use crate::span::Span;
+use crate::tokenize::{Token, TokenKind};
 use crate::vocab::Vocab as Table;
 
 /// The id of a token form no rule mentions.
@@ -19,6 +20,10 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) struct Vocab {
     lower: Table,
     exact: Table,
+    /// Bits by lower-case id: the normal forms a token of an exact form
+    /// has unless it is punctuation or a possessive (see
+    /// [`Vocab::exact_id_of`]).
+    exact_lower: Vec<u64>,
     lineage: Lineage,
 }
 
@@ -38,7 +43,7 @@ pub(crate) struct Lineage {
 impl Default for Vocab {
     fn default() -> Vocab {
         let lineage = Lineage { stamp: new_stamp(), seed: 0 };
-        Vocab { lower: Table::default(), exact: Table::default(), lineage }
+        Vocab { lower: Table::default(), exact: Table::default(), exact_lower: Vec::new(), lineage }
     }
 }
 
@@ -58,6 +63,7 @@ impl Vocab {
         Vocab {
             lower: seed.lower.clone(),
             exact: seed.exact.clone(),
+            exact_lower: seed.exact_lower.clone(),
             lineage: Lineage { stamp: new_stamp(), seed: seed.lineage.stamp },
         }
     }
@@ -107,7 +113,49 @@ impl Vocab {
 
     /// The id of a form as written, made if new.
     pub(crate) fn intern_exact(&mut self, form: &str) -> u32 {
+        let known = self.exact.len();
+        let id = intern(&mut self.exact, form);
+        if self.exact.len() != known {
+            self.mark_word_forms(form);
+        }
+        id
+    }
+
+    /// [`Vocab::intern_exact`] for a form of ASCII letters only, whose
+    /// lower case, interned, is `lower`: that is its normal form as a
+    /// token of any kind but punctuation and possessives.
+    pub(crate) fn intern_exact_letters(&mut self, form: &str, lower: u32) -> u32 {
+        debug_assert!(form.bytes().all(|b| b.is_ascii_alphabetic()));
+        debug_assert_eq!(self.get_lower(&form.to_ascii_lowercase()), Some(lower));
+        self.mark_exact_lower(lower);
         intern(&mut self.exact, form)
+    }
+
+    /// Interns and marks the normal forms a token written `form` has as a
+    /// word, designator or number (abbreviations and symbols have a
+    /// word's): every kind [`Vocab::exact_id_of`] looks up by its mark.
+    fn mark_word_forms(&mut self, form: &str) {
+        let mut buf = String::new();
+        // Designators drop `-` and `/`, numbers `,`: without them, one form.
+        let kinds = match form.bytes().any(|b| matches!(b, b'-' | b'/' | b',')) {
+            true => &[TokenKind::Word, TokenKind::Designator, TokenKind::Number][..],
+            false => &[TokenKind::Word][..],
+        };
+        for &kind in kinds {
+            buf.clear();
+            push_token(form, &Token::of_kind(Span::new(0, form.len()), kind), &mut buf);
+            let id = intern(&mut self.lower, &buf);
+            self.mark_exact_lower(id);
+        }
+    }
+
+    /// Marks lower-case id `id` as the normal form of an exact form.
+    fn mark_exact_lower(&mut self, id: u32) {
+        let k = id as usize / 64;
+        if self.exact_lower.len() <= k {
+            self.exact_lower.resize(k + 1, 0);
+        }
+        self.exact_lower[k] |= 1 << (id % 64);
     }
 
     /// The id of a normal form, if interned.
@@ -139,7 +187,7 @@ impl Vocab {
 
     /// Approximate heap bytes: the two tables and their strings.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.lower.heap_bytes() + self.exact.heap_bytes()
+        self.lower.heap_bytes() + self.exact.heap_bytes() + 8 * self.exact_lower.capacity()
     }
 
     /// The number of exact (as written) word ids.
@@ -161,6 +209,22 @@ impl Vocab {
             NONE
         } else {
             id
+        }
+    }
+
+    /// [`Vocab::exact_id`] of `tok`, whose lower-case id is `lower`: a
+    /// token can be an exact form only if its normal form is one of those
+    /// forms' (marked when interned) or it is punctuation or a possessive,
+    /// whose normal forms are not their text's lower case. Most tokens
+    /// then need no second lookup.
+    #[inline]
+    pub(crate) fn exact_id_of(&self, text: &str, tok: &Token, lower: u32) -> u32 {
+        let marked =
+            self.exact_lower.get(lower as usize / 64).is_some_and(|w| w >> (lower % 64) & 1 != 0);
+        if marked || matches!(tok.kind, TokenKind::Punct | TokenKind::Possessive) {
+            self.exact_id(text, tok)
+        } else {
+            NONE
         }
     }
 
@@ -310,6 +374,88 @@ mod tests {
         first.sort_unstable();
         // 1 alone is an entry; 4 only starts one.
         assert_eq!(first, [(1, true), (4, false)]);
+    }
+
+    /// Exact ids read only for marked normal forms (and punctuation and
+    /// possessives) are the exact ids of every token: exact entries of one
+    /// plain word, of hyphens, slashes, commas and periods, of several
+    /// tokens, among random words, joined or apart.
+    #[test]
+    fn marked_exact_ids_are_every_tokens_exact_ids() {
+        let mut b = crate::patterns::RuleSetBuilder::new();
+        b.add_str(
+            "lexicon E exact = John | US | May | \"F-16\" | \"F/A18\" | \"1,000\" | \"U.S.\" \
+             | \"Jong-un\" | \"O'Brien\" | \"Corps of Engineers\" | \"Kim's\" | \"$\" | \"—\" | \"«\"\n\
+             entity a X: <E>",
+            Some("t.rules"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+        let vocab = &set.inner.compiled.vocab;
+        let pool = [
+            "John",
+            "john",
+            "JOHN",
+            "US",
+            "us",
+            "May",
+            "may",
+            "F-16",
+            "f-16",
+            "F16",
+            "F/A-18",
+            "FA18",
+            "1,000",
+            "1000",
+            "U.S.",
+            "u.s.",
+            "Jong-un",
+            "jong-un",
+            "O'Brien",
+            "Corps",
+            "of",
+            "Engineers",
+            "engineers",
+            "Kim's",
+            "Kim",
+            "'s",
+            "$",
+            "--",
+            "-",
+            "—",
+            "–",
+            "«",
+            "\"",
+            ",",
+            ".",
+            "the",
+            "Army",
+            "2024",
+            "Su-35",
+        ];
+        let mut next = crate::testing::xorshift(5);
+        let tk = crate::tokenize::Tokenizer::new();
+        let (mut buf, mut found) = (String::new(), 0);
+        for len in [1, 4, 12, 40] {
+            for _ in 0..100 {
+                let text: Vec<&str> =
+                    (0..len).map(|_| pool[(next() % pool.len() as u64) as usize]).collect();
+                let sep = if next() % 4 == 0 { "" } else { " " };
+                let text = text.join(sep);
+                for t in &tk.tokenize(&text) {
+                    let lower = vocab.lower_id(&text, t, &mut buf);
+                    let want = vocab.exact_id(&text, t);
+                    assert_eq!(
+                        vocab.exact_id_of(&text, t, lower),
+                        want,
+                        "{:?} in {text:?}",
+                        t.as_str(&text)
+                    );
+                    found += usize::from(want != NONE);
+                }
+            }
+        }
+        assert!(found > 1000, "{found} exact tokens");
     }
 
     #[test]

@@ -837,7 +837,9 @@ fn prepare(
         }
         index.add_shapes(sel, facts.shapes.iter().fold(0, |a, &b| a | b));
         if compiled.vocab.has_exact() {
-            facts.exact.extend(toks.iter().map(|t| compiled.vocab.exact_id(text, t)));
+            let v = &compiled.vocab;
+            let words = facts.words.iter();
+            facts.exact.extend(toks.iter().zip(words).map(|(t, &w)| v.exact_id_of(text, t, w)));
         }
         index.add_lexicons(sel, confirm_lexicons(compiled, facts, lexicons));
         let cands = &mut sc.cands;
@@ -863,23 +865,30 @@ fn prepare(
 fn confirm_lexicons(compiled: &Compiled, facts: &Facts, seen: u64) -> u64 {
     let lower = (&compiled.lower_members, &facts.words, compiled.lower_lexicons);
     let exact = (&compiled.exact_members, &facts.exact, !compiled.lower_lexicons);
-    let mut confirmed = seen;
+    let mut absent = 0;
     for (members, ids, mine) in [lower, exact] {
         if members.stride != 1 {
             return seen;
         }
-        let row = |id: u32| members.row(id).first().copied().unwrap_or(0);
-        let sure = ids.iter().fold(0, |a, &id| a | row(id));
-        for_bits(seen & mine & !sure, |l| {
-            let Some(lex) = compiled.lexicons.get(l) else { return };
-            let found = (0..ids.len())
-                .any(|p| members.starts(ids[p], l as u32) && lex.trie.longest(&ids[p..]) > 0);
-            if !found {
-                confirmed &= !(1 << l);
+        let sure = ids.iter().fold(0, |a, &id| a | members.first_one(id));
+        let mut pending = seen & mine & !sure;
+        // One pass over the words for all the lexicons left, not one per
+        // lexicon: most words start none of their entries.
+        for (p, &id) in ids.iter().enumerate() {
+            if pending == 0 {
+                break;
             }
-        });
+            for_bits(members.first_start(id) & pending, |l| {
+                let found =
+                    compiled.lexicons.get(l).is_none_or(|lex| lex.trie.longest(&ids[p..]) > 0);
+                if found {
+                    pending &= !(1 << l);
+                }
+            });
+        }
+        absent |= pending;
     }
-    confirmed
+    seen & !absent
 }
 
 /// The rules worth trying on `sentence`, by index into the rule list.
