@@ -133,7 +133,85 @@ pub struct Relation {
     /// The sentence the relation was read in.
     pub(crate) sentence: Span,
     /// The rule's captures, by name.
-    pub(crate) captures: Vec<(Arc<str>, Span)>,
+    pub(crate) captures: RelationCaptures,
+}
+
+/// The captures of a relation's match: the rule's capture names (shared
+/// by all its matches) and the span of each, `None` for one that matched
+/// nothing. Up to [`RelationCaptures::INLINE`] spans are held inline: a
+/// relation allocates nothing for its captures.
+#[derive(Clone, Debug)]
+pub(crate) struct RelationCaptures {
+    names: Option<Arc<[Arc<str>]>>,
+    spans: CaptureSpans,
+}
+
+/// The spans of [`RelationCaptures`], by the place of their name.
+#[derive(Clone, Debug)]
+enum CaptureSpans {
+    Inline([Option<Span>; RelationCaptures::INLINE]),
+    Heap(Box<[Option<Span>]>),
+}
+
+impl RelationCaptures {
+    /// How many spans are held without an allocation (every default rule
+    /// has at most this many captures).
+    const INLINE: usize = 4;
+
+    /// No captures.
+    pub(crate) fn none() -> RelationCaptures {
+        RelationCaptures { names: None, spans: CaptureSpans::Inline([None; Self::INLINE]) }
+    }
+
+    /// Captures named `names`, capture `k` at `span(k)` (`None`: it matched
+    /// nothing).
+    pub(crate) fn new(
+        names: &Arc<[Arc<str>]>,
+        mut span: impl FnMut(usize) -> Option<Span>,
+    ) -> RelationCaptures {
+        let spans = if names.len() <= Self::INLINE {
+            let mut inline = [None; Self::INLINE];
+            for (k, s) in inline.iter_mut().enumerate().take(names.len()) {
+                *s = span(k);
+            }
+            CaptureSpans::Inline(inline)
+        } else {
+            CaptureSpans::Heap((0..names.len()).map(span).collect())
+        };
+        RelationCaptures { names: Some(names.clone()), spans }
+    }
+
+    /// The spans, by the place of their name.
+    fn spans_mut(&mut self) -> &mut [Option<Span>] {
+        match &mut self.spans {
+            CaptureSpans::Inline(s) => s,
+            CaptureSpans::Heap(s) => s,
+        }
+    }
+
+    /// Every capture that matched, in the order of the names.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&Arc<str>, Span)> + '_ {
+        let spans: &[Option<Span>] = match &self.spans {
+            CaptureSpans::Inline(s) => s,
+            CaptureSpans::Heap(s) => s,
+        };
+        let names = self.names.as_deref().unwrap_or(&[]);
+        names.iter().zip(spans).filter_map(|(n, s)| Some((n, (*s)?)))
+    }
+
+    /// Applies `f` to the span of every capture that matched.
+    pub(crate) fn map_spans(&mut self, mut f: impl FnMut(Span) -> Span) {
+        for s in self.spans_mut().iter_mut().flatten() {
+            *s = f(*s);
+        }
+    }
+}
+
+/// Equal when the same names matched the same spans, in the same order.
+impl PartialEq for RelationCaptures {
+    fn eq(&self, other: &RelationCaptures) -> bool {
+        self.iter().eq(other.iter())
+    }
 }
 
 impl Relation {
@@ -377,5 +455,42 @@ impl<I: Serialize> Serialize for WithId<'_, '_, I> {
         st.serialize_field("entities", &Entities(&self.doc.entities, self.doc.text))?;
         st.serialize_field("relations", &self.doc.relations)?;
         st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relation_captures_list_the_matched_ones_in_order() {
+        // Random names (inline and on the heap) with random spans, some
+        // unmatched: the captures listed are those of the plain list of
+        // matched (name, span) pairs, shifted alike.
+        let mut rng = crate::testing::xorshift(0x6a09_e667_f3bc_c909);
+        let mut heap = 0;
+        for round in 0..2000 {
+            let n = (rng() % 8) as usize;
+            heap += usize::from(n > RelationCaptures::INLINE);
+            let names: Arc<[Arc<str>]> = (0..n).map(|k| Arc::from(format!("c{k}"))).collect();
+            let spans: Vec<Option<Span>> = (0..n)
+                .map(|_| {
+                    let start = (rng() % 50) as usize;
+                    (rng() % 3 > 0).then(|| Span::new(start, start + 1 + (rng() % 5) as usize))
+                })
+                .collect();
+            let mut caps = RelationCaptures::new(&names, |k| spans[k]);
+            let plain: Vec<(Arc<str>, Span)> =
+                names.iter().zip(&spans).filter_map(|(n, s)| Some((n.clone(), (*s)?))).collect();
+            let listed =
+                |c: &RelationCaptures| c.iter().map(|(n, s)| (n.clone(), s)).collect::<Vec<_>>();
+            assert_eq!(listed(&caps), plain, "round {round}");
+            let shift = |s: Span| Span::new(s.start + 7, s.end + 7);
+            caps.map_spans(shift);
+            let shifted: Vec<_> = plain.iter().map(|(n, s)| (n.clone(), shift(*s))).collect();
+            assert_eq!(listed(&caps), shifted, "round {round}");
+        }
+        assert!(heap > 100, "{heap}");
+        assert_eq!(RelationCaptures::none().iter().count(), 0);
     }
 }

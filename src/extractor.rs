@@ -1,7 +1,7 @@
 //! The extractor: the whole pipeline, built once and shared.
 
 use crate::defaults;
-use crate::document::{Document, Entity, Modality, Relation, Source};
+use crate::document::{Document, Entity, Modality, Relation, RelationCaptures, Source};
 use crate::error::{Error, ErrorKind};
 use crate::gazetteer::{Entry, GazMatch, Gazetteer, GazetteerBuilder, Scratch};
 use crate::hash::FastBuildHasher;
@@ -370,7 +370,7 @@ impl Extractor {
             rules.share_words(text, tokens, numbers, pattern_scratch);
         }
         rules::run(&rules.entity, text, tokens, sentences, cands, 0, pattern_scratch, pm);
-        rules::entities_from(&rules.entity, text, tokens, pm, cands);
+        rules::entities_from(&rules.entity, &rules.entity_slots, text, tokens, pm, cands);
         let mut entities = Vec::with_capacity(cands.len());
         let mut rejected = Vec::new();
         resolve(cands, &mut entities, &mut rejected, resolve_scratch);
@@ -399,7 +399,7 @@ impl Extractor {
                 evidence,
                 rule: Arc::from("acronym_definition"),
                 sentence: evidence,
-                captures: Vec::new(),
+                captures: RelationCaptures::none(),
             });
         }
         // Relation rules read the entities kept and linked; a sentence with
@@ -410,6 +410,7 @@ impl Extractor {
         pattern_scratch.forget_words();
         relations::relations_from(
             &rules.relation,
+            &rules.relation_slots,
             text,
             tokens,
             sentences,
@@ -433,9 +434,7 @@ impl Extractor {
                 r.tail += base;
                 r.evidence = shift(r.evidence);
                 r.sentence = shift(r.sentence);
-                for c in &mut r.captures {
-                    c.1 = shift(c.1);
-                }
+                r.captures.map_spans(shift);
             }
         }
         append(&mut doc.entities, entities);
@@ -480,7 +479,7 @@ impl Extractor {
             pattern,
             sentence: slice(relation.sentence),
             evidence: slice(relation.evidence()),
-            captures: relation.captures.iter().map(|(n, s)| (n.to_string(), slice(*s))).collect(),
+            captures: relation.captures.iter().map(|(n, s)| (n.to_string(), slice(s))).collect(),
         }
     }
 }

@@ -26,11 +26,10 @@
 //!
 //! [`Extractor::explain`]: crate::Extractor::explain
 
-use crate::document::{Entity, Modality, Relation};
+use crate::document::{Entity, Modality, Relation, RelationCaptures};
 use crate::hash::FastBuildHasher;
 use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
-use crate::rules::{token_span, tokens_one_line};
-use crate::span::Span;
+use crate::rules::{token_span, tokens_one_line, CaptureSlots};
 use crate::swar::{in_range, low_flags, HIGH};
 use crate::tokenize::{Sentence, Token, TokenKind};
 use std::borrow::Cow;
@@ -62,6 +61,7 @@ pub(crate) struct Scratch {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn relations_from(
     set: &RuleSet,
+    slots: &CaptureSlots,
     text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
@@ -87,8 +87,10 @@ pub(crate) fn relations_from(
     let mut cached: Option<usize> = None;
     for m in matches {
         let rule = &set.rules()[m.rule];
-        let Action::Relation { head, tail, attributes } = rule.action() else { continue };
-        let (Some(h), Some(t)) = (m.capture(head), m.capture(tail)) else { continue };
+        let Action::Relation { attributes, .. } = rule.action() else { continue };
+        let (Some(h), Some(t)) = (slots.capture(rule, m, 0), slots.capture(rule, m, 1)) else {
+            continue;
+        };
         conjuncts(text, tokens, entities, owner, h, heads, more);
         conjuncts(text, tokens, entities, owner, t, tails, more);
         if heads.is_empty() || tails.is_empty() {
@@ -117,20 +119,21 @@ pub(crate) fn relations_from(
         let Some(&(last_hd, last_tl)) = pairs.last() else { continue };
         let modality = cues.modality(m.tokens.start - base, m.tokens.end - base);
         let mut attrs = BTreeMap::new();
-        for a in attributes {
+        for (i, a) in attributes.iter().enumerate() {
             let value = match &a.value {
                 AttrValue::Literal(v) => Some(v.clone()),
-                AttrValue::Capture(c) => {
-                    m.capture(c).map(|r| tokens_one_line(text, tokens, r).into_owned())
-                }
+                AttrValue::Capture(_) => slots
+                    .capture(rule, m, 2 + i)
+                    .map(|r| tokens_one_line(text, tokens, r).into_owned()),
             };
             if let Some(v) = value {
                 attrs.insert(a.key.clone(), v);
             }
         }
         let name = rule.shared_name();
-        let captures: Vec<(Arc<str>, Span)> =
-            m.shared_captures().map(|(n, r)| (n.clone(), token_span(tokens, r))).collect();
+        let captures = RelationCaptures::new(m.capture_names(), |k| {
+            m.capture_at(k).map(|r| token_span(tokens, r))
+        });
         let evidence = token_span(tokens, m.tokens.clone());
         let relation = |head, tail, attributes, captures| Relation {
             label: label.clone(),
@@ -259,8 +262,11 @@ fn dedup_few(relations: &mut Vec<Relation>) {
             .any(|k| k.head == r.head && k.tail == r.tail && k.label == r.label);
         if !repeated {
             // The kept ones stay in order at the front; a repeat moves back,
-            // to be dropped.
-            relations.swap(kept, i);
+            // to be dropped. Until the first repeat each stays where it is
+            // (a swap with itself still copies the relation three times).
+            if kept != i {
+                relations.swap(kept, i);
+            }
             kept += 1;
         }
     }
@@ -1052,6 +1058,7 @@ impl SentenceCues {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::span::Span;
     use crate::tokenize::Tokenizer;
 
     fn modality(s: &str) -> Modality {
@@ -1169,7 +1176,7 @@ mod tests {
                     evidence: Span::new(k, k + 1),
                     rule: Arc::from("r"),
                     sentence: Span::new(0, 1),
-                    captures: Vec::new(),
+                    captures: RelationCaptures::none(),
                 })
                 .collect();
             let (mut few, mut hashed) = (relations.clone(), relations);

@@ -6,12 +6,14 @@ use crate::document::Entity;
 use crate::error::Error;
 use crate::gazetteer::Gazetteer;
 use crate::patterns::{
-    EntityRef, PatternMatch, RuleKind, RuleSet, RuleSetBuilder, Scratch, WordMap,
+    Action, AttrValue, EntityRef, PatternMatch, Rule, RuleKind, RuleSet, RuleSetBuilder, Scratch,
+    WordMap,
 };
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token};
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 /// The default rule files, as (name, text).
 pub(crate) const RULE_FILES: &[(&str, &str)] = &[
@@ -90,6 +92,10 @@ pub(crate) enum RuleSource {
 pub(crate) struct Rules {
     pub entity: RuleSet,
     pub relation: RuleSet,
+    /// Where the entity rules' actions find their captures.
+    pub entity_slots: CaptureSlots,
+    /// Where the relation rules' actions find their captures.
+    pub relation_slots: CaptureSlots,
     /// The entity rules' ids of the gazetteer's words (see
     /// [`Rules::read_gazetteer`]).
     gazetteer_words: Option<WordMap>,
@@ -164,7 +170,130 @@ impl Rules {
             Ok(r) => b.build_only_after(RuleKind::Entity, r),
             Err(_) => b.build_only(RuleKind::Entity),
         };
-        Ok(Rules { entity: entity?, relation: relation?, gazetteer_words: None })
+        let (entity, relation) = (entity?, relation?);
+        Ok(Rules {
+            entity_slots: CaptureSlots::new(&entity),
+            relation_slots: CaptureSlots::new(&relation),
+            entity,
+            relation,
+            gazetteer_words: None,
+        })
+    }
+}
+
+/// Where the captures a rule's action reads (see [`action_capture`]) lie
+/// among the captures of its matches, found at the rule's first match: the
+/// captures of a match are then read by place rather than looked up by
+/// name, a string comparison per name per match.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CaptureSlots {
+    /// By rule index in the set.
+    per_rule: Vec<OnceLock<Slots>>,
+}
+
+/// A rule's [`CaptureSlots`].
+#[derive(Clone, Debug)]
+struct Slots {
+    /// The capture names the places are in: a match carrying other names
+    /// (none does: a rule's matches share them) is read by name.
+    names: Arc<[Arc<str>]>,
+    /// The place of each capture the action reads, by its number.
+    at: Box<[Place]>,
+}
+
+/// Where a capture the action reads is among a match's capture names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// The only name that is the capture's.
+    At(usize),
+    /// No name is the capture's: it never matches.
+    Absent,
+    /// Several are (the first that matched tokens counts): read by name.
+    Repeated,
+}
+
+impl CaptureSlots {
+    /// Slots for the rules of `set`, none found yet.
+    pub(crate) fn new(set: &RuleSet) -> CaptureSlots {
+        CaptureSlots { per_rule: (0..set.len()).map(|_| OnceLock::new()).collect() }
+    }
+
+    /// The tokens of capture number `j` of `rule`'s action (see
+    /// [`action_capture`]) in `m`, a match of `rule`: what
+    /// `m.capture(name)` gives for its name.
+    #[inline]
+    pub(crate) fn capture(&self, rule: &Rule, m: &PatternMatch, j: usize) -> Option<Range<usize>> {
+        match self.per_rule.get(m.rule).and_then(OnceLock::get) {
+            Some(slots) if Arc::ptr_eq(&slots.names, m.capture_names()) => slots.read(rule, m, j),
+            _ => self.capture_first(rule, m, j),
+        }
+    }
+
+    /// [`CaptureSlots::capture`] at the rule's first match (or one with
+    /// other names): finds the places, then reads.
+    #[cold]
+    #[inline(never)]
+    fn capture_first(&self, rule: &Rule, m: &PatternMatch, j: usize) -> Option<Range<usize>> {
+        match self.per_rule.get(m.rule).map(|cell| cell.get_or_init(|| Slots::of(rule, m))) {
+            Some(slots) if Arc::ptr_eq(&slots.names, m.capture_names()) => slots.read(rule, m, j),
+            _ => by_name(rule, m, j),
+        }
+    }
+}
+
+/// Capture number `j` of `rule`'s action in `m`, looked up by name.
+#[cold]
+#[inline(never)]
+fn by_name(rule: &Rule, m: &PatternMatch, j: usize) -> Option<Range<usize>> {
+    action_capture(rule, j).and_then(|name| m.capture(name))
+}
+
+impl Slots {
+    /// The places of `rule`'s captures among the capture names of `m`.
+    fn of(rule: &Rule, m: &PatternMatch) -> Slots {
+        let names = m.capture_names();
+        let place = |name: &str| {
+            let mut at = names.iter().enumerate().filter(|(_, n)| ***n == *name).map(|(k, _)| k);
+            match (at.next(), at.next()) {
+                (Some(k), None) => Place::At(k),
+                (None, _) => Place::Absent,
+                (Some(_), Some(_)) => Place::Repeated,
+            }
+        };
+        let count = match rule.action() {
+            Action::Entity { .. } => 1,
+            Action::Relation { attributes, .. } => 2 + attributes.len(),
+        };
+        let at = (0..count).map(|j| action_capture(rule, j).map_or(Place::Absent, place)).collect();
+        Slots { names: names.clone(), at }
+    }
+
+    /// Capture number `j` of `rule`'s action in `m`, a match with these
+    /// names.
+    #[inline]
+    fn read(&self, rule: &Rule, m: &PatternMatch, j: usize) -> Option<Range<usize>> {
+        match self.at.get(j) {
+            Some(&Place::At(k)) => m.capture_at(k),
+            Some(Place::Absent) | None => None,
+            Some(Place::Repeated) => by_name(rule, m, j),
+        }
+    }
+}
+
+/// The name of capture number `j` that `rule`'s action reads: an entity
+/// rule's capture is 0; a relation rule's head is 0, its tail 1, and its
+/// attribute `i` is `2 + i` (`None` for a literal value).
+pub(crate) fn action_capture(rule: &Rule, j: usize) -> Option<&str> {
+    match rule.action() {
+        Action::Entity { capture } => capture.as_deref().filter(|_| j == 0),
+        Action::Relation { head, tail, attributes } => match j {
+            0 => Some(head),
+            1 => Some(tail),
+            _ => match &attributes.get(j - 2)?.value {
+                AttrValue::Capture(c) => Some(c),
+                AttrValue::Literal(_) => None,
+            },
+        },
     }
 }
 
@@ -227,6 +356,7 @@ impl AsEntity for crate::resolve::Candidate {
 /// (straight into the candidate list, which saves a vector per text).
 pub(crate) fn entities_from(
     set: &RuleSet,
+    slots: &CaptureSlots,
     text: &str,
     tokens: &[Token],
     matches: &[PatternMatch],
@@ -236,7 +366,7 @@ pub(crate) fn entities_from(
     for m in matches {
         let rule = &set.rules()[m.rule];
         let range = match rule.capture() {
-            Some(c) => match m.capture(c) {
+            Some(_) => match slots.capture(rule, m, 0) {
                 Some(r) => r,
                 None => continue,
             },
@@ -337,6 +467,62 @@ fn is_one_line_chars(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capture_slots_agree_with_captures_by_name() {
+        // Entity and relation rules whose captures come in varied orders,
+        // optional (unmatched in some matches), and as attributes besides
+        // literals; random sentences of the words they read.
+        let rules = [
+            r#"entity mr PERSON = who: "Mr" who:Cap"#,
+            r#"entity org ORGANIZATION: "the" Cap Cap"#,
+            r#"entity pair LOCATION = b: a:Cap ("and" b:Cap)?"#,
+            r#"relation of REL head=a tail=b role=c: a:Cap "of" (c:Lower)? b:Cap"#,
+            r#"relation and REL head=b tail=a kind="x" role=c: (c:Lower)? b:Cap "and" a:Cap"#,
+            r#"relation the REL head=h tail=t side=s: (s:"the")? h:Cap Lower{0,2} t:Cap"#,
+        ]
+        .join("\n");
+        let mut b = RuleSetBuilder::new();
+        b.add_str(&rules, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+        let sets = [b.build_only(RuleKind::Entity), b.build_only(RuleKind::Relation)];
+        let words = ["Mr", "Alpha", "Beta", "of", "the", "chief", "and", "Gamma", "new"];
+        let tk = crate::tokenize::Tokenizer::new();
+        let mut rng = crate::testing::xorshift(0x0ddb_1a5e_5bad_5eed);
+        let (mut read, mut matched) = (0, 0);
+        for set in sets.iter().map(|s| s.as_ref().unwrap_or_else(|e| panic!("{e}"))) {
+            let slots = CaptureSlots::new(set);
+            for round in 0..300 {
+                let n = 2 + (rng() % 10) as usize;
+                let text: Vec<&str> =
+                    (0..n).map(|_| words[(rng() % words.len() as u64) as usize]).collect();
+                let text = text.join(" ");
+                let tokens = tk.tokenize(&text);
+                let mut found = Vec::new();
+                for s in tk.sentences(&text, &tokens) {
+                    set.find_in_sentence(&text, &tokens, &s, &[], &mut found);
+                }
+                for m in &found {
+                    // Also read as a match of every other rule: other names,
+                    // so looked up by name.
+                    for (k, rule) in set.rules().iter().enumerate() {
+                        let mut other = m.clone();
+                        other.rule = k;
+                        for j in 0..6 {
+                            let want = action_capture(rule, j).and_then(|c| other.capture(c));
+                            assert_eq!(
+                                slots.capture(rule, &other, j),
+                                want,
+                                "round {round}: {text}"
+                            );
+                            read += usize::from(want.is_some());
+                        }
+                    }
+                    matched += 1;
+                }
+            }
+        }
+        assert!(matched > 200 && read > 500, "{matched} {read}");
+    }
 
     #[test]
     fn is_one_line_agrees_with_one_line() {

@@ -244,6 +244,24 @@ impl PatternMatch {
         self.shared_captures().find(|(n, _)| &***n == name).map(|(_, r)| r)
     }
 
+    /// The names of the rule's captures, shared by all its matches: the
+    /// place of a name here is that of its tokens in
+    /// [`PatternMatch::capture_at`].
+    #[inline]
+    pub(crate) fn capture_names(&self) -> &Arc<[Arc<str>]> {
+        &self.captures.names
+    }
+
+    /// The tokens of the capture at place `k` of
+    /// [`PatternMatch::capture_names`], if it matched any: a capture read
+    /// by place, without comparing names.
+    #[inline]
+    pub(crate) fn capture_at(&self, k: usize) -> Option<Range<usize>> {
+        let &(a, b) = self.captures.spans.as_slice().get(k)?;
+        let start = self.tokens.start;
+        (b > a).then(|| start + usize::from(a)..start + usize::from(b))
+    }
+
     /// Every capture that matched at least one token, in the order the
     /// names first appear in the pattern.
     pub fn captures(&self) -> impl Iterator<Item = (&str, Range<usize>)> + '_ {
