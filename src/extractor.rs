@@ -732,6 +732,19 @@ mod tests {
     /// made of the rules', lexicons' and gazetteer's own words are the same
     /// whether the word ids come from the gazetteer's pass (shared by both
     /// sets, as `extract_segment` does) or each set looks them up itself.
+    /// The map from the gazetteer's words to the rules' ids is made only
+    /// when there are rules to read it.
+    #[test]
+    fn word_map_only_with_rules() {
+        let with = Extractor::new();
+        assert!(with.inner.rules.map_bytes() >= 4 * with.inner.gazetteer.vocab().len());
+        let mut b = Extractor::builder();
+        b.default_rules(false);
+        let without = b.build().unwrap_or_else(|e| panic!("{e}"));
+        assert!(without.inner.gazetteer.vocab().len() > 1000);
+        assert_eq!(without.inner.rules.map_bytes(), 0);
+    }
+
     #[test]
     fn rules_find_the_same_on_the_gazetteers_word_ids() {
         let ex = Extractor::new();

@@ -104,8 +104,12 @@ pub(crate) struct Rules {
 impl Rules {
     /// Maps the words of `gazetteer`, the one these rules run after, to
     /// the rules' ids (see [`Rules::share_words`]).
+    ///
+    /// Without rules, no map is made (it would take four bytes a word of a
+    /// gazetteer that may hold millions, for nothing).
     pub(crate) fn read_gazetteer(&mut self, gazetteer: &Gazetteer) {
-        self.gazetteer_words = Some(WordMap::new(&self.entity, gazetteer.vocab()));
+        let none = self.entity.is_empty() && self.relation.is_empty();
+        self.gazetteer_words = (!none).then(|| WordMap::new(&self.entity, gazetteer.vocab()));
     }
 
     /// Sets the word ids of all `tokens` (of `text`) once, in the
