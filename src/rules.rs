@@ -13,7 +13,7 @@ use crate::span::Span;
 use crate::tokenize::{Sentence, Token};
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// The default rule files, as (name, text).
 pub(crate) const RULE_FILES: &[(&str, &str)] = &[
@@ -186,20 +186,21 @@ impl Rules {
 }
 
 /// Where the captures a rule's action reads (see [`action_capture`]) lie
-/// among the captures of its matches, found at the rule's first match: the
-/// captures of a match are then read by place rather than looked up by
-/// name, a string comparison per name per match.
+/// among the captures of its matches, found once per rule when the rules
+/// are built: the captures of a match are then read by place rather than
+/// looked up by name, a string comparison per name per match.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CaptureSlots {
     /// By rule index in the set.
-    per_rule: Vec<OnceLock<Slots>>,
+    per_rule: Vec<Slots>,
 }
 
 /// A rule's [`CaptureSlots`].
 #[derive(Clone, Debug)]
 struct Slots {
-    /// The capture names the places are in: a match carrying other names
-    /// (none does: a rule's matches share them) is read by name.
+    /// The capture names the places are in, those of the rule's program:
+    /// a match carrying other names (none of the rule's does) is read by
+    /// name.
     names: Arc<[Arc<str>]>,
     /// The place of each capture the action reads, by its number.
     at: Box<[Place]>,
@@ -217,9 +218,10 @@ enum Place {
 }
 
 impl CaptureSlots {
-    /// Slots for the rules of `set`, none found yet.
+    /// The slots of the rules of `set`.
     pub(crate) fn new(set: &RuleSet) -> CaptureSlots {
-        CaptureSlots { per_rule: (0..set.len()).map(|_| OnceLock::new()).collect() }
+        let per_rule = set.rules().iter().zip(set.capture_names());
+        CaptureSlots { per_rule: per_rule.map(|(rule, names)| Slots::of(rule, names)).collect() }
     }
 
     /// The tokens of capture number `j` of `rule`'s action (see
@@ -227,18 +229,7 @@ impl CaptureSlots {
     /// `m.capture(name)` gives for its name.
     #[inline]
     pub(crate) fn capture(&self, rule: &Rule, m: &PatternMatch, j: usize) -> Option<Range<usize>> {
-        match self.per_rule.get(m.rule).and_then(OnceLock::get) {
-            Some(slots) if Arc::ptr_eq(&slots.names, m.capture_names()) => slots.read(rule, m, j),
-            _ => self.capture_first(rule, m, j),
-        }
-    }
-
-    /// [`CaptureSlots::capture`] at the rule's first match (or one with
-    /// other names): finds the places, then reads.
-    #[cold]
-    #[inline(never)]
-    fn capture_first(&self, rule: &Rule, m: &PatternMatch, j: usize) -> Option<Range<usize>> {
-        match self.per_rule.get(m.rule).map(|cell| cell.get_or_init(|| Slots::of(rule, m))) {
+        match self.per_rule.get(m.rule) {
             Some(slots) if Arc::ptr_eq(&slots.names, m.capture_names()) => slots.read(rule, m, j),
             _ => by_name(rule, m, j),
         }
@@ -253,9 +244,8 @@ fn by_name(rule: &Rule, m: &PatternMatch, j: usize) -> Option<Range<usize>> {
 }
 
 impl Slots {
-    /// The places of `rule`'s captures among the capture names of `m`.
-    fn of(rule: &Rule, m: &PatternMatch) -> Slots {
-        let names = m.capture_names();
+    /// The places of `rule`'s captures among `names`, its program's.
+    fn of(rule: &Rule, names: &Arc<[Arc<str>]>) -> Slots {
         let place = |name: &str| {
             let mut at = names.iter().enumerate().filter(|(_, n)| ***n == *name).map(|(k, _)| k);
             match (at.next(), at.next()) {

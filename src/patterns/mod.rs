@@ -581,6 +581,12 @@ impl RuleSet {
         self.inner.rules.len()
     }
 
+    /// The capture names of each rule's program, by rule index: those of
+    /// every match of the rule ([`PatternMatch::capture_names`]).
+    pub(crate) fn capture_names(&self) -> impl Iterator<Item = &Arc<[Arc<str>]>> + '_ {
+        self.inner.compiled.programs.iter().map(|p| &p.captures)
+    }
+
     /// Approximate bytes of heap memory the compiled rules use
     /// (vocabulary, lexicons, programs, index).
     pub fn memory_usage(&self) -> usize {
