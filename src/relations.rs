@@ -32,6 +32,7 @@ use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
 use crate::rules::{token_span, tokens_one_line, CaptureSlots};
 use crate::swar::{in_range, low_flags, HIGH};
 use crate::tokenize::{Sentence, Token, TokenKind};
+use crate::vocab::Vocab;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -625,54 +626,16 @@ type CuePhrases = Vec<(Cue, Vec<&'static str>)>;
 struct CueTable {
     /// Each first word once with its phrases (in the order of the lists).
     firsts: Vec<(&'static str, CuePhrases)>,
-    /// The [`WordKey`] of each of `firsts`: compared as two words, with no
-    /// call to compare bytes.
-    keys: Vec<WordKey>,
-    /// An open-addressed table of `firsts` by key (see [`key_slot`]): 1 +
-    /// the index of a first word, 0 for an empty slot. A word that passed
-    /// `first_bytes` is found, or not, in a probe or two.
-    slots: [u8; CUE_SLOTS],
+    /// The first words numbered by their place in `firsts`, in the crate's
+    /// string table: a word that passed `first_bytes` is found, or not, by
+    /// one packed probe, with no call to compare bytes.
+    numbers: Vocab,
     first_bytes: [u32; 256],
     /// As `first_bytes`, for first words as written rather than as
     /// [`cue_word`] gives them: any apostrophe may be typographic (three
     /// bytes rather than one, "won’t"). A word after the sentence's first
     /// that fits none is no cue, without making its cue word.
     raw_first_bytes: [u32; 256],
-}
-
-/// A word of at most 16 bytes as its length and its bytes packed into
-/// two little-endian words (see [`crate::hash::pack`]): two words have the
-/// same key exactly when they have the same bytes.
-type WordKey = (usize, [u64; 2]);
-
-/// The [`WordKey`] of `b`, `None` when it is longer than 16 bytes (no
-/// first word of a cue phrase is).
-#[inline]
-fn word_key(b: &[u8]) -> Option<WordKey> {
-    use crate::hash::pack;
-    match b.len() {
-        0..=8 => Some((b.len(), [pack(b), 0])),
-        9..=16 => Some((b.len(), [pack(&b[..8]), pack(&b[8..])])),
-        _ => None,
-    }
-}
-
-/// The number of slots of [`CueTable::slots`]: a power of two, over three
-/// times the number of first words, so that probes are short.
-const CUE_SLOTS: usize = 256;
-
-/// The first slot of [`CueTable::slots`] to probe for `key`: the top bits
-/// of one multiplication of its words and length.
-#[inline]
-fn key_slot((len, [lo, hi]): WordKey) -> usize {
-    let mixed = lo ^ hi.rotate_left(29) ^ (len as u64) << 59;
-    (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
-}
-
-/// Whether a key holds only ASCII bytes.
-#[inline]
-fn key_is_ascii((_, [lo, hi]): WordKey) -> bool {
-    (lo | hi) & HIGH == 0
 }
 
 /// The bit of [`CueTable::first_bytes`] for a word of `len` bytes.
@@ -687,20 +650,14 @@ impl CueTable {
         if self.first_bytes[usize::from(first)] & length_bit(w.len()) == 0 {
             return None;
         }
-        self.phrases_by_key(word_key(w.as_bytes())?)
+        self.phrases_of_bytes(w.as_bytes())
     }
 
-    /// The phrases whose first word has key `key`.
+    /// The phrases whose first word is written `w`.
     #[inline]
-    fn phrases_by_key(&self, key: WordKey) -> Option<&CuePhrases> {
-        let mut slot = key_slot(key);
-        loop {
-            let k = usize::from(self.slots[slot]).checked_sub(1)?;
-            if self.keys[k] == key {
-                return Some(&self.firsts[k].1);
-            }
-            slot = (slot + 1) % CUE_SLOTS;
-        }
+    fn phrases_of_bytes(&self, w: &[u8]) -> Option<&CuePhrases> {
+        let k = self.numbers.get(w)?;
+        self.firsts.get(k as usize).map(|(_, p)| p)
     }
 }
 
@@ -733,21 +690,13 @@ static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
             }
         }
     }
-    let keys: Vec<WordKey> = firsts
-        .iter()
-        .map(|(f, _)| word_key(f.as_bytes()).expect("first words of at most 16 bytes"))
-        .collect();
-    // At most a third full: every probe ends at an empty slot.
-    assert!(keys.len() * 3 < CUE_SLOTS, "few enough first words");
-    let mut slots = [0u8; CUE_SLOTS];
-    for (k, &key) in keys.iter().enumerate() {
-        let mut slot = key_slot(key);
-        while slots[slot] != 0 {
-            slot = (slot + 1) % CUE_SLOTS;
-        }
-        slots[slot] = u8::try_from(k + 1).expect("fewer than 256 first words");
+    let mut numbers = Vocab::default();
+    for (k, (f, _)) in firsts.iter().enumerate() {
+        let n = numbers.intern(f).expect("a few hundred short words fit the table");
+        assert_eq!(n as usize, k, "first words are distinct");
     }
-    CueTable { firsts, keys, slots, first_bytes, raw_first_bytes }
+    numbers.shrink_to_fit();
+    CueTable { firsts, numbers, first_bytes, raw_first_bytes }
 });
 
 /// The cues of one sentence: for each word, the length of the shortest
@@ -889,15 +838,16 @@ impl SentenceCues {
             if i == 0 {
                 self.present |= fill_first_cues(at, t.as_str(text), text, tokens);
             } else if cues.raw_first_bytes[usize::from(first)] & length_bit(raw.len()) != 0 {
-                // An ASCII word is its own cue word (see `cue_word`): its
-                // key is looked up here, and only a first word found
-                // costs a call. Other words go the general way.
-                self.present |= match word_key(raw) {
-                    Some(key) if key_is_ascii(key) => match cues.phrases_by_key(key) {
+                // An ASCII word is its own cue word (see `cue_word`): it is
+                // looked up here, and only a first word found costs a
+                // call. Other words go the general way.
+                self.present |= if raw.is_ascii() {
+                    match cues.phrases_of_bytes(raw) {
                         Some(phrases) => fill_phrases_at(at, i, phrases, text, tokens),
                         None => 0,
-                    },
-                    _ => fill_cues_at(at, i, &cue_word(t.as_str(text), false), text, tokens),
+                    }
+                } else {
+                    fill_cues_at(at, i, &cue_word(t.as_str(text), false), text, tokens)
                 };
             }
         }
