@@ -580,6 +580,9 @@ pub(crate) struct Union {
     pub labels: Box<[u16]>,
     /// The position passes when it is the first.
     pub start: bool,
+    /// Conjunction tests, decided here rather than through their checks
+    /// (a call, a bounds test and a dispatch each).
+    pub flats: Box<[Flat]>,
     /// The other parts, checked one by one.
     pub rest: Box<[u32]>,
 }
@@ -589,7 +592,8 @@ impl Union {
     /// eager.
     fn of(parts: &[u32], checks: &[StartCheck], eager: usize, lexicons: &[Lexicon]) -> Union {
         let mut u = Union::default();
-        let (mut eager_parts, mut labels, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut eager_parts, mut labels, mut flats, mut rest) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for &p in parts {
             match checks.get(p as usize) {
                 _ if (p as usize) < eager => eager_parts.push(p),
@@ -603,6 +607,7 @@ impl Union {
                 }
                 Some(StartCheck::Ent(v)) => labels.extend_from_slice(v),
                 Some(StartCheck::Start) => u.start = true,
+                Some(StartCheck::Test(Test::Flat(t))) => flats.push((**t).clone()),
                 _ => rest.push(p),
             }
         }
@@ -610,6 +615,7 @@ impl Union {
         labels.dedup();
         u.eager = eager_parts.into();
         u.labels = labels.into();
+        u.flats = flats.into();
         u.rest = rest.into();
         u
     }

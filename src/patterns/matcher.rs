@@ -391,6 +391,7 @@ impl StartSets {
             || u.eager.iter().any(|&p| self.bit(p as usize, pos))
             || (!u.labels.is_empty()
                 && ents_at(&f.ents, pos).iter().any(|e| u.labels.contains(&e.label)))
+            || u.flats.iter().any(|t| eval_flat(cx, t, pos))
             || u.rest.iter().any(|&p| self.passes(cx, p, pos))
     }
 
@@ -532,9 +533,19 @@ impl StartSets {
     fn ensure_ents(&mut self, cx: &Cx<'_>, k: usize, labels: &[u16]) {
         let n = cx.tokens.len();
         let out = self.cleared(k);
-        for e in cx.facts.ents.iter().filter(|e| (e.start as usize) < n) {
-            if labels.contains(&e.label) {
-                out[e.start as usize / 64] |= 1 << (e.start % 64);
+        let ents = cx.facts.ents.iter().filter(|e| (e.start as usize) < n);
+        // The labels as one word of bits when they fit (nearly always):
+        // each entity is then a shift and a test, not a search of them.
+        match label_bits(labels) {
+            Some(bits) => {
+                for e in ents.filter(|e| e.label < 64 && bits >> e.label & 1 != 0) {
+                    out[e.start as usize / 64] |= 1 << (e.start % 64);
+                }
+            }
+            None => {
+                for e in ents.filter(|e| labels.contains(&e.label)) {
+                    out[e.start as usize / 64] |= 1 << (e.start % 64);
+                }
             }
         }
     }
@@ -547,16 +558,33 @@ impl StartSets {
             self.ensure(cx, p);
         }
         let w = self.words;
+        // Every part has a smaller id than the union.
+        let parts = parts.iter().map(|&p| p as usize).filter(|&p| p < k);
+        if w == 1 {
+            // One word a set (nearly every sentence): the parts' words
+            // ORed, without the slicing and zipping of the general case.
+            let bits = &mut self.bits;
+            let union = parts.fold(0, |u, p| u | bits.get(p).copied().unwrap_or(0));
+            if let Some(out) = bits.get_mut(k) {
+                *out = union;
+            }
+            return;
+        }
         let (before, rest) = self.bits.split_at_mut(k * w);
         let out = &mut rest[..w];
         out.fill(0);
-        // Every part has a smaller id than the union.
-        for p in parts.iter().map(|&p| p as usize).filter(|&p| p < k) {
+        for p in parts {
             for (o, b) in out.iter_mut().zip(&before[p * w..(p + 1) * w]) {
                 *o |= b;
             }
         }
     }
+}
+
+/// `labels` as bits of one word, when every one is below 64.
+#[inline]
+fn label_bits(labels: &[u16]) -> Option<u64> {
+    labels.iter().try_fold(0u64, |bits, &l| (l < 64).then(|| bits | 1 << l))
 }
 
 /// Starts a new generation of `marks`, sized `len`: an entry equal to the
@@ -1528,11 +1556,13 @@ mod tests {
             .map(|(_, u)| u)
             .collect();
         // Every kind of part is merged somewhere, and words are split off
-        // into an eager part of their own.
-        assert!(unions.iter().any(|u| u.eager.len() == 1 && !u.rest.is_empty()));
+        // into an eager part of their own; conjunction tests are kept as
+        // they are.
+        assert!(unions.iter().any(|u| u.eager.len() == 1 && !u.flats.is_empty()));
         assert!(unions.iter().any(|u| u.shapes != 0 && u.lower != 0));
         assert!(unions.iter().any(|u| u.shapes != 0 && u.exact != 0));
         assert!(unions.iter().any(|u| !u.labels.is_empty() && u.start));
+        assert!(unions.iter().any(|u| !u.flats.is_empty() && !u.labels.is_empty()));
         let pool = [
             "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "New",
             "York", "new", "said", "told", "3rd", "Paris", ",",
@@ -1686,6 +1716,56 @@ mod tests {
             }
         });
         assert!(kinds[..5].iter().all(|&n| n > 0), "every kind of check computed: {kinds:?}");
+    }
+
+    /// Entity start sets are those `check_at` decides whether the labels
+    /// fit in one word of bits or not (ids from 64 on), and `label_bits`
+    /// holds just the labels given.
+    #[test]
+    fn entity_sets_agree_with_the_check_past_64_labels() {
+        let mut next = crate::testing::xorshift(17);
+        for _ in 0..500 {
+            let labels: Vec<u16> = (0..next() % 5).map(|_| (next() % 80) as u16).collect();
+            let want = labels.iter().all(|&l| l < 64);
+            let bits = label_bits(&labels);
+            assert_eq!(bits.is_some(), want, "{labels:?}");
+            for l in 0..80u16 {
+                let has = bits.map(|b| l < 64 && b >> l & 1 == 1);
+                assert!(has.is_none_or(|h| h == labels.contains(&l)), "{l} in {labels:?}");
+            }
+        }
+        // Seventy labels: slots naming the first ones and the last ones.
+        let names: Vec<String> = (0..70).map(|k| format!("L{k}")).collect();
+        let mut rules: String =
+            names.iter().map(|l| format!("entity r{l} X: {{{l}}} Any\n")).collect();
+        rules.push_str("entity low X: {L1|L5} Any\nentity high X: {L66|L2|L69} Any\n");
+        let set = rule_set(&rules);
+        let compiled = &set.inner.compiled;
+        let tk = Tokenizer::new();
+        let labels: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (mut sc, mut seed, mut high) = (Scratch::default(), 3, 0);
+        for len in [1, 9, 40, 70, 130] {
+            for _ in 0..10 {
+                let text = sentence(&mut seed, &["a", "b", "c"], len);
+                let tokens = tk.tokenize(&text);
+                let ents = entities(&mut seed, tokens.len(), 2, 3, &labels);
+                let all = whole(&text, &tokens);
+                let range = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
+                let Scratch { facts, starts, .. } = &mut sc;
+                let cx = Cx::new(compiled, &text, &tokens, range, facts);
+                starts.reset_eager(&cx);
+                for (k, c) in compiled.starts.iter().enumerate() {
+                    let StartCheck::Ent(ls) = c else { continue };
+                    high += usize::from(label_bits(ls).is_none());
+                    starts.ensure(&cx, k as u32);
+                    for p in 0..cx.tokens.len() {
+                        let want = check_at(&cx, c, p);
+                        assert_eq!(starts.passes(&cx, k as u32, p), want, "{c:?} at {p}");
+                    }
+                }
+            }
+        }
+        assert!(high > 100, "{high} sets of labels past 64");
     }
 
     /// The interpreter with fused splits finds what the plain one does, at
