@@ -118,7 +118,12 @@ pub(crate) fn relations_from(
             }
         }
         let Some(&(last_hd, last_tl)) = pairs.last() else { continue };
-        let modality = cues.modality(m.tokens.start - base, m.tokens.end - base);
+        let modality = cues.modality(
+            text,
+            &tokens[sentence_tokens.clone()],
+            m.tokens.start - base,
+            m.tokens.end - base,
+        );
         let mut attrs = BTreeMap::new();
         for (i, a) in attributes.iter().enumerate() {
             let value = match &a.value {
@@ -348,7 +353,41 @@ fn conjuncts(
 
 /// The entity coordinated with the one ending (or starting) at token `at`,
 /// and whether a word conjunction ("and", "or") joins them.
+///
+/// Most entities have none, which the tokens next to them tell: going
+/// forward, the walk skips at most three words before a conjunction, so
+/// with none of the words it accepts as one in the next four tokens it
+/// would find nothing; going back, the token before `at` must be an
+/// article or a conjunction, none longer than three bytes. Those are
+/// decided here, inline, and only the rest walk ([`conjunct_walk`]).
+#[inline]
 fn next_conjunct(
+    text: &str,
+    tokens: &[Token],
+    owner: &[Option<usize>],
+    at: usize,
+    forward: bool,
+) -> Option<(usize, bool)> {
+    // Compared as bytes: slicing `text` checks char boundaries.
+    let word = |i: usize| {
+        let s = tokens[i].span;
+        &text.as_bytes()[s.start..s.end]
+    };
+    let may_join = if forward {
+        let joins = |i: usize| matches!(word(i), b"," | b"and" | b"or" | b"&" | b"as" | b"well");
+        (at..tokens.len().min(at + 4)).any(joins)
+    } else {
+        at > 0 && tokens.get(at - 1).is_some_and(|t| t.span.len() <= 3)
+    };
+    if !may_join {
+        return None;
+    }
+    conjunct_walk(text, tokens, owner, at, forward)
+}
+
+/// [`next_conjunct`] past its quick checks.
+#[inline(never)]
+fn conjunct_walk(
     text: &str,
     tokens: &[Token],
     owner: &[Option<usize>],
@@ -367,13 +406,6 @@ fn next_conjunct(
     };
     let is_conj = |i: usize| matches!(word(i), b"," | b"and" | b"or" | b"&");
     if forward {
-        // The walk below skips at most three words before a conjunction:
-        // with none of the words it accepts as one in the next four tokens
-        // (most entities), it would find nothing.
-        let joins = |i: usize| matches!(word(i), b"," | b"and" | b"or" | b"&" | b"as" | b"well");
-        if !(at..tokens.len().min(at + 4)).any(joins) {
-            return None;
-        }
         let mut i = at;
         let mut skipped = 0;
         while i < tokens.len() && skipped < 3 && lower_word(i) && !is_conj(i) {
@@ -561,7 +593,7 @@ pub(crate) fn cue_modality(
 ) -> Modality {
     let mut cues = SentenceCues::default();
     cues.fill(text, tokens);
-    cues.modality(match_start, match_end)
+    cues.modality(text, tokens, match_start, match_end)
 }
 
 /// A word of a sentence as cues are compared with it: only the sentence's
@@ -634,9 +666,15 @@ struct CueTable {
     /// As `first_bytes`, for first words as written rather than as
     /// [`cue_word`] gives them: any apostrophe may be typographic (three
     /// bytes rather than one, "won’t"). A word after the sentence's first
-    /// that fits none is no cue, without making its cue word.
+    /// that fits none is no cue, without making its cue word. Bit 0 (no
+    /// word is empty) is [`QUOTE_FIRST`] instead.
     raw_first_bytes: [u32; 256],
 }
+
+/// The bit of [`CueTable::raw_first_bytes`] set for the bytes a quotation
+/// mark starts with (see [`quote_mark`]), so that the pass that looks for
+/// cues also tells whether the sentence may hold a quotation.
+const QUOTE_FIRST: u32 = 1;
 
 /// The bit of [`CueTable::first_bytes`] for a word of `len` bytes.
 fn length_bit(len: usize) -> u32 {
@@ -696,6 +734,9 @@ static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
         assert_eq!(n as usize, k, "first words are distinct");
     }
     numbers.shrink_to_fit();
+    for b in [b'"', 0xE2, 0xC2] {
+        raw_first_bytes[usize::from(b)] |= QUOTE_FIRST;
+    }
     CueTable { firsts, numbers, first_bytes, raw_first_bytes }
 });
 
@@ -708,7 +749,16 @@ struct SentenceCues {
     /// Bit `c` set when some word starts a phrase of category `c`: most
     /// sentences have none of most categories, and need no search.
     present: u8,
-    /// `clause[i]`: where the clause holding word `i` starts.
+    /// Whether `quote` and `quotes` are read for this sentence: only a
+    /// match with a cue in reach needs them (see [`SentenceCues::has`]).
+    quotes_read: bool,
+    /// Whether a word of the sentence starts as a quotation mark does:
+    /// without one, there is no quotation to read.
+    quoted: bool,
+    /// `clause[i]`: where the clause holding word `i` starts, made by the
+    /// general path only (the fast one finds a match's clause start by
+    /// [`clause_start`]).
+    #[cfg(test)]
     clause: Vec<u32>,
     /// `quote[i]`: 1 + the index in `quotes` of the quotation holding word
     /// `i` (its marks included), 0 outside quotations.
@@ -822,49 +872,61 @@ impl SentenceCues {
     /// the sentence before. Only a word that may start a cue phrase is made
     /// its cue word (see [`cue_word`]): clause starts and quotation marks
     /// read the same either way (none holds an apostrophe or a capital).
-    /// Clauses and quotations only matter to a cue, so a sentence without
-    /// one (most) skips them.
+    /// Clauses and quotations only matter to a cue: they are read when a
+    /// match needs them (see [`SentenceCues::modality`]).
     fn fill(&mut self, text: &str, tokens: &[Token]) {
         let cues = &*CUES;
         let at = &mut self.at;
         at.clear();
         at.resize(tokens.len(), [0u8; 4]);
-        self.present = 0;
+        self.quotes_read = false;
+        let Some(first) = tokens.first() else {
+            self.present = 0;
+            return;
+        };
+        let mut present = fill_first_cues(at, first.as_str(text), text, tokens);
         // Compared as bytes: slicing `text` checks char boundaries.
         let bytes = text.as_bytes();
-        for (i, t) in tokens.iter().enumerate() {
-            let raw = &bytes[t.span.start..t.span.end];
-            let first = raw.first().copied().unwrap_or(0);
-            if i == 0 {
-                self.present |= fill_first_cues(at, t.as_str(text), text, tokens);
-            } else if cues.raw_first_bytes[usize::from(first)] & length_bit(raw.len()) != 0 {
-                // An ASCII word is its own cue word (see `cue_word`): it is
-                // looked up here, and only a first word found costs a
-                // call. Other words go the general way.
-                self.present |= if raw.is_ascii() {
-                    match cues.phrases_of_bytes(raw) {
-                        Some(phrases) => fill_phrases_at(at, i, phrases, text, tokens),
-                        None => 0,
-                    }
-                } else {
-                    fill_cues_at(at, i, &cue_word(t.as_str(text), false), text, tokens)
-                };
+        let quote_first = bytes
+            .get(first.span.start)
+            .is_some_and(|&b| cues.raw_first_bytes[usize::from(b)] & QUOTE_FIRST != 0);
+        let mut seen = 0;
+        for (i, t) in tokens.iter().enumerate().skip(1) {
+            // The filter reads the first byte and the length alone, and only
+            // a word it passes is sliced (an empty token, were there one,
+            // would find no phrase).
+            let (start, len) = (t.span.start, t.span.end.wrapping_sub(t.span.start));
+            let first = bytes.get(start).copied().unwrap_or(0);
+            let bits = cues.raw_first_bytes[usize::from(first)];
+            seen |= bits;
+            if bits & length_bit(len) == 0 {
+                continue;
             }
+            let raw = &bytes[t.span.start..t.span.end];
+            // An ASCII word is its own cue word (see `cue_word`): it is
+            // looked up here, and only a first word found costs a call.
+            // Other words go the general way.
+            present |= if raw.is_ascii() {
+                match cues.phrases_of_bytes(raw) {
+                    Some(phrases) => fill_phrases_at(at, i, phrases, text, tokens),
+                    None => 0,
+                }
+            } else {
+                fill_cues_at(at, i, &cue_word(t.as_str(text), false), text, tokens)
+            };
         }
-        if self.present != 0 {
-            self.fill_clauses(text, tokens);
-        }
+        self.present = present;
+        self.quoted = quote_first || seen & QUOTE_FIRST != 0;
     }
 
-    /// The clause starts and quotations of the sentence `tokens` (see
-    /// [`SentenceCues::fill`]).
-    fn fill_clauses(&mut self, text: &str, tokens: &[Token]) {
+    /// The quotations of the sentence `tokens` (see [`SentenceCues::quote`]),
+    /// read once per sentence, when a cue first needs them.
+    fn read_quotes(&mut self, text: &str, tokens: &[Token]) {
+        if self.quotes_read {
+            return;
+        }
+        self.quotes_read = true;
         let n = tokens.len();
-        let clause = &mut self.clause;
-        clause.clear();
-        clause.reserve(n);
-        let mut start = 0u32;
-        let mut after_comma = false;
         // Quotations: a closing mark with no opening one closes a quotation
         // that began before the sentence; an opening one never closed runs
         // to the sentence's end.
@@ -875,11 +937,6 @@ impl SentenceCues {
         let bytes = text.as_bytes();
         for (i, t) in tokens.iter().enumerate() {
             let raw = &bytes[t.span.start..t.span.end];
-            if i > 0 && (raw == b";" || (after_comma && is_clause_start(raw))) {
-                start = i as u32;
-            }
-            clause.push(start);
-            after_comma = raw == b",";
             let Some(mark) = quote_mark(raw) else { continue };
             if mark.closes(i > 0 && !t.space_before()) {
                 quotes.push(open.take().unwrap_or(0)..i + 1);
@@ -950,18 +1007,54 @@ impl SentenceCues {
             quotes.push(o..words.len());
         }
         self.number_quotes(words.len());
+        self.quotes_read = true;
+        self.quoted = true;
+    }
+
+    /// [`SentenceCues::modality`] on the clauses of
+    /// [`SentenceCues::fill_from_words`] (which read the quotations too).
+    #[cfg(test)]
+    fn modality_from_words(&mut self, match_start: usize, match_end: usize) -> Modality {
+        if self.present == 0 {
+            return Modality::Asserted;
+        }
+        let end = match_end.min(self.at.len());
+        let s = match_start.min(end);
+        let clause = match s {
+            0 => 0,
+            s => self.clause[s - 1] as usize,
+        };
+        self.modality_in(clause, s..end, "", &[])
     }
 
     /// Whether a phrase of `cue` lies wholly inside words `from..end`,
-    /// outside any quotation that does not overlap the match `m`.
-    fn has(&self, cue: Cue, from: usize, end: usize, m: &Range<usize>) -> bool {
+    /// outside any quotation that does not overlap the match `m`. The
+    /// quotations of the sentence `tokens` are read at the first phrase
+    /// found.
+    fn has(
+        &mut self,
+        cue: Cue,
+        (from, end): (usize, usize),
+        m: &Range<usize>,
+        text: &str,
+        tokens: &[Token],
+    ) -> bool {
         if self.present & (1 << cue as u8) == 0 {
             return false;
         }
-        (from..end).any(|i| {
+        for i in from..end {
             let len = usize::from(self.at[i][cue as usize]);
-            len > 0 && i + len <= end && self.counts_for(i, m)
-        })
+            if len > 0 && i + len <= end {
+                if !self.quoted {
+                    return true;
+                }
+                self.read_quotes(text, tokens);
+                if self.counts_for(i, m) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Whether a cue at word `i` reaches the match `m`: it is outside
@@ -976,33 +1069,75 @@ impl SentenceCues {
         }
     }
 
-    /// The modality of a match over words `match_start..match_end`.
-    fn modality(&self, match_start: usize, match_end: usize) -> Modality {
-        // Without a cue, clauses and quotations were not read.
+    /// The modality of a match over words `match_start..match_end` of the
+    /// sentence `tokens` (of `text`) that [`SentenceCues::fill`] read.
+    fn modality(
+        &mut self,
+        text: &str,
+        tokens: &[Token],
+        match_start: usize,
+        match_end: usize,
+    ) -> Modality {
+        // Without a cue, clauses and quotations need not be read.
         if self.present == 0 {
             return Modality::Asserted;
         }
-        let n = self.at.len();
-        let end = match_end.min(n);
+        let end = match_end.min(self.at.len());
+        let s = match_start.min(end);
         // The clause the match starts in (a clause break at the match's
         // first word does not count).
-        let clause = match match_start.min(end) {
+        let clause = match s {
             0 => 0,
-            s => self.clause[s - 1] as usize,
+            s => clause_start(text, tokens, s - 1),
         };
-        let m = match_start.min(end)..end;
-        if self.has(Cue::Negated, clause, end, &m) {
+        self.modality_in(clause, s..end, text, tokens)
+    }
+
+    /// [`SentenceCues::modality`] of the match `m` (its end clipped to the
+    /// sentence), in the clause starting at word `clause`.
+    fn modality_in(
+        &mut self,
+        clause: usize,
+        m: Range<usize>,
+        text: &str,
+        tokens: &[Token],
+    ) -> Modality {
+        let (n, end) = (self.at.len(), m.end);
+        if self.has(Cue::Negated, (clause, end), &m, text, tokens) {
             Modality::Negated
-        } else if self.has(Cue::Speculated, clause, end, &m) {
+        } else if self.has(Cue::Speculated, (clause, end), &m, text, tokens) {
             Modality::Speculated
-        } else if self.has(Cue::Reported, 0, n, &m) {
+        } else if self.has(Cue::Reported, (0, n), &m, text, tokens) {
             Modality::Reported
-        } else if self.has(Cue::Planned, clause, end, &m) {
+        } else if self.has(Cue::Planned, (clause, end), &m, text, tokens) {
             Modality::Planned
         } else {
             Modality::Asserted
         }
     }
+}
+
+/// Where the clause holding word `i` of the sentence `tokens` starts: at
+/// the last word up to `i`, not the first, that is a semicolon or one of
+/// [`CLAUSE_STARTS`] right after a comma; else at 0. Found by walking back
+/// from `i`, for the one match that asks, rather than for every word of
+/// the sentence.
+fn clause_start(text: &str, tokens: &[Token], i: usize) -> usize {
+    // Compared as bytes: slicing `text` checks char boundaries.
+    let bytes = text.as_bytes();
+    let raw = |t: &Token| &bytes[t.span.start..t.span.end];
+    // The clause starts are 1 to 8 bytes long: a longer word is not read.
+    let short = |t: &Token| t.span.end.wrapping_sub(t.span.start).wrapping_sub(1) < 8;
+    (1..=i.min(tokens.len().saturating_sub(1)))
+        .rev()
+        .find(|&j| {
+            let t = &tokens[j];
+            short(t) && {
+                let w = raw(t);
+                w == b";" || (is_clause_start(w) && raw(&tokens[j - 1]) == b",")
+            }
+        })
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -1139,6 +1274,38 @@ mod tests {
     }
 
     #[test]
+    fn quick_checks_agree_with_the_conjunct_walk() {
+        // Runs of conjunctions, articles, lower-case and capitalised words,
+        // some owned by entities: the quick checks never answer what the
+        // walk would not, both ways, from every token.
+        let words = [
+            ",", "and", "or", "&", "as", "well", "the", "a", "an", "new", "big", "India", "France",
+            "Su-35", "x", "’s", "AND",
+        ];
+        let mut rng = crate::testing::xorshift(0x853c_49e6_748f_ea9b);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
+        let tokenizer = Tokenizer::new();
+        let (mut found, mut walked) = (0, 0);
+        for _ in 0..3000 {
+            let n = 1 + next(12);
+            let text = (0..n).map(|_| words[next(words.len())]).collect::<Vec<_>>().join(" ");
+            let tokens = tokenizer.tokenize(&text);
+            let owner: Vec<Option<usize>> =
+                (0..tokens.len()).map(|i| (next(3) == 0).then_some(i)).collect();
+            for at in 0..=tokens.len() {
+                for forward in [true, false] {
+                    let quick = next_conjunct(&text, &tokens, &owner, at, forward);
+                    let walk = conjunct_walk(&text, &tokens, &owner, at, forward);
+                    assert_eq!(quick, walk, "{text:?} at {at}, forward {forward}");
+                    found += usize::from(quick.is_some());
+                    walked += 1;
+                }
+            }
+        }
+        assert!(found > 1000 && found < walked / 2, "{found} of {walked}");
+    }
+
+    #[test]
     fn all_lowercase_agrees_with_chars() {
         for w in [
             "",
@@ -1191,6 +1358,25 @@ mod tests {
         }
     }
 
+    /// Asserts that the clause starts the fast path finds by walking back
+    /// and the quotations it reads on demand are those `general` (made by
+    /// `fill_from_words`) made for every word.
+    fn assert_clauses_and_quotes_agree(
+        fast: &mut SentenceCues,
+        general: &SentenceCues,
+        text: &str,
+        tokens: &[Token],
+    ) {
+        let starts: Vec<u32> =
+            (0..tokens.len()).map(|i| clause_start(text, tokens, i) as u32).collect();
+        assert_eq!(starts, general.clause, "{text:?}");
+        // A sentence not marked as quoted has no quotation.
+        assert!(fast.quoted || general.quotes.is_empty(), "{text:?}");
+        fast.read_quotes(text, tokens);
+        assert_eq!(fast.quote, general.quote, "{text:?}");
+        assert_eq!(fast.quotes, general.quotes, "{text:?}");
+    }
+
     #[test]
     fn cues_from_tokens_agree_with_cues_from_words() {
         let text = "Reportedly, India won\u{2019}t buy Rafales; Will France sell them? \
@@ -1220,14 +1406,15 @@ mod tests {
             assert_eq!(fast.present, general.present);
             // Clauses and quotations are read only in a sentence with a cue.
             if fast.present != 0 {
-                assert_eq!(fast.clause, general.clause);
-                assert_eq!(fast.quote, general.quote);
-                assert_eq!(fast.quotes, general.quotes);
+                assert_clauses_and_quotes_agree(&mut fast, &general, text, ts);
                 with_cues += 1;
             }
             for start in 0..ts.len() {
                 for end in start + 1..=ts.len() {
-                    assert_eq!(fast.modality(start, end), general.modality(start, end));
+                    assert_eq!(
+                        fast.modality(text, ts, start, end),
+                        general.modality_from_words(start, end)
+                    );
                 }
             }
             found += fast.at.iter().filter(|a| a.iter().any(|&x| x > 0)).count();
@@ -1395,11 +1582,15 @@ mod tests {
             assert_eq!(fast.at, general.at, "{text:?}");
             assert_eq!(fast.present, general.present, "{text:?}");
             if fast.present != 0 {
-                assert_eq!(fast.clause, general.clause, "{text:?}");
-                assert_eq!(fast.quote, general.quote, "{text:?}");
-                assert_eq!(fast.quotes, general.quotes, "{text:?}");
+                assert_clauses_and_quotes_agree(&mut fast, &general, &text, &tokens);
                 with_cues += 1;
             }
+            let (start, end) = (next(n + 1), next(n + 2));
+            assert_eq!(
+                fast.modality(&text, &tokens, start, end),
+                general.modality_from_words(start, end),
+                "{text:?} {start}..{end}"
+            );
         }
         assert!(with_cues > 500 && with_cues < 2000);
     }
