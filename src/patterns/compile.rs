@@ -2,6 +2,7 @@
 //! the backtracking matcher, and each rule's triggers for the index.
 
 use super::index::{Index, Trig};
+use super::labels::LabelIds;
 use super::lexicon::{normal_form, Lexicon, Trie, Vocab};
 use super::limits::{MAX_INSTRUCTIONS, MAX_MATCH_TOKENS};
 use super::lists::Lists;
@@ -629,13 +630,35 @@ pub(crate) struct Membership {
     pub stride: usize,
     pub one: Vec<u64>,
     pub start: Vec<u64>,
+    /// With at most 64 lexicons, a table (a power of two long) of the
+    /// lexicons an entry of two tokens or more of which starts with a pair
+    /// of words, as bits, at the pair's [`pair_slot`]: pairs that share a
+    /// slot share their bits, so a slot may hold more lexicons than the
+    /// pair starts, never fewer. Empty with more lexicons.
+    pub pairs: Vec<u64>,
+}
+
+/// The slot of the pair of words `a`, `b` in a [`Membership::pairs`]
+/// table of `len` slots (a power of two).
+#[inline]
+fn pair_slot(a: u32, b: u32, len: usize) -> usize {
+    let h = (u64::from(a) << 32 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 32) as usize & len.saturating_sub(1)
 }
 
 impl Membership {
     /// Bit sets over `ids` word ids for the lexicons `pick` selects.
     fn build(lexicons: &[Lexicon], ids: usize, pick: impl Fn(&Lexicon) -> bool) -> Membership {
         let stride = lexicons.len().div_ceil(64).max(1);
-        let mut m = Membership { stride, one: vec![0; ids * stride], start: vec![0; ids * stride] };
+        let mut m = Membership {
+            stride,
+            one: vec![0; ids * stride],
+            start: vec![0; ids * stride],
+            pairs: Vec::new(),
+        };
+        if stride == 1 {
+            m.pairs = pair_table(lexicons, &pick);
+        }
         for (l, lex) in lexicons.iter().enumerate() {
             if !pick(lex) {
                 continue;
@@ -688,6 +711,16 @@ impl Membership {
         bits.get(id as usize * self.stride).copied().unwrap_or(0)
     }
 
+    /// The lexicons (among the first 64) an entry of two tokens or more of
+    /// which may start with word `a` then word `b`, as bits: all those
+    /// that have one, perhaps others too (all of them with more than 64
+    /// lexicons). Without a bit, no entry of that lexicon starts there
+    /// but a one-token one.
+    #[inline]
+    pub(crate) fn first_pair(&self, a: u32, b: u32) -> u64 {
+        self.pairs.get(pair_slot(a, b, self.pairs.len())).copied().unwrap_or(u64::MAX)
+    }
+
     /// Whether word `id` is a one-token entry of lexicon `l`.
     #[inline]
     pub(crate) fn one(&self, id: u32, l: u32) -> bool {
@@ -708,6 +741,22 @@ impl Membership {
         let k = id as usize * stride + l as usize / 64;
         bits.get(k).is_some_and(|w| w & (1 << (l % 64)) != 0)
     }
+}
+
+/// The [`Membership::pairs`] table of the lexicons `pick` selects (at
+/// most 64): about twice as many slots as pairs, so that a pair seldom
+/// shares its slot.
+fn pair_table(lexicons: &[Lexicon], pick: impl Fn(&Lexicon) -> bool) -> Vec<u64> {
+    let mut pairs = Vec::new();
+    for (l, lex) in lexicons.iter().enumerate().take(64).filter(|(_, lex)| pick(lex)) {
+        pairs.extend(lex.trie.first_pairs().map(|(a, b)| (a, b, 1u64 << l)));
+    }
+    let mut table = vec![0u64; (2 * pairs.len()).next_power_of_two()];
+    for (a, b, bit) in pairs {
+        let k = pair_slot(a, b, table.len());
+        table[k] |= bit;
+    }
+    table
 }
 
 /// A start check for the element after a program's first one: where it
@@ -788,6 +837,8 @@ pub(crate) struct Compiled {
     pub vocab: Vocab,
     pub lexicons: Vec<Lexicon>,
     pub labels: FastMap<Box<str>, u16>,
+    /// [`Compiled::labels`] as the matcher looks them up.
+    pub label_ids: LabelIds,
     pub programs: Vec<Program>,
     pub index: Index,
     /// The start checks the programs use.
@@ -818,7 +869,8 @@ impl Compiled {
             .iter()
             .map(|p| p.insts.capacity() * std::mem::size_of::<Inst>() + 64)
             .sum();
-        let members = |m: &Membership| 8 * (m.one.capacity() + m.start.capacity());
+        let members =
+            |m: &Membership| 8 * (m.one.capacity() + m.start.capacity() + m.pairs.capacity());
         self.vocab.heap_bytes()
             + self
                 .lexicons
@@ -830,6 +882,7 @@ impl Compiled {
             + members(&self.lower_members)
             + members(&self.exact_members)
             + self.index.heap_bytes()
+            + self.label_ids.heap_bytes()
     }
 }
 
@@ -989,6 +1042,7 @@ pub(crate) fn compile(
         unions,
         vocab,
         lexicons,
+        label_ids: LabelIds::new(labels.iter().map(|(l, &id)| (&**l, id)))?,
         labels,
         programs,
         index,
@@ -1435,5 +1489,60 @@ fn too_big(n: usize, at: usize) -> PErr {
             "pattern compiles to {n} instructions, more than {MAX_INSTRUCTIONS}; use smaller repetitions"
         )),
         at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every lexicon with an entry of two tokens or more starting with a
+    /// pair of words has its bit at that pair, in random lexicons of
+    /// entries of one to four words, matched in lower case or as written.
+    #[test]
+    fn pair_table_holds_every_entry_start() {
+        let mut next = crate::testing::xorshift(0x5eed_0f9a);
+        for round in 0..40 {
+            let count = 1 + next() as usize % 12;
+            let words = 2 + next() as u32 % 30;
+            let mut entries: Vec<Vec<Vec<u32>>> = Vec::new();
+            let mut lexicons = Vec::new();
+            for _ in 0..count {
+                let mut trie = Trie::default();
+                let mut mine = Vec::new();
+                for _ in 0..next() % 20 {
+                    let len = 1 + next() as usize % 4;
+                    let entry: Vec<u32> = (0..len).map(|_| next() as u32 % words).collect();
+                    trie.insert(&entry);
+                    mine.push(entry);
+                }
+                let exact = next() % 3 == 0;
+                lexicons.push(Lexicon { exact, trie, first_lower: Vec::new(), single: false });
+                entries.push(mine);
+            }
+            for exact in [false, true] {
+                let m = Membership::build(&lexicons, words as usize, |l| l.exact == exact);
+                let (mut spare, mut absent) = (0, 0);
+                for a in 0..=words {
+                    for b in 0..=words {
+                        let got = m.first_pair(a, b);
+                        for (l, lex) in lexicons.iter().enumerate() {
+                            let starts = entries[l].iter().any(|e| e.len() > 1 && e[..2] == [a, b]);
+                            if lex.exact != exact {
+                                continue;
+                            }
+                            if starts {
+                                assert!(got >> l & 1 != 0, "round {round}: ({a}, {b}) of {l}");
+                            } else {
+                                absent += 1;
+                                spare += got >> l & 1;
+                            }
+                        }
+                    }
+                }
+                // Shared slots cost walks, not answers; they stay few.
+                assert!(spare <= absent / 2 + 8, "{spare} spare bits of {absent}");
+            }
+        }
     }
 }

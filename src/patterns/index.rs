@@ -222,6 +222,33 @@ impl Index {
         self.lex_firsts.get(w as usize).copied().unwrap_or(0)
     }
 
+    /// [`Index::add_word`] for each of `words`; returns the lexicons an
+    /// entry of which may start at one of them, as bits.
+    #[inline]
+    pub(crate) fn add_words(&self, sel: &mut [u64], words: &[u32]) -> u64 {
+        let mut lexicons = 0;
+        if let ([a, b], 2) = (&mut *sel, self.row_len) {
+            // Up to 64 rules and 64 groups (the usual case): the selection
+            // in two locals, not loaded and stored again for each token,
+            // and row 0 (nothing) ORed in rather than branched around.
+            let (mut x, mut y) = (*a, *b);
+            for &w in words {
+                let row = self.word_rows.get(w as usize).map_or(0, |&r| 2 * r as usize);
+                if let Some(&[p, q]) = self.rows.get(row..row + 2) {
+                    x |= p;
+                    y |= q;
+                }
+                lexicons |= self.lex_firsts.get(w as usize).copied().unwrap_or(0);
+            }
+            (*a, *b) = (x, y);
+            return lexicons;
+        }
+        for &w in words {
+            lexicons |= self.add_word(sel, w);
+        }
+        lexicons
+    }
+
     /// Adds the starts of entries of the lexicons `lexicons` (bits) to the
     /// selection.
     #[inline]
@@ -340,4 +367,45 @@ fn lex_firsts(lexicons: &[Lexicon], words: usize) -> Vec<u64> {
         }
     }
     bits
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::patterns::RuleSetBuilder;
+
+    /// `add_words` selects what `add_word` token by token does, and finds
+    /// the same lexicon starts, with rows of two words (its fast path)
+    /// and longer ones, for random runs of ids (unknown ones and `NONE`
+    /// among them).
+    #[test]
+    fn add_words_agrees_with_add_word() {
+        let mut next = crate::testing::xorshift(0x0add_5e1f);
+        for rules in [8, 150] {
+            let mut src = String::from("lexicon L = w1 | \"w2 w3\" | w9\n");
+            for r in 0..rules {
+                let (a, b) = (next() % 20, next() % 20);
+                src += &format!("entity r{r} X: \"w{a}\" (<L> | \"w{b}\") Cap\n");
+            }
+            let mut b = RuleSetBuilder::new();
+            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let (index, vocab) = (&set.inner.compiled.index, &set.inner.compiled.vocab);
+            assert_eq!(index.row_len == 2, rules == 8, "{} words a row", index.row_len);
+            let known = vocab.lower_len() as u64;
+            for _ in 0..300 {
+                let words: Vec<u32> = (0..next() % 40)
+                    .map(|_| match next() % 8 {
+                        0 => super::super::lexicon::NONE,
+                        _ => (next() % (known + 3)) as u32,
+                    })
+                    .collect();
+                let (mut want, mut got) = (Vec::new(), Vec::new());
+                index.clear(&mut want);
+                index.clear(&mut got);
+                let lex = words.iter().fold(0, |a, &w| a | index.add_word(&mut want, w));
+                assert_eq!(index.add_words(&mut got, &words), lex, "{words:?}");
+                assert_eq!(got, want, "{words:?}");
+            }
+        }
+    }
 }

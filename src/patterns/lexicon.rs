@@ -322,6 +322,15 @@ impl Trie {
         self.nodes[0].edges.iter().map(|&(id, c)| (id, self.nodes[c as usize].terminal))
     }
 
+    /// The first two ids of every entry of two tokens or more.
+    pub(crate) fn first_pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let root = self.nodes.first().map_or(&[][..], |n| &n.edges[..]);
+        root.iter().flat_map(move |&(a, child)| {
+            let next = self.nodes.get(child as usize).map_or(&[][..], |n| &n.edges[..]);
+            next.iter().map(move |&(b, _)| (a, b))
+        })
+    }
+
     /// Approximate heap bytes of the nodes and their edges.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<TrieNode>()

@@ -815,23 +815,16 @@ fn prepare(
     let index = &compiled.index;
     let sel = &mut sc.sel;
     index.clear(sel);
-    let mut lexicons = 0;
+    // The ids first, then the selection: a loop that only copies, and one
+    // that only reads, cost less than one pushing as it goes.
     match shared {
-        Some(ids) => {
-            for &id in ids {
-                let id = compiled.vocab.own_id(id);
-                facts.words.push(id);
-                lexicons |= index.add_word(sel, id);
-            }
-        }
+        Some(ids) => facts.words.extend(ids.iter().map(|&id| compiled.vocab.own_id(id))),
         None => {
-            for t in toks {
-                let id = compiled.vocab.lower_id(text, t, &mut sc.norm);
-                facts.words.push(id);
-                lexicons |= index.add_word(sel, id);
-            }
+            let v = &compiled.vocab;
+            facts.words.extend(toks.iter().map(|t| v.lower_id(text, t, &mut sc.norm)));
         }
     }
+    let lexicons = index.add_words(sel, &facts.words);
 
     if !compiled.labels.is_empty() {
         let first = entities.partition_point(|e| e.tokens.start < s0);
@@ -842,7 +835,7 @@ fn prepare(
             if e.tokens.end <= e.tokens.start || e.tokens.end > e0 || e.tokens.start < s0 {
                 continue;
             }
-            if let Some(&label) = compiled.labels.get(e.label) {
+            if let Some(label) = compiled.label_ids.get(e.label) {
                 facts.ents.push(Ent {
                     start: (e.tokens.start - s0) as u32,
                     end: (e.tokens.end - s0) as u32,
@@ -869,16 +862,17 @@ fn prepare(
             let words = facts.words.iter();
             facts.exact.extend(toks.iter().zip(words).map(|(t, &w)| v.exact_id_of(text, t, w)));
         }
-        index.add_lexicons(sel, confirm_lexicons(compiled, facts, lexicons));
-        let cands = &mut sc.cands;
-        index.select(sel, cands);
-        if !cands.is_empty() && compiled.lower_members.stride == 1 {
-            let row = |m: &Membership, id: u32| m.row(id).first().copied().unwrap_or(0);
+        // Before the selection, which needs them too (see
+        // `confirm_lexicons`); nearly every sentence that gets here has
+        // candidates.
+        if compiled.lower_members.stride == 1 {
             let (lower, exact) = (&compiled.lower_members, &compiled.exact_members);
-            facts.lex_lower.extend(facts.words.iter().map(|&id| row(lower, id)));
-            facts.lex_exact.extend(facts.exact.iter().map(|&id| row(exact, id)));
+            facts.lex_lower.extend(facts.words.iter().map(|&id| lower.first_one(id)));
+            facts.lex_exact.extend(facts.exact.iter().map(|&id| exact.first_one(id)));
             facts.lex_exact.resize(facts.words.len(), 0);
         }
+        index.add_lexicons(sel, confirm_lexicons(compiled, facts, lexicons));
+        index.select(sel, &mut sc.cands);
     }
     s0..e0
 }
@@ -891,14 +885,16 @@ fn prepare(
 /// the rules needing "in alliance with" in nearly every sentence, nor "may"
 /// those needing a month.
 fn confirm_lexicons(compiled: &Compiled, facts: &Facts, seen: u64) -> u64 {
-    let lower = (&compiled.lower_members, &facts.words, compiled.lower_lexicons);
-    let exact = (&compiled.exact_members, &facts.exact, !compiled.lower_lexicons);
+    let lower = (&compiled.lower_members, &facts.words, &facts.lex_lower, compiled.lower_lexicons);
+    let exact = (&compiled.exact_members, &facts.exact, &facts.lex_exact, !compiled.lower_lexicons);
     let mut absent = 0;
-    for (members, ids, mine) in [lower, exact] {
+    for (members, ids, rows, mine) in [lower, exact] {
         if members.stride != 1 {
             return seen;
         }
-        let sure = ids.iter().fold(0, |a, &id| a | members.first_one(id));
+        // The tokens' one-token memberships (`Facts::lex_lower`, filled
+        // for at most 64 lexicons).
+        let sure = rows.iter().fold(0, |a, &r| a | r);
         let mut pending = seen & mine & !sure;
         // One pass over the words for all the lexicons left, not one per
         // lexicon: most words start none of their entries.
@@ -906,7 +902,16 @@ fn confirm_lexicons(compiled: &Compiled, facts: &Facts, seen: u64) -> u64 {
             if pending == 0 {
                 break;
             }
-            for_bits(members.first_start(id) & pending, |l| {
+            let mut maybe = members.first_start(id) & pending;
+            if maybe == 0 {
+                continue;
+            }
+            // Pending lexicons have no one-token entry here: an entry
+            // needs the next word too, and most pairs start none (the
+            // root's binary search in each walk cost more than the rest
+            // of the pass).
+            maybe &= members.first_pair(id, ids.get(p + 1).copied().unwrap_or(NONE));
+            for_bits(maybe, |l| {
                 let found =
                     compiled.lexicons.get(l).is_none_or(|lex| lex.trie.longest(&ids[p..]) > 0);
                 if found {

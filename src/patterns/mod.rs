@@ -65,6 +65,7 @@
 
 mod compile;
 mod index;
+mod labels;
 mod lexicon;
 pub mod limits;
 mod lists;
