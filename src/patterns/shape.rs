@@ -77,18 +77,21 @@ impl Shape {
 
 /// The shape bits of `tok`, a token of `text`.
 pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
-    let s = text.get(tok.span.start..tok.span.end).unwrap_or("");
+    let span = tok.span.start..tok.span.end;
     let mut bits = Shape::Any.bit();
     if !tok.space_before() {
         bits |= Shape::Glued.bit();
     }
     // Most tokens are short words of ASCII letters: their shapes follow
     // from two byte masks, without the counts and tests of other tokens.
+    // Their bytes are taken as bytes, without the two char-boundary tests
+    // of a `str` slice: ASCII bytes start and end characters, so where
+    // `letters_shapes` takes the bytes, the `str` slice is the same.
     let plain = match tok.kind {
-        TokenKind::Word => letters_shapes(s.as_bytes()),
+        TokenKind::Word => text.as_bytes().get(span.clone()).and_then(letters_shapes),
         _ => None,
     };
-    bits | plain.unwrap_or_else(|| kind_shapes(s, tok.kind))
+    bits | plain.unwrap_or_else(|| kind_shapes(text.get(span).unwrap_or(""), tok.kind))
 }
 
 /// The shapes of a word token of one to eight ASCII letters `b`, as
@@ -441,6 +444,59 @@ mod tests {
         // Only the first token and the glued "," and "'s" have no space before.
         let glued: Vec<usize> = (0..b.len()).filter(|&i| has(b[i], Shape::Glued)).collect();
         assert_eq!(glued, [0, 10], "{b:?}");
+    }
+
+    /// [`shape_bits`] as it was, slicing the token's text as a `str`
+    /// first (empty when the span is out of range or not on character
+    /// boundaries): the reference for the byte slice it takes now.
+    fn shape_bits_of_str(text: &str, tok: &Token) -> u16 {
+        let s = text.get(tok.span.start..tok.span.end).unwrap_or("");
+        let bits = Shape::Any.bit() | if tok.space_before() { 0 } else { Shape::Glued.bit() };
+        let plain = match tok.kind {
+            TokenKind::Word => letters_shapes(s.as_bytes()),
+            _ => None,
+        };
+        bits | plain.unwrap_or_else(|| kind_shapes(s, tok.kind))
+    }
+
+    /// Taking a token's bytes rather than its `str` changes no shape, for
+    /// any span: inside a character or across one, reversed, empty, past
+    /// the end, over ASCII letters next to multi-byte characters, of every
+    /// kind; and for the tokens of those texts.
+    #[test]
+    fn byte_spans_agree_with_str_spans() {
+        let pieces = ["a", "Ab", "NATO", "xi", "é", "Ω", "€", "—", "’s", "9", " ", "-", "abcdefgh"];
+        let kinds = [
+            TokenKind::Word,
+            TokenKind::Word,
+            TokenKind::Word,
+            TokenKind::Number,
+            TokenKind::Designator,
+            TokenKind::Abbreviation,
+            TokenKind::Punct,
+            TokenKind::Symbol,
+            TokenKind::Possessive,
+        ];
+        let mut next = crate::testing::xorshift(0x0b17_e5b4);
+        let mut words = 0;
+        for _ in 0..3000 {
+            let text: String = (0..1 + next() % 8)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for t in Tokenizer::new().tokenize(&text) {
+                assert_eq!(shape_bits(&text, &t), shape_bits_of_str(&text, &t), "{text:?}");
+            }
+            for _ in 0..8 {
+                let start = (next() % (text.len() as u64 + 3)) as usize;
+                let end = (next() % (text.len() as u64 + 3)) as usize;
+                let kind = kinds[(next() % kinds.len() as u64) as usize];
+                let t = Token::of_kind(crate::span::Span::new(start, end), kind);
+                let bits = shape_bits(&text, &t);
+                assert_eq!(bits, shape_bits_of_str(&text, &t), "{text:?} {start}..{end}");
+                words += usize::from(bits & Shape::Word.bit() != 0);
+            }
+        }
+        assert!(words > 3000, "{words}");
     }
 
     #[test]
