@@ -54,7 +54,7 @@ pub(crate) struct Flat {
 impl Flat {
     /// The flat form of `tests` (all of which must pass), or `None` when
     /// one of them is not a simple test.
-    fn of(tests: &[Test], lexicons: &[Lexicon]) -> Option<Flat> {
+    pub(super) fn of(tests: &[Test], lexicons: &[Lexicon]) -> Option<Flat> {
         let stride = lexicons.len().div_ceil(64).max(1);
         let mut f = Flat::default();
         let mut lower_all = vec![0u64; stride];

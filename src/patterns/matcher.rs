@@ -520,10 +520,13 @@ impl StartSets {
         let out = self.cleared(k);
         // The lexicon's ids and bits chosen once, not per token.
         let (ids, members) = lex_ids(cx, l);
-        for (p, &id) in ids.iter().take(n).enumerate() {
-            if members.starts(id, l) {
-                out[p / 64] |= 1 << (p % 64);
-            }
+        let ids = ids.get(..n).unwrap_or(ids);
+        // At most 64 lexicons (the default rules): a word's start bits
+        // are one word, read without a multiply by the stride.
+        if members.stride == 1 {
+            lex_start_bits(ids, &members.start, 1, l, out);
+        } else {
+            lex_start_bits(ids, &members.start, members.stride, l, out);
         }
     }
 
@@ -576,6 +579,23 @@ impl StartSets {
         for p in parts {
             for (o, b) in out.iter_mut().zip(&before[p * w..(p + 1) * w]) {
                 *o |= b;
+            }
+        }
+    }
+}
+
+/// Sets bit `p` of `out` for each word `ids[p]` an entry of lexicon `l`
+/// starts with, from the start bits of [`Membership::start`] (`stride`
+/// words a word id). [`NONE`] is past the end of `start`, so it needs no
+/// test of its own.
+#[inline(always)]
+fn lex_start_bits(ids: &[u32], start: &[u64], stride: usize, l: u32, out: &mut [u64]) {
+    let (word, bit) = (l as usize / 64, 1u64 << (l % 64));
+    for (p, &id) in ids.iter().enumerate() {
+        let starts = start.get(id as usize * stride + word).is_some_and(|w| w & bit != 0);
+        if starts {
+            if let Some(o) = out.get_mut(p / 64) {
+                *o |= 1 << (p % 64);
             }
         }
     }
@@ -1269,18 +1289,33 @@ fn eval(cx: &Cx<'_>, t: &Test, pos: usize) -> bool {
     }
 }
 
-#[inline]
+/// Whether flat test `t` passes at `pos`. The shape masks, which reject
+/// most tokens (two in three), are tested here, the rest in
+/// [`eval_flat_rest`]: so the rejections return before the registers the
+/// rest needs are saved, which the compiler would otherwise do first.
+#[inline(never)]
 fn eval_flat(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
+    let Some(&shape) = cx.facts.shapes.get(pos) else { return false };
+    if shape & t.shapes_all != t.shapes_all || shape & t.shapes_none != 0 {
+        return false;
+    }
+    eval_flat_rest(cx, t, pos, shape)
+}
+
+/// [`eval_flat`] past its shape masks, for token `pos` of shape bits
+/// `shape`.
+#[inline(never)]
+#[allow(clippy::manual_contains)] // see the `words_none` loop below
+fn eval_flat_rest(cx: &Cx<'_>, t: &Flat, pos: usize, shape: u16) -> bool {
     let f = cx.facts;
-    let Some(&shape) = f.shapes.get(pos) else { return false };
-    if shape & t.shapes_all != t.shapes_all
-        || shape & t.shapes_none != 0
-        || t.shapes_any.iter().any(|&g| shape & g == 0)
-    {
+    if t.shapes_any.iter().any(|&g| shape & g == 0) {
         return false;
     }
     let word = f.words.get(pos).copied().unwrap_or(NONE);
-    if t.word.is_some_and(|w| w != word) || t.words_none.contains(&word) {
+    // A plain loop rather than `contains`, whose wide compares (for lists
+    // of a few words) take registers that every call then saves (+1 M
+    // instructions over the benchmark run).
+    if t.word.is_some_and(|w| w != word) || t.words_none.iter().any(|&w| w == word) {
         return false;
     }
     if let (Some(&lower), Some(&exact)) = (f.lex_lower.get(pos), f.lex_exact.get(pos)) {
@@ -1292,7 +1327,14 @@ fn eval_flat(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
         return pass(lower, &t.lower_all, &t.lower_none)
             && pass(exact, &t.exact_all, &t.exact_none);
     }
-    let c = cx.compiled;
+    flat_lexicons_pass(cx, t, pos)
+}
+
+/// The lexicon part of [`eval_flat`] when the rules have more than 64
+/// lexicons (no one-word rows): out of line, as it is rare.
+#[inline(never)]
+fn flat_lexicons_pass(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
+    let (f, c) = (cx.facts, cx.compiled);
     lexicons_pass(&t.lower_all, &t.lower_none, f.words.get(pos), &c.lower_members)
         && lexicons_pass(&t.exact_all, &t.exact_none, f.exact.get(pos), &c.exact_members)
 }
@@ -1723,6 +1765,43 @@ mod tests {
         assert!(kinds[..5].iter().all(|&n| n > 0), "every kind of check computed: {kinds:?}");
     }
 
+    /// The start sets of lexicons (`ensure_lex`: one word of start bits a
+    /// word id with at most 64 lexicons, `stride` words past that) against
+    /// `check_at`, with 70 lexicons, lower-case and exact, one- and
+    /// two-token entries.
+    #[test]
+    fn lexicon_sets_agree_with_the_check_past_64_lexicons() {
+        let pool = [
+            "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "New",
+            "York", "new", "york", ",", "said", "3rd", "Paris",
+        ];
+        for count in [3, 70] {
+            let mut rules = String::new();
+            for l in 0..count {
+                let (a, b) = (pool[l % pool.len()], pool[(l * 7 + 3) % pool.len()]);
+                let exact = if l % 3 == 0 { " exact" } else { "" };
+                rules += &format!("lexicon L{l}{exact} = \"{a}\" | \"{b} {a}\"\n");
+                rules += &format!("entity r{l} X: <L{l}> Any\n");
+            }
+            let set = rule_set(&rules);
+            let compiled = &set.inner.compiled;
+            assert_eq!(compiled.lower_members.stride, count.div_ceil(64));
+            let mut checked = [0usize; 2];
+            each_prepared_sentence(compiled, &pool, 13, |cx, starts, what| {
+                for (k, c) in compiled.starts.iter().enumerate() {
+                    let StartCheck::Lex(_) = c else { continue };
+                    starts.ensure(cx, k as u32);
+                    for p in 0..cx.tokens.len() {
+                        let want = check_at(cx, c, p);
+                        assert_eq!(starts.passes(cx, k as u32, p), want, "{c:?} at {p} of {what}");
+                        checked[usize::from(want)] += 1;
+                    }
+                }
+            });
+            assert!(checked.iter().all(|&n| n > 1000), "{count} lexicons: {checked:?}");
+        }
+    }
+
     /// Entity start sets are those `check_at` decides whether the labels
     /// fit in one word of bits or not (ids from 64 on), and `label_bits`
     /// holds just the labels given.
@@ -1885,6 +1964,73 @@ mod tests {
             }
         }
         assert_eq!(checked, 7 * 20 * 5);
+    }
+
+    /// `eval_flat` (shape masks first, the rest out of line, the lexicons
+    /// from one-word rows or, without them, from the membership rows)
+    /// against the general `eval` of the tests a flat test is made of, on
+    /// random conjunctions of shapes, words, lexicons, their negations and
+    /// shape alternatives, at every token of generated sentences.
+    #[test]
+    fn flat_tests_agree_with_their_parts_at_each_token() {
+        let set = rule_set(
+            "lexicon L = the | Smith | \"New York\" | x1 | said\nlexicon E exact = US | Army\n\
+             entity a X: <L> Any\nentity b X: <E> Any\nentity c X: Any \"and\" \"the\"",
+        );
+        let compiled = &set.inner.compiled;
+        let pool = [
+            "the", "The", "Smith", "smith", "US", "us", "Army", "army", "NATO", "2024", "and",
+            "x1", "New", "York", ",", "Gen.", "said", "F-35", "Kyiv's",
+        ];
+        let lexicons = compiled.lexicons.len() as u64;
+        assert_eq!(lexicons, 2);
+        let mut next = crate::testing::xorshift(11);
+        let (mut checked, mut passed) = (0, 0);
+        each_prepared_sentence(compiled, &pool, 5, |cx, _, name| {
+            let f = cx.facts;
+            // No rule selected, no shapes: flat tests are not run then.
+            if f.shapes.len() != cx.tokens.len() {
+                return;
+            }
+            // The same sentence without one-word lexicon rows, as with
+            // more than 64 lexicons.
+            let wide = Facts {
+                words: f.words.clone(),
+                exact: f.exact.clone(),
+                shapes: f.shapes.clone(),
+                ..Facts::default()
+            };
+            let cx_wide = Cx { facts: &wide, ..*cx };
+            let n = cx.tokens.len();
+            for _ in 0..20 {
+                let mut parts = Vec::new();
+                for _ in 0..1 + next() % 4 {
+                    let mut shape = || 1u16 << (next() % SHAPE_COUNT as u64);
+                    let (s1, s2) = (shape(), shape());
+                    let word = f.words.get(next() as usize % n.max(1)).copied().unwrap_or(NONE);
+                    let l = (next() % lexicons) as u32;
+                    let part = match next() % 7 {
+                        0 => Test::Shape(s1),
+                        1 => Test::Not(Box::new(Test::Shape(s1))),
+                        2 => Test::Or([Test::Shape(s1), Test::Shape(s2)].into()),
+                        3 => Test::Word(word),
+                        4 => Test::Not(Box::new(Test::Word(word))),
+                        5 => Test::Lex(l),
+                        _ => Test::Not(Box::new(Test::Lex(l))),
+                    };
+                    parts.push(part);
+                }
+                let Some(flat) = Flat::of(&parts, &compiled.lexicons) else { continue };
+                for p in 0..n {
+                    let want = parts.iter().all(|t| eval(cx, t, p));
+                    assert_eq!(eval_flat(cx, &flat, p), want, "{parts:?} at {p} of {name}");
+                    assert_eq!(eval_flat(&cx_wide, &flat, p), want, "{parts:?} at {p} of {name}");
+                    checked += 1;
+                    passed += usize::from(want);
+                }
+            }
+        });
+        assert!(checked > 10_000 && passed > 1000, "{checked} checked, {passed} passed");
     }
 
     /// Entity rules of 2–5 elements drawn by `next` from words, tests,
