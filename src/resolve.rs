@@ -309,13 +309,15 @@ fn merge_all(text: &str, entities: &mut Vec<Entity>) {
 /// True when `e`, right after `prev`, is the same thing written again (see
 /// [`merge_adjacent`]).
 fn mergeable(text: &str, prev: &Entity, e: &Entity) -> bool {
-    let between = text.get(prev.span.end..e.span.start).unwrap_or("x");
+    // As bytes, without the checks of a `str` slice's ends: spaces alone
+    // between make both ends character boundaries anyway.
+    let between = text.as_bytes().get(prev.span.end..e.span.start).unwrap_or(b"x");
     let slice = |span: Span| text.get(span.start..span.end).unwrap_or("");
     // A repeated name ("Su-35 SU-35") is two mentions, not one. The bytes
     // between are tested first: most neighbours are apart, and that ends
     // the test at the first byte, before any name is compared.
     !between.is_empty()
-        && between.bytes().all(|c| c == b' ')
+        && between.iter().all(|&c| c == b' ')
         && prev.label == e.label
         && prev.canonical == e.canonical
         && !name_key(slice(prev.span)).eq(name_key(slice(e.span)))
@@ -441,6 +443,39 @@ mod tests {
             assert_eq!(describe(&v), describe(&all), "round {round}: {text:?}");
         }
         assert!(merged > 200, "{merged}");
+    }
+
+    /// `mergeable` reads the bytes between two entities as bytes: it
+    /// decides as the test on a `str` slice does for every pair of ends,
+    /// on character boundaries or not, in the text or past it, reversed
+    /// or not, around multi-byte characters and runs of spaces.
+    #[test]
+    fn byte_gap_test_agrees_with_str_slices() {
+        let by_str = |text: &str, prev: &Entity, e: &Entity| {
+            let between = text.get(prev.span.end..e.span.start).unwrap_or("x");
+            let slice = |span: Span| text.get(span.start..span.end).unwrap_or("");
+            !between.is_empty()
+                && between.bytes().all(|c| c == b' ')
+                && prev.label == e.label
+                && prev.canonical == e.canonical
+                && !name_key(slice(prev.span)).eq(name_key(slice(e.span)))
+        };
+        let text = "Su-35 \u{fc}  SU35 \u{e9}\u{e9} Su-35\u{a0} \u{dc}35  su-35\u{2003}x";
+        let mk = |a: usize, b: usize| cand(a, b, "A", 0).entity().clone();
+        let (mut merges, mut off_boundary) = (0, 0);
+        for end in 0..=text.len() + 1 {
+            for start in 0..=text.len() + 1 {
+                for (back, ahead) in [(0, 0), (5, 5), (2, 9)] {
+                    let prev = mk(end.saturating_sub(back), end);
+                    let e = mk(start, start + ahead);
+                    let want = by_str(text, &prev, &e);
+                    assert_eq!(mergeable(text, &prev, &e), want, "{end} {start} {back} {ahead}");
+                    merges += usize::from(want);
+                    off_boundary += usize::from(!text.is_char_boundary(end.min(text.len())));
+                }
+            }
+        }
+        assert!(merges > 10 && off_boundary > 100, "{merges} {off_boundary}");
     }
 
     #[test]

@@ -76,7 +76,11 @@ impl std::fmt::Debug for WordMap {
 }
 
 /// The lower-case word ids of every token of a document, and the
-/// vocabulary they were looked up in.
+/// vocabulary they were looked up in: its own ids, [`NONE`] for a word it
+/// lacks (not [`Vocab::lower_len`] or more, as its lookup gives them), so
+/// that its rule set copies them as they are.
+///
+/// [`Vocab::lower_len`]: super::lexicon::Vocab::lower_len
 #[derive(Debug, Default)]
 struct DocWords {
     ids: Vec<u32>,
@@ -91,16 +95,19 @@ struct DocWords {
 impl DocWords {
     /// The ids of tokens `range` of a document of `tokens` tokens, if they
     /// were looked up (for this document) in a vocabulary whose ids
-    /// `compiled`'s can be read from (see `lexicon::Vocab::own_id`).
+    /// `compiled`'s can be read from (see `lexicon::Vocab::own_id`), and
+    /// whether they are `compiled`'s own already (looked up in its own
+    /// vocabulary: a word it lacks is [`NONE`] there, not past its words).
     #[inline]
     fn get(
         &self,
         compiled: &Compiled,
         tokens: usize,
         range: std::ops::Range<usize>,
-    ) -> Option<&[u32]> {
+    ) -> Option<(&[u32], bool)> {
         let fits = self.ids.len() == tokens && compiled.vocab.reads_ids_of(self.of);
-        fits.then(|| self.ids.get(range)).flatten()
+        let own = self.of == compiled.vocab.lineage();
+        fits.then(|| self.ids.get(range)).flatten().map(|ids| (ids, own))
     }
 }
 
@@ -125,6 +132,8 @@ impl Scratch {
     pub(crate) fn share_words(&mut self, set: &RuleSet, text: &str, tokens: &[Token]) {
         let vocab = &set.inner.compiled.vocab;
         vocab.lower_ids(text, tokens, &mut self.doc_words.ids, &mut self.norm);
+        // As the vocabulary's own ids, so that its rule set copies them.
+        self.doc_words.ids.iter_mut().for_each(|id| *id = vocab.own_id(*id));
         self.doc_words.of = vocab.lineage();
     }
 
@@ -162,7 +171,7 @@ impl Scratch {
         vocab.lower_ids(text, missed, looked_up, &mut self.norm);
         for (&p, &id) in at.iter().zip(looked_up.iter()) {
             if let Some(slot) = ids.get_mut(p as usize) {
-                *slot = id;
+                *slot = vocab.own_id(id);
             }
         }
         *of = vocab.lineage();
@@ -838,7 +847,10 @@ fn prepare(
     // The ids first, then the selection: a loop that only copies, and one
     // that only reads, cost less than one pushing as it goes.
     match shared {
-        Some(ids) => facts.words.extend(ids.iter().map(|&id| compiled.vocab.own_id(id))),
+        // The entity rules' own ids: a copy (the relation rules', whose
+        // vocabulary theirs grew from, read them through `own_id`).
+        Some((ids, true)) => facts.words.extend_from_slice(ids),
+        Some((ids, false)) => facts.words.extend(ids.iter().map(|&id| compiled.vocab.own_id(id))),
         None => {
             let v = &compiled.vocab;
             facts.words.extend(toks.iter().map(|t| v.lower_id(text, t, &mut sc.norm)));
@@ -2284,9 +2296,14 @@ mod tests {
                     // serve the entity rules, which have more words.
                     let serves = name != "alone" && !(way == 2 && name == "entity");
                     assert_eq!(got.is_some(), serves, "{name}, way {way}, round {round}");
-                    for (t, &id) in tokens.iter().zip(got.unwrap_or(&[])) {
+                    // Those looked up in a set's own vocabulary are its ids
+                    // as they are (`prepare` copies them).
+                    let (ids, as_is) = got.unwrap_or((&[], false));
+                    assert_eq!(as_is, serves && (way == 2) == (name == "relation"), "{name} {way}");
+                    for (t, &id) in tokens.iter().zip(ids) {
                         let own = c.vocab.lower_id(&text, t, &mut norm);
                         assert_eq!(c.vocab.own_id(id), own, "{name} {way}: {:?}", t.as_str(&text));
+                        assert!(!as_is || id == own, "{name} {way}: {:?}", t.as_str(&text));
                         past_seed += usize::from(name == "relation" && id != NONE && own == NONE);
                     }
                     // The same facts and candidates as with no ids shared.
