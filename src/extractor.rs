@@ -653,7 +653,7 @@ impl ExtractorBuilder {
 
     /// Sets the caps on documents, entities, gazetteer aliases and rules
     /// (default: [`Limits::default`]). Going over a gazetteer or rule cap
-    /// is an [`ErrorKind::Limit`](crate::ErrorKind::Limit) error from
+    /// is an [`ErrorKind::Limit`] error from
     /// [`build`](Self::build); documents and entities over theirs are
     /// truncated at extraction.
     pub fn limits(&mut self, limits: Limits) -> &mut ExtractorBuilder {
@@ -666,7 +666,7 @@ impl ExtractorBuilder {
     /// # Errors
     ///
     /// Any error of any source, each with its file, line and column
-    /// ([`ErrorKind::Many`](crate::ErrorKind::Many) when there are several).
+    /// ([`ErrorKind::Many`] when there are several).
     pub fn build(&self) -> Result<Extractor, Error> {
         let mut gaz = GazetteerBuilder::new();
         gaz.limits(self.limits);

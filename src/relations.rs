@@ -7,7 +7,8 @@
 //!   air defence systems" give one relation per conjunct. Conjuncts are
 //!   entities of the same label joined by `,`, `and`, `or`, `as well as`,
 //!   with at most three lower-case words (a class noun) after each.
-//! - **Modality** comes from cue words in the sentence (see [`cue_modality`]):
+//! - **Modality** comes from cue words in the sentence (see `cue_modality`,
+//!   the plain form kept for the tests):
 //!   negation, speculation and plan cues count from the start of the
 //!   match's clause to the end of the match, attribution cues anywhere in
 //!   the sentence. A cue inside a quotation counts only for a match that

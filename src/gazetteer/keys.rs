@@ -113,9 +113,9 @@ impl KeyGen {
     /// The slots of an alias of ASCII letters and spaces: one word a slot,
     /// written in lower case, as the tokenizer would make them (the
     /// common case, without tokenizing). Returns false, with the slots
-    /// half made, when the alias is not such an alias (see [`is_plain`]):
-    /// checking and cutting in one pass over the bytes is cheaper than
-    /// two.
+    /// half made, when the alias is not such an alias (see `is_plain`,
+    /// its test oracle): checking and cutting in one pass over the bytes
+    /// is cheaper than two.
     fn plain_slots(&mut self, alias: &str) -> bool {
         let bytes = alias.as_bytes();
         let mut i = 0;

@@ -815,7 +815,7 @@ impl<'a> Cx<'a> {
 
 /// Prepares the facts of `sentence`; collects candidate rules into
 /// `scratch.cands` (sorted). Returns the sentence's token range, clamped to
-/// `tokens` (see [`Cx::new`]).
+/// `tokens` (see `Cx::new`, in the tests).
 fn prepare(
     compiled: &Compiled,
     text: &str,

@@ -622,7 +622,7 @@ impl Parser<'_> {
         self.postfix()
     }
 
-    /// postfix := primary [quantifier]
+    /// `postfix := primary [quantifier]`
     fn postfix(&mut self) -> Result<Node, PErr> {
         let node = self.primary()?;
         let Some((min, max, qat)) = self.quantifier()? else { return Ok(node) };
