@@ -836,9 +836,8 @@ fn groups_to_check(triggers: Option<&[Trig]>, required: &[Vec<Trig>]) -> Vec<Vec
 pub(crate) struct Compiled {
     pub vocab: Vocab,
     pub lexicons: Vec<Lexicon>,
-    pub labels: FastMap<Box<str>, u16>,
-    /// [`Compiled::labels`] as the matcher looks them up.
-    pub label_ids: LabelIds,
+    /// The ids of the labels the rules name.
+    pub labels: LabelIds,
     pub programs: Vec<Program>,
     pub index: Index,
     /// The start checks the programs use.
@@ -882,7 +881,7 @@ impl Compiled {
             + members(&self.lower_members)
             + members(&self.exact_members)
             + self.index.heap_bytes()
-            + self.label_ids.heap_bytes()
+            + self.labels.heap_bytes()
     }
 }
 
@@ -1042,8 +1041,7 @@ pub(crate) fn compile(
         unions,
         vocab,
         lexicons,
-        label_ids: LabelIds::new(labels.iter().map(|(l, &id)| (&**l, id)))?,
-        labels,
+        labels: LabelIds::new(labels.iter().map(|(l, &id)| (&**l, id)))?,
         programs,
         index,
         starts,

@@ -55,6 +55,11 @@ impl LabelIds {
         self.ids.get(n as usize).copied()
     }
 
+    /// Whether no rule names a label.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
     /// Approximate heap bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.names.heap_bytes() + self.ids.capacity() * std::mem::size_of::<u16>()
@@ -84,6 +89,7 @@ mod tests {
                 map.entry(w.into()).or_insert(id);
             }
             let ids = LabelIds::new(map.iter().map(|(l, &id)| (&**l, id))).unwrap();
+            assert_eq!(ids.is_empty(), map.is_empty(), "{round}");
             let mut asked: Vec<String> = map.keys().map(|k| k.to_string()).collect();
             asked.extend((0..40).map(|_| word(&mut next)));
             asked.push("PERSON\0".into());

@@ -867,7 +867,7 @@ fn prepare(
             if e.tokens.end <= e.tokens.start || e.tokens.end > e0 || e.tokens.start < s0 {
                 continue;
             }
-            if let Some(label) = compiled.label_ids.get(e.label) {
+            if let Some(label) = compiled.labels.get(e.label) {
                 facts.ents.push(Ent {
                     start: (e.tokens.start - s0) as u32,
                     end: (e.tokens.end - s0) as u32,
@@ -1489,7 +1489,7 @@ mod tests {
                 };
                 let present = |t: &Trig| match *t {
                     Trig::Word(w) => words.contains(&w),
-                    Trig::Label(l) => ents.iter().any(|e| compiled.labels.get(e.label) == Some(&l)),
+                    Trig::Label(l) => ents.iter().any(|e| compiled.labels.get(e.label) == Some(l)),
                     Trig::Shape(b) => tokens.iter().any(|t| shape_bits(&text, t) >> b & 1 != 0),
                     Trig::Lex(l) => lexicon_there(l),
                 };
