@@ -677,6 +677,10 @@ struct CueTable {
 /// cues also tells whether the sentence may hold a quotation.
 const QUOTE_FIRST: u32 = 1;
 
+/// The bytes a quotation mark starts with: `"`, 0xE2 (curly marks) and
+/// 0xC2 (guillemets).
+const QUOTE_FIRST_BYTES: [u8; 3] = [b'"', 0xE2, 0xC2];
+
 /// The bit of [`CueTable::first_bytes`] for a word of `len` bytes.
 fn length_bit(len: usize) -> u32 {
     1 << len.min(31)
@@ -735,7 +739,7 @@ static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
         assert_eq!(n as usize, k, "first words are distinct");
     }
     numbers.shrink_to_fit();
-    for b in [b'"', 0xE2, 0xC2] {
+    for b in QUOTE_FIRST_BYTES {
         raw_first_bytes[usize::from(b)] |= QUOTE_FIRST;
     }
     CueTable { firsts, numbers, first_bytes, raw_first_bytes }
@@ -791,9 +795,8 @@ impl QuoteMark {
 
 /// The quotation mark a word is, if it is one (compared as bytes).
 fn quote_mark(w: &[u8]) -> Option<QuoteMark> {
-    // Every mark starts with `"`, 0xE2 (curly marks) or 0xC2 (guillemets):
-    // one byte rules out almost every word.
-    if !matches!(w.first(), Some(b'"' | 0xE2 | 0xC2)) {
+    // One byte rules out almost every word.
+    if !w.first().is_some_and(|b| QUOTE_FIRST_BYTES.contains(b)) {
         return None;
     }
     const OPEN: [&[u8]; 3] = ["\u{201c}".as_bytes(), "\u{201e}".as_bytes(), "\u{ab}".as_bytes()];
