@@ -260,6 +260,13 @@ impl Columns {
 
     /// The positions among the first `n` where `t` passes, into `out`.
     fn flat(&self, f: &Facts, t: &Flat, n: usize, out: &mut [u64]) {
+        // One word (nearly every sentence): each of the test's fields read
+        // once, where it is used, rather than all of them kept (spilled)
+        // across a loop over the words.
+        if let [o] = out {
+            *o = self.flat_word(f, t, n);
+            return;
+        }
         let w = out.len();
         let first = |m: &[u64]| m.first().copied().unwrap_or(0);
         for (i, o) in out.iter_mut().enumerate() {
@@ -287,6 +294,35 @@ impl Columns {
             }
             *o = m;
         }
+    }
+
+    /// [`Columns::flat`] of a sentence of at most 64 tokens (`n`), whose
+    /// columns are one word each.
+    #[inline(always)]
+    fn flat_word(&self, f: &Facts, t: &Flat, n: usize) -> u64 {
+        let first = |m: &[u64]| m.first().copied().unwrap_or(0);
+        let col = |c: &[u64], b: usize| c.get(b).copied().unwrap_or(0);
+        let mut m = if n >= 64 { !0 } else { (1u64 << n) - 1 };
+        for_bits(u64::from(t.shapes_all), |b| m &= col(&self.shapes, b));
+        for_bits(u64::from(t.shapes_none), |b| m &= !col(&self.shapes, b));
+        for &g in t.shapes_any.iter() {
+            let mut any = 0;
+            for_bits(u64::from(g), |b| any |= col(&self.shapes, b));
+            m &= any;
+        }
+        for_bits(first(&t.lower_all), |b| m &= col(&self.lower, b));
+        for_bits(first(&t.lower_none), |b| m &= !col(&self.lower, b));
+        for_bits(first(&t.exact_all), |b| m &= col(&self.exact, b));
+        for_bits(first(&t.exact_none), |b| m &= !col(&self.exact, b));
+        if t.word.is_some() || !t.words_none.is_empty() {
+            for_bits(m, |b| {
+                let word = f.words.get(b).copied().unwrap_or(NONE);
+                if t.word.is_some_and(|x| x != word) || t.words_none.contains(&word) {
+                    m &= !(1 << b);
+                }
+            });
+        }
+        m
     }
 }
 
@@ -398,8 +434,7 @@ impl StartSets {
             || (u.exact != 0 && starts(&c.exact_members, &f.exact) & u.exact != 0)
             || (u.start && pos == 0)
             || u.eager.iter().any(|&p| self.bit(p as usize, pos))
-            || (!u.labels.is_empty()
-                && ents_at(&f.ents, pos).iter().any(|e| u.labels.contains(&e.label)))
+            || (!u.labels.is_empty() && has_entity(ents_at(&f.ents, pos), &u.labels))
             || u.flats.iter().any(|t| eval_flat(cx, t, pos))
             || u.rest.iter().any(|&p| self.passes(cx, p, pos))
     }
@@ -434,10 +469,8 @@ impl StartSets {
         match cx.compiled.starts.get(k)? {
             StartCheck::Ent(labels) => {
                 // Sorted by start: the first from the back is the last.
-                let ents = cx.facts.ents.iter().rev();
-                ents.filter(|e| (e.start as usize) < end && labels.contains(&e.label))
-                    .map(|e| e.start as usize)
-                    .next()
+                let (has, ents) = (has_label(labels), cx.facts.ents.iter().rev());
+                ents.filter(|e| (e.start as usize) < end && has(e)).map(|e| e.start as usize).next()
             }
             StartCheck::Lex(l) => {
                 let (ids, members) = lex_ids(cx, *l);
@@ -616,6 +649,25 @@ fn label_bits(labels: &[u16]) -> Option<u64> {
     labels.iter().try_fold(0u64, |bits, &l| (l < 64).then(|| bits | 1 << l))
 }
 
+/// Whether an entity has one of `labels`: a shift and a test when they
+/// fit in one word of bits (nearly always), rather than a search of them
+/// (a call per entity).
+#[inline]
+fn has_label(labels: &[u16]) -> impl Fn(&Ent) -> bool + '_ {
+    let bits = label_bits(labels);
+    move |e| match bits {
+        Some(b) => e.label < 64 && b >> e.label & 1 != 0,
+        None => labels.contains(&e.label),
+    }
+}
+
+/// Whether one of `ents` has one of `labels`; the labels' bits made only
+/// when there is an entity to test (most positions have none).
+#[inline]
+fn has_entity(ents: &[Ent], labels: &[u16]) -> bool {
+    !ents.is_empty() && ents.iter().any(has_label(labels))
+}
+
 /// Starts a new generation of `marks`, sized `len`: an entry equal to the
 /// value returned is marked in this generation, any other is not. Nothing
 /// is cleared but when the counter wraps or the size changes.
@@ -652,7 +704,7 @@ fn check_at(cx: &Cx<'_>, check: &StartCheck, pos: usize) -> bool {
         StartCheck::Test(Test::Shape(bit)) => f.has_shape(pos, *bit),
         StartCheck::Test(t) => eval(cx, t, pos),
         StartCheck::Lex(l) => lex_starts(cx, *l, pos),
-        StartCheck::Ent(labels) => ents_at(&f.ents, pos).iter().any(|e| labels.contains(&e.label)),
+        StartCheck::Ent(labels) => has_entity(ents_at(&f.ents, pos), labels),
         StartCheck::OneOf(_) => false,
     }
 }
@@ -1814,9 +1866,12 @@ mod tests {
         }
     }
 
-    /// Entity start sets are those `check_at` decides whether the labels
-    /// fit in one word of bits or not (ids from 64 on), and `label_bits`
-    /// holds just the labels given.
+    /// Entity start sets, the one-position checks (`check_at`, unions'
+    /// labels) and the last start of an entity landmark (`last_passing`)
+    /// are what a search of the labels decides, whether the labels fit in
+    /// one word of bits or not (ids from 64 on); `label_bits` holds just
+    /// the labels given, and `has_label` and `has_entity` agree with a
+    /// search.
     #[test]
     fn entity_sets_agree_with_the_check_past_64_labels() {
         let mut next = crate::testing::xorshift(17);
@@ -1825,9 +1880,16 @@ mod tests {
             let want = labels.iter().all(|&l| l < 64);
             let bits = label_bits(&labels);
             assert_eq!(bits.is_some(), want, "{labels:?}");
+            let ents: Vec<Ent> = (0..next() % 3)
+                .map(|_| Ent { start: 0, end: 1, label: (next() % 80) as u16 })
+                .collect();
+            let any = ents.iter().any(|e| labels.contains(&e.label));
+            assert_eq!(has_entity(&ents, &labels), any, "{ents:?} with {labels:?}");
             for l in 0..80u16 {
                 let has = bits.map(|b| l < 64 && b >> l & 1 == 1);
                 assert!(has.is_none_or(|h| h == labels.contains(&l)), "{l} in {labels:?}");
+                let e = Ent { start: 0, end: 1, label: l };
+                assert_eq!(has_label(&labels)(&e), labels.contains(&l), "{l} in {labels:?}");
             }
         }
         // Seventy labels: slots naming the first ones and the last ones.
@@ -1850,12 +1912,22 @@ mod tests {
                 let Scratch { facts, starts, .. } = &mut sc;
                 let cx = Cx::new(compiled, &text, &tokens, range, facts);
                 starts.reset_eager(&cx);
+                let search = |ls: &[u16], p: usize| {
+                    ents_at(&cx.facts.ents, p).iter().any(|e| ls.contains(&e.label))
+                };
                 for (k, c) in compiled.starts.iter().enumerate() {
                     let StartCheck::Ent(ls) = c else { continue };
                     high += usize::from(label_bits(ls).is_none());
+                    // Before `ensure`: found from the end backwards.
+                    for end in 0..=cx.tokens.len() {
+                        let want = (0..end).rev().find(|&p| search(ls, p));
+                        let got = starts.last_passing(&cx, k as u32, end);
+                        assert_eq!(got, want, "{c:?} before {end}");
+                    }
                     starts.ensure(&cx, k as u32);
                     for p in 0..cx.tokens.len() {
-                        let want = check_at(&cx, c, p);
+                        let want = search(ls, p);
+                        assert_eq!(check_at(&cx, c, p), want, "{c:?} at {p}");
                         assert_eq!(starts.passes(&cx, k as u32, p), want, "{c:?} at {p}");
                     }
                 }
