@@ -17,6 +17,9 @@ use std::sync::Arc;
 /// A single-token test, from `&`, `!` and what they combine.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Test {
+    /// One of these shape bits: one in what `test` makes, several in an
+    /// alternation of shape branches merged by `push_branches` (never
+    /// inside `&` or `!`, which [`Flat::of`] reads as one shape).
     Shape(u16),
     Word(u32),
     Exact(Box<str>),
@@ -170,6 +173,14 @@ pub(crate) enum Inst {
     Lex(u32),
     /// An entity with one of these label ids, starting here.
     Ent(Box<[u16]>),
+    /// An alternation of entity slots without captures, `{A} | {B|C}`, as
+    /// one instruction: the entities starting here with a label of the
+    /// first group, in their order, then those of the second, and so on,
+    /// just as the branches would try them one after the other (their
+    /// order decides captures in ties), but in one step and one search
+    /// for the entities at the position rather than a split, a search and
+    /// a jump a branch.
+    Ents(Box<[Box<[u16]>]>),
     /// Try the first target, then the second.
     Split(u32, u32),
     Jmp(u32),
@@ -224,7 +235,7 @@ impl StartChecks {
         let (mut after_token, mut after_entity) = (false, false);
         for pc in first_consumers(insts, &[0]) {
             match &insts[pc] {
-                Inst::Ent(_) => after_entity = true,
+                Inst::Ent(_) | Inst::Ents(_) => after_entity = true,
                 Inst::Word(_) | Inst::Words(_) | Inst::Exact(_) | Inst::Test(_) | Inst::Any => {
                     after_token = true
                 }
@@ -250,7 +261,12 @@ impl StartChecks {
                 // Conjunction and shape tests would cost a set each: only
                 // their one token is counted.
                 Inst::Test(_) | Inst::Any => Landmark::Token,
-                Inst::Word(_) | Inst::Words(_) | Inst::Exact(_) | Inst::Lex(_) | Inst::Ent(_) => {
+                Inst::Word(_)
+                | Inst::Words(_)
+                | Inst::Exact(_)
+                | Inst::Lex(_)
+                | Inst::Ent(_)
+                | Inst::Ents(_) => {
                     let check = self.of_from(insts, &[pc]);
                     match self.checks.get(check as usize) {
                         Some(StartCheck::Any) | None => Landmark::Token,
@@ -283,12 +299,8 @@ impl StartChecks {
                 Inst::Exact(s) => StartCheck::Exact(s.clone()),
                 Inst::Test(t) => StartCheck::Test(t.clone()),
                 Inst::Lex(l) => StartCheck::Lex(*l),
-                Inst::Ent(v) => {
-                    let mut v = v.to_vec();
-                    v.sort_unstable();
-                    v.dedup();
-                    StartCheck::Ent(v.into())
-                }
+                Inst::Ent(v) => StartCheck::Ent(sorted_labels(v.iter())),
+                Inst::Ents(groups) => StartCheck::Ent(sorted_labels(groups.iter().flatten())),
                 Inst::Start => StartCheck::Start,
                 Inst::Any | Inst::End | Inst::Match => return self.intern(StartCheck::Any),
                 // Not consumers: `first_consumers` steps over them.
@@ -340,6 +352,15 @@ impl StartChecks {
         self.checks.push(check);
         id
     }
+}
+
+/// The distinct labels of `labels`, sorted: what an entity slot's start
+/// check holds.
+fn sorted_labels<'l>(labels: impl Iterator<Item = &'l u16>) -> Box<[u16]> {
+    let mut v: Vec<u16> = labels.copied().collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into()
 }
 
 /// `checks` in their new order, `renumber[old]` being the new number of
@@ -1065,6 +1086,33 @@ struct Emitter<'a> {
     starts: &'a mut StartChecks,
 }
 
+/// A branch of an alternation as emitted.
+enum Branch<'n> {
+    /// Its single-word branches, as one [`Inst::Words`].
+    Words,
+    /// One branch, emitted as written.
+    Node(&'n Node),
+    /// Consecutive branches that are each a bare entity slot: the labels
+    /// of each, in order (numbered when emitted, in written order).
+    Slots(Vec<&'n [(String, usize)]>),
+    /// Consecutive branches that are each a bare token shape (not `Any`):
+    /// their bits, tested as one [`Test::Shape`].
+    Shapes(u16),
+}
+
+/// What a branch is, past sequences of one element: a bare entity slot
+/// or shape is one without a capture.
+fn bare(branch: &Node) -> &NodeKind {
+    let mut node = branch;
+    while let NodeKind::Seq(v) = &node.kind {
+        match v.as_slice() {
+            [one] => node = one,
+            _ => break,
+        }
+    }
+    &node.kind
+}
+
 fn rule_err<T>(msg: impl Into<String>, at: usize) -> Result<T, PErr> {
     Err(PErr { kind: ErrorKind::Rule(msg.into()), at })
 }
@@ -1194,11 +1242,8 @@ impl Emitter<'_> {
                 self.push(Inst::Lex(id));
             }
             NodeKind::Slot(labels) => {
-                let ids = labels
-                    .iter()
-                    .map(|(l, at)| self.label_id(l, *at))
-                    .collect::<Result<Vec<u16>, _>>()?;
-                self.push(Inst::Ent(ids.into()));
+                let ids = self.label_ids(labels)?;
+                self.push(Inst::Ent(ids));
             }
             NodeKind::Shape(Shape::Any) => {
                 self.push(Inst::Any);
@@ -1233,42 +1278,14 @@ impl Emitter<'_> {
                 // other branches keep theirs.
                 let (words, others): (Vec<&Node>, Vec<&Node>) =
                     v.iter().partition(|b| self.single_word(b).is_some());
-                let mut branches: Vec<Option<&Node>> = Vec::with_capacity(v.len());
+                let mut branches: Vec<Branch<'_>> = Vec::with_capacity(v.len());
                 if words.len() >= 2 {
-                    branches.push(None);
-                    branches.extend(others.into_iter().map(Some));
+                    branches.push(Branch::Words);
+                    Self::push_branches(&others, &mut branches);
                 } else {
-                    branches.extend(v.iter().map(Some));
+                    Self::push_branches(&v.iter().collect::<Vec<_>>(), &mut branches);
                 }
-                let mut jumps = Vec::new();
-                for (k, branch) in branches.iter().enumerate() {
-                    let split = (k + 1 < branches.len()).then(|| {
-                        let split = self.push(Inst::Split(0, 0));
-                        if let Inst::Split(a, _) = &mut self.insts[split as usize] {
-                            *a = split + 1;
-                        }
-                        split
-                    });
-                    match branch {
-                        Some(b) => self.emit(b)?,
-                        None => {
-                            let mut ids: Vec<u32> =
-                                words.iter().filter_map(|w| self.single_word(w)).collect();
-                            ids.sort_unstable();
-                            ids.dedup();
-                            self.push(Inst::Words(ids.into()));
-                        }
-                    }
-                    if let Some(split) = split {
-                        jumps.push(self.push(Inst::Jmp(0)));
-                        let next = self.here();
-                        self.patch(split, next);
-                    }
-                }
-                let end = self.here();
-                for j in jumps {
-                    self.patch(j, end);
-                }
+                self.emit_alt(branches, &words)?;
             }
             NodeKind::Repeat { node: inner, min, max } => {
                 for _ in 0..*min {
@@ -1306,6 +1323,107 @@ impl Emitter<'_> {
             return Err(too_big(self.insts.len(), node.at));
         }
         Ok(())
+    }
+
+    /// The branches of an alternation, tried in order: each but the last
+    /// behind a split, each but the one placed last followed by a jump past
+    /// the others. A first branch that is one token test (`Lower` in gaps
+    /// such as `(Lower | {DATE} | {MONEY}){0,8}`) is placed last, so that
+    /// when it passes, its fused split (see the matcher) goes straight on
+    /// without a jump step; the jump is taken by the others instead, which
+    /// pass less often. The order in which branches are tried is unchanged.
+    fn emit_alt(&mut self, branches: Vec<Branch<'_>>, words: &[&Node]) -> Result<(), PErr> {
+        let count = branches.len();
+        let mut branches = branches.into_iter();
+        let mut first = None;
+        if count >= 2 && matches!(branches.as_slice()[0], Branch::Words | Branch::Shapes(_)) {
+            first = Some((self.push(Inst::Split(0, 0)), branches.next()));
+        }
+        let rest = branches.len();
+        let mut jumps = Vec::new();
+        for (k, branch) in branches.enumerate() {
+            let split = (k + 1 < rest).then(|| {
+                let split = self.push(Inst::Split(0, 0));
+                if let Inst::Split(a, _) = &mut self.insts[split as usize] {
+                    *a = split + 1;
+                }
+                split
+            });
+            self.emit_branch(branch, words)?;
+            if split.is_some() || first.is_some() {
+                jumps.push(self.push(Inst::Jmp(0)));
+            }
+            if let Some(split) = split {
+                let next = self.here();
+                self.patch(split, next);
+            }
+        }
+        if let Some((split, Some(branch))) = first {
+            self.insts[split as usize] = Inst::Split(self.here(), split + 1);
+            self.emit_branch(branch, words)?;
+        }
+        let end = self.here();
+        for j in jumps {
+            self.patch(j, end);
+        }
+        Ok(())
+    }
+
+    /// One branch of an alternation; `words` are its single-word branches.
+    fn emit_branch(&mut self, branch: Branch<'_>, words: &[&Node]) -> Result<(), PErr> {
+        match branch {
+            Branch::Node(b) => self.emit(b)?,
+            Branch::Words => {
+                let mut ids: Vec<u32> = words.iter().filter_map(|w| self.single_word(w)).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                self.push(Inst::Words(ids.into()));
+            }
+            Branch::Shapes(bits) => {
+                self.push(Inst::Test(Test::Shape(bits)));
+            }
+            Branch::Slots(slots) => {
+                // Labels numbered in written order, as before.
+                let mut groups = slots
+                    .into_iter()
+                    .map(|labels| self.label_ids(labels))
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.push(match groups.len() {
+                    1 => Inst::Ent(groups.remove(0)),
+                    _ => Inst::Ents(groups.into()),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The label ids of a slot's labels.
+    fn label_ids(&mut self, labels: &[(String, usize)]) -> Result<Box<[u16]>, PErr> {
+        labels.iter().map(|(l, at)| self.label_id(l, *at)).collect()
+    }
+
+    /// Appends `nodes` (branches of an alternation, in order) to
+    /// `branches`, each run of branches that are a bare entity slot as one
+    /// [`Branch::Slots`]: they hold no capture and each takes one entity,
+    /// so one instruction can try them in turn (see [`Inst::Ents`]).
+    /// Likewise each run of branches that are a bare token shape as one
+    /// [`Branch::Shapes`]: each takes the one token and goes on to the
+    /// same place, so the first that passes decides, and one test of
+    /// their bits together does the same in one step.
+    fn push_branches<'n>(nodes: &[&'n Node], branches: &mut Vec<Branch<'n>>) {
+        for &node in nodes {
+            match (bare(node), branches.last_mut()) {
+                (NodeKind::Slot(labels), Some(Branch::Slots(slots))) => slots.push(labels),
+                (NodeKind::Slot(labels), _) => branches.push(Branch::Slots(vec![labels])),
+                (&NodeKind::Shape(s), Some(Branch::Shapes(bits))) if s != Shape::Any => {
+                    *bits |= s.bit()
+                }
+                (&NodeKind::Shape(s), _) if s != Shape::Any => {
+                    branches.push(Branch::Shapes(s.bit()))
+                }
+                _ => branches.push(Branch::Node(node)),
+            }
+        }
     }
 
     /// The lower-case id of a branch that is one word (not written
