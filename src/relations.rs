@@ -299,14 +299,7 @@ fn conjuncts(
     found: &mut Vec<usize>,
     more: &mut Vec<usize>,
 ) {
-    found.clear();
-    for o in owner[range.clone()].iter().flatten() {
-        let k = *o;
-        let e = &entities[k];
-        if e.tokens.start >= range.start && e.tokens.end <= range.end && !found.contains(&k) {
-            found.push(k);
-        }
-    }
+    capture_entities(entities, owner, range, found);
     if found.is_empty() {
         return;
     }
@@ -352,6 +345,44 @@ fn conjuncts(
     }
 }
 
+/// The entities inside `range` (by `owner`, the entity covering each
+/// token), each once, in order, into `found` (cleared first): those of
+/// [`entities_inside`], found at once for a capture that is one entity.
+#[inline]
+fn capture_entities(
+    entities: &[Entity],
+    owner: &[Option<usize>],
+    range: Range<usize>,
+    found: &mut Vec<usize>,
+) {
+    found.clear();
+    match owner.get(range.start).copied().flatten() {
+        // Most captures are one entity slot: the entity owning the first
+        // token spans them all, and (entities do not overlap) no other
+        // entity is inside.
+        Some(k) if entities.get(k).is_some_and(|e| e.tokens == range) => found.push(k),
+        _ => entities_inside(entities, owner, range, found),
+    }
+}
+
+/// The entities inside `range` (by `owner`, the entity covering each
+/// token), each once, in order, appended to `found`: the general path of
+/// [`capture_entities`].
+fn entities_inside(
+    entities: &[Entity],
+    owner: &[Option<usize>],
+    range: Range<usize>,
+    found: &mut Vec<usize>,
+) {
+    for o in owner[range.clone()].iter().flatten() {
+        let k = *o;
+        let e = &entities[k];
+        if e.tokens.start >= range.start && e.tokens.end <= range.end && !found.contains(&k) {
+            found.push(k);
+        }
+    }
+}
+
 /// The entity coordinated with the one ending (or starting) at token `at`,
 /// and whether a word conjunction ("and", "or") joins them.
 ///
@@ -359,9 +390,13 @@ fn conjuncts(
 /// forward, the walk skips at most three words before a conjunction, so
 /// with none of the words it accepts as one in the next four tokens it
 /// would find nothing; going back, the token before `at` must be an
-/// article or a conjunction, none longer than three bytes. Those are
-/// decided here, inline, and only the rest walk ([`conjunct_walk`]).
-#[inline]
+/// article or a conjunction (a length test first: none is longer than
+/// three bytes; then the words, as "of", "in" and "to" pass the length).
+/// Those are decided here, inline, and only the rest walk
+/// ([`conjunct_walk`]). Always inlined: with the exact look-back it
+/// grew past what `#[inline]` inlines, and as a call it cost more than the
+/// walks it saves.
+#[inline(always)]
 fn next_conjunct(
     text: &str,
     tokens: &[Token],
@@ -378,7 +413,12 @@ fn next_conjunct(
         let joins = |i: usize| matches!(word(i), b"," | b"and" | b"or" | b"&" | b"as" | b"well");
         (at..tokens.len().min(at + 4)).any(joins)
     } else {
-        at > 0 && tokens.get(at - 1).is_some_and(|t| t.span.len() <= 3)
+        // The walk back first skips articles, then needs a conjunction.
+        at > 0
+            && tokens.get(at - 1).is_some_and(|t| {
+                t.span.len() <= 3
+                    && matches!(word(at - 1), b"the" | b"a" | b"an" | b"," | b"and" | b"or" | b"&")
+            })
     };
     if !may_join {
         return None;
@@ -702,6 +742,15 @@ impl CueTable {
         let k = self.numbers.get(w)?;
         self.firsts.get(k as usize).map(|(_, p)| p)
     }
+
+    /// [`CueTable::phrases_of_bytes`] of the `n` bytes (at most 8) packed
+    /// in `w` (see `hash::pack`). A miss is the number one past the last
+    /// first word's, which `firsts` does not hold: no test of its own.
+    #[inline]
+    fn phrases_of_packed(&self, w: u64, n: usize) -> Option<&CuePhrases> {
+        let k = self.numbers.get_short(w, n);
+        self.firsts.get(k as usize).map(|(_, p)| p)
+    }
 }
 
 /// The cue phrases (see [`CueTable`]).
@@ -909,14 +958,20 @@ impl SentenceCues {
             let raw = &bytes[t.span.start..t.span.end];
             // An ASCII word is its own cue word (see `cue_word`): it is
             // looked up here, and only a first word found costs a call.
-            // Other words go the general way.
-            present |= if raw.is_ascii() {
-                match cues.phrases_of_bytes(raw) {
-                    Some(phrases) => fill_phrases_at(at, i, phrases, text, tokens),
-                    None => 0,
-                }
-            } else {
-                fill_cues_at(at, i, &cue_word(t.as_str(text), false), text, tokens)
+            // Other words go the general way. A word of up to 8 bytes (most
+            // that pass) is packed once, which both tells it is ASCII and is
+            // the table's key, rather than scanned by `is_ascii` and packed
+            // again by the lookup.
+            let packed = (raw.len() <= 8).then(|| crate::hash::pack(raw));
+            let phrases = match packed {
+                Some(w) if w & HIGH == 0 => Some(cues.phrases_of_packed(w, raw.len())),
+                Some(_) => None,
+                None => raw.is_ascii().then(|| cues.phrases_of_bytes(raw)),
+            };
+            present |= match phrases {
+                Some(Some(phrases)) => fill_phrases_at(at, i, phrases, text, tokens),
+                Some(None) => 0,
+                None => fill_cues_at(at, i, &cue_word(t.as_str(text), false), text, tokens),
             };
         }
         self.present = present;
@@ -1436,7 +1491,8 @@ mod tests {
     }
 
     /// `next_conjunct` forward as written before its look-ahead for a
-    /// joining word (backward is unchanged): the oracle of the test below.
+    /// joining word: the oracle of the test below (backward, the oracle is
+    /// `conjunct_walk` itself, without the quick check).
     fn next_conjunct_walk(
         text: &str,
         tokens: &[Token],
@@ -1473,10 +1529,52 @@ mod tests {
     }
 
     #[test]
+    fn capture_entities_agree_with_the_general_scan() {
+        // Random non-overlapping entities over random numbers of tokens
+        // (some touching, some one token long), owners as linking leaves
+        // them: every token range finds the entities the scan does.
+        let mut rng = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
+        let (mut one, mut other) = (0, 0);
+        let (mut fast, mut general, mut owner) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..500 {
+            let n = 1 + next(14);
+            let mut entities = Vec::new();
+            let mut at = next(3);
+            while at < n {
+                let end = (at + 1 + next(3)).min(n);
+                let span = crate::span::Span::new(at, end);
+                let label: std::sync::Arc<str> = std::sync::Arc::from("X");
+                entities.push(Entity::from_rule(
+                    span,
+                    at..end,
+                    label.clone(),
+                    label.clone(),
+                    label,
+                ));
+                at = end + next(3);
+            }
+            crate::linking::coverage_into(n, &entities, &mut owner);
+            for start in 0..n {
+                for end in start..=n {
+                    capture_entities(&entities, &owner, start..end, &mut fast);
+                    general.clear();
+                    entities_inside(&entities, &owner, start..end, &mut general);
+                    assert_eq!(fast, general, "round {round}: {start}..{end}");
+                    let exact = entities.iter().any(|e| e.tokens == (start..end));
+                    *(if exact { &mut one } else { &mut other }) += 1;
+                }
+            }
+        }
+        assert!(one > 1000 && other > 10000, "{one} {other}");
+    }
+
+    #[test]
     fn next_conjunct_agrees_with_the_plain_walk() {
         // Random texts of joining words, articles, lower-case words (some
         // owned by an entity), names and punctuation: from every token,
-        // the look-ahead never changes what the walk finds.
+        // the look-ahead (and the look-back) never changes what the walk
+        // finds.
         let vocab = [
             "and",
             "or",
@@ -1520,13 +1618,21 @@ mod tests {
                     next_conjunct_walk(&text, &tokens, &owner, at),
                     "{text:?} at {at}"
                 );
-                match fast {
-                    Some(_) => found += 1,
-                    None => none += 1,
+                let back = next_conjunct(&text, &tokens, &owner, at, false);
+                assert_eq!(
+                    back,
+                    conjunct_walk(&text, &tokens, &owner, at, false),
+                    "{text:?} back from {at}"
+                );
+                for f in [fast, back] {
+                    match f {
+                        Some(_) => found += 1,
+                        None => none += 1,
+                    }
                 }
             }
         }
-        assert!(found > 1000 && none > 1000);
+        assert!(found > 2000 && none > 2000, "{found} {none}");
     }
 
     #[test]
