@@ -5,12 +5,15 @@
 //! (`PERSON`, `MILITARY_UNIT`), so they are numbered in the crate's string
 //! table (`crate::vocab::Vocab`), whose probes for strings of up to 8 and
 //! of 9 to 16 bytes compare packed words: no string hash and no `memcmp`
-//! call, as a map of strings would need.
+//! call, as a map of strings would need. In front of it, a table where
+//! each label of up to 16 bytes has a slot of its own (the table is made
+//! large enough for that): a lookup is one hash and one slot, hit or miss,
+//! with no probe loop and no read of the label's bytes elsewhere.
 
 use crate::error::Error;
-use crate::hash::pack;
 #[cfg(test)]
 use crate::hash::FastMap;
+use crate::hash::{hash_word, pack};
 use crate::vocab::Vocab;
 
 /// Label ids by label.
@@ -20,6 +23,49 @@ pub(crate) struct LabelIds {
     names: Vocab,
     /// The rule set's id of each label, by its number in `names`.
     ids: Vec<u16>,
+    /// The labels of up to 16 bytes, each alone in the slot its hash
+    /// picks (empty when no table of up to [`MAX_SLOTS`] slots parts them).
+    slots: Vec<Slot>,
+    /// 64 − log2(number of slots): a hash's top bits pick the slot.
+    shift: u32,
+}
+
+/// The most slots [`LabelIds::slots`] may take (a rule set names a few
+/// dozen labels).
+const MAX_SLOTS: usize = 1 << 12;
+
+/// A label of up to 16 bytes as two words, and its id.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    /// The label's first 8 bytes and its last 8 past those ([`words`]).
+    first: u64,
+    last: u64,
+    /// Its length; `u32::MAX` in an empty slot (no label is that long).
+    len: u32,
+    id: u16,
+}
+
+const EMPTY: Slot = Slot { first: 0, last: 0, len: u32::MAX, id: 0 };
+
+/// A label of up to 16 bytes as two words: its first 8 bytes (zero past
+/// its end) and, past 8 bytes, its last 8 (overlapping the first unless it
+/// is 16 bytes long), else 0: with the length, the whole label.
+#[inline]
+fn words(b: &[u8]) -> Option<(u64, u64)> {
+    match b.len() {
+        0..=8 => Some((pack(b), 0)),
+        9..=16 => {
+            let word = |c: Option<&[u8; 8]>| c.map(|c| u64::from_le_bytes(*c));
+            Some((word(b.first_chunk())?, word(b.last_chunk())?))
+        }
+        _ => None,
+    }
+}
+
+/// The hash of a label from its [`words`] and length.
+#[inline]
+fn hash(first: u64, last: u64, n: usize) -> u64 {
+    hash_word(first ^ last.rotate_left(29) ^ (n as u64) << 56)
 }
 
 impl LabelIds {
@@ -39,13 +85,57 @@ impl LabelIds {
             }
             table.ids[n] = id;
         }
+        table.part();
         Ok(table)
+    }
+
+    /// Fills [`LabelIds::slots`]: the smallest table (up to
+    /// [`MAX_SLOTS`]) in which no two labels of up to 16 bytes share a
+    /// slot; none when there is no such table, and every lookup then
+    /// probes `names`.
+    fn part(&mut self) {
+        let labels: Vec<(u64, u64, usize, u16)> = self
+            .names
+            .strings()
+            .zip(&self.ids)
+            .filter_map(|(l, &id)| words(l.as_bytes()).map(|(f, s)| (f, s, l.len(), id)))
+            .collect();
+        let mut size = (2 * labels.len()).next_power_of_two().max(8);
+        while size <= MAX_SLOTS {
+            let shift = 64 - size.trailing_zeros();
+            let mut slots = vec![EMPTY; size];
+            let parted = labels.iter().all(|&(first, last, n, id)| {
+                let slot = &mut slots[(hash(first, last, n) >> shift) as usize];
+                let free = slot.len == u32::MAX;
+                *slot = Slot { first, last, len: n as u32, id };
+                free
+            });
+            if parted {
+                self.slots = slots;
+                self.shift = shift;
+                return;
+            }
+            size *= 2;
+        }
     }
 
     /// The id of `label`, if a rule names it.
     #[inline]
     pub(crate) fn get(&self, label: &str) -> Option<u16> {
         let b = label.as_bytes();
+        if let (Some((first, last)), false) = (words(b), self.slots.is_empty()) {
+            // Every label of up to 16 bytes is alone in its slot: this one
+            // is there, or it is no label of the rules.
+            let slot = self.slots.get((hash(first, last, b.len()) >> self.shift) as usize)?;
+            let hit = slot.first == first && slot.last == last && slot.len as usize == b.len();
+            return hit.then_some(slot.id);
+        }
+        self.names_get(b)
+    }
+
+    /// [`LabelIds::get`] by the string table alone.
+    #[inline]
+    fn names_get(&self, b: &[u8]) -> Option<u16> {
         let n = match b.len() {
             0..=8 => self.names.get_short(pack(b), b.len()),
             9..=16 => self.names.get_medium(pack(&b[..8]), pack(&b[b.len() - 8..]), b.len()),
@@ -62,7 +152,9 @@ impl LabelIds {
 
     /// Approximate heap bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.names.heap_bytes() + self.ids.capacity() * std::mem::size_of::<u16>()
+        self.names.heap_bytes()
+            + self.ids.capacity() * std::mem::size_of::<u16>()
+            + self.slots.capacity() * std::mem::size_of::<Slot>()
     }
 }
 
@@ -71,7 +163,8 @@ mod tests {
     use super::*;
 
     /// The table gives the map's answer for labels of every length from 0
-    /// to 24 bytes, named or not, many sharing their first or last bytes.
+    /// to 24 bytes, named or not, many sharing their first or last bytes,
+    /// and for near misses of the named ones.
     #[test]
     fn label_ids_agree_with_the_map() {
         let mut next = crate::testing::xorshift(0x001a_be15);
@@ -93,6 +186,19 @@ mod tests {
             let mut asked: Vec<String> = map.keys().map(|k| k.to_string()).collect();
             asked.extend((0..40).map(|_| word(&mut next)));
             asked.push("PERSON\0".into());
+            // Labels' near misses: a byte past the eighth changed, or a NUL
+            // added (the same words but for the length): in a small table,
+            // some fall in their label's own slot.
+            for l in map.keys() {
+                asked.push(format!("{l}\0"));
+                for at in 8..l.len() {
+                    for &c in letters {
+                        let mut b = l.as_bytes().to_vec();
+                        b[at] = c;
+                        asked.push(String::from_utf8(b).unwrap_or_default());
+                    }
+                }
+            }
             for label in &asked {
                 assert_eq!(ids.get(label), map.get(label.as_str()).copied(), "{round}: {label:?}");
             }
