@@ -1057,6 +1057,7 @@ pub(crate) fn compile(
         })
         .collect();
     let columns = ColumnBits::of(&starts, &programs);
+    vocab.shrink_marks();
     Ok(Compiled {
         columns,
         unions,

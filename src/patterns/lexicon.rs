@@ -6,7 +6,8 @@
 //! integers. Exact-case lexicons use a second table of the tokens as
 //! written.
 
-use crate::normalize::push_token;
+use crate::hash::pack;
+use crate::normalize::{push_token, MASKS};
 use crate::span::Span;
 use crate::tokenize::{Token, TokenKind};
 use crate::vocab::Vocab as Table;
@@ -20,11 +21,36 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) struct Vocab {
     lower: Table,
     exact: Table,
-    /// Bits by lower-case id: the normal forms a token of an exact form
-    /// has unless it is punctuation or a possessive (see
-    /// [`Vocab::exact_id_of`]).
-    exact_lower: Vec<u64>,
+    /// By lower-case id: what a token of that normal form can be as
+    /// written (see [`Vocab::exact_id_of`]). [`NO_EXACT`] (or past the
+    /// end) when no exact form has that normal form, [`MANY_EXACT`] when
+    /// several do or the one is longer than 8 bytes, and for `'s`, the
+    /// normal form of every possessive; else the index of the one in
+    /// `expect`.
+    exact_of: Vec<u32>,
+    /// The one exact form of a normal form, by [`Vocab::exact_of`].
+    expect: Vec<Expected>,
     lineage: Lineage,
+}
+
+/// [`Vocab::exact_of`] of a normal form no exact form has.
+const NO_EXACT: u32 = u32::MAX;
+
+/// [`Vocab::exact_of`] of a normal form several exact forms have.
+const MANY_EXACT: u32 = u32::MAX - 1;
+
+/// The one exact form of up to 8 bytes a normal form stands for: a token
+/// of that normal form is that exact form when its bytes are these, and
+/// no exact form otherwise (a comparison of two words rather than a second
+/// hash lookup).
+#[derive(Clone, Copy, Debug)]
+struct Expected {
+    /// The form's bytes, packed (`hash::pack`).
+    word: u64,
+    /// Its length in bytes.
+    len: u32,
+    /// Its exact id.
+    id: u32,
 }
 
 /// Which vocabularies ids looked up in a vocabulary serve (see
@@ -43,7 +69,13 @@ pub(crate) struct Lineage {
 impl Default for Vocab {
     fn default() -> Vocab {
         let lineage = Lineage { stamp: new_stamp(), seed: 0 };
-        Vocab { lower: Table::default(), exact: Table::default(), exact_lower: Vec::new(), lineage }
+        Vocab {
+            lower: Table::default(),
+            exact: Table::default(),
+            exact_of: Vec::new(),
+            expect: Vec::new(),
+            lineage,
+        }
     }
 }
 
@@ -63,7 +95,8 @@ impl Vocab {
         Vocab {
             lower: seed.lower.clone(),
             exact: seed.exact.clone(),
-            exact_lower: seed.exact_lower.clone(),
+            exact_of: seed.exact_of.clone(),
+            expect: seed.expect.clone(),
             lineage: Lineage { stamp: new_stamp(), seed: seed.lineage.stamp },
         }
     }
@@ -116,46 +149,93 @@ impl Vocab {
         let known = self.exact.len();
         let id = intern(&mut self.exact, form);
         if self.exact.len() != known {
-            self.mark_word_forms(form);
+            self.mark_forms(form, id);
         }
         id
     }
 
     /// [`Vocab::intern_exact`] for a form of ASCII letters only, whose
     /// lower case, interned, is `lower`: that is its normal form as a
-    /// token of any kind but punctuation and possessives.
+    /// token of any kind but punctuation (which starts with no ASCII
+    /// letter) and possessives (see [`Vocab::grow_marks`]).
     pub(crate) fn intern_exact_letters(&mut self, form: &str, lower: u32) -> u32 {
         debug_assert!(form.bytes().all(|b| b.is_ascii_alphabetic()));
         debug_assert_eq!(self.get_lower(&form.to_ascii_lowercase()), Some(lower));
-        self.mark_exact_lower(lower);
-        intern(&mut self.exact, form)
+        let id = intern(&mut self.exact, form);
+        self.mark(lower, form, id);
+        id
     }
 
-    /// Interns and marks the normal forms a token written `form` has as a
-    /// word, designator or number (abbreviations and symbols have a
-    /// word's): every kind [`Vocab::exact_id_of`] looks up by its mark.
-    fn mark_word_forms(&mut self, form: &str) {
+    /// Interns and marks the normal forms a token written `form` (exact id
+    /// `id`) has as a word, designator, number or punctuation
+    /// (abbreviations and symbols have a word's): every kind
+    /// [`Vocab::exact_id_of`] reads by its normal form.
+    fn mark_forms(&mut self, form: &str, id: u32) {
         let mut buf = String::new();
         // Designators drop `-` and `/`, numbers `,`: without them, one form.
         let kinds = match form.bytes().any(|b| matches!(b, b'-' | b'/' | b',')) {
             true => &[TokenKind::Word, TokenKind::Designator, TokenKind::Number][..],
             false => &[TokenKind::Word][..],
         };
-        for &kind in kinds {
+        // Punctuation's normal form is its first character's: only for a
+        // form that can be punctuation, which never starts with an ASCII
+        // letter or digit (else "a" would stand for every "al-..." form).
+        // Other letters count: the tokenizer's punctuation includes a few
+        // (U+3005 "々" is in its CJK range).
+        let punct = form.chars().next().is_some_and(|c| !c.is_ascii_alphanumeric());
+        let punct = if punct { &[TokenKind::Punct][..] } else { &[][..] };
+        for &kind in kinds.iter().chain(punct) {
             buf.clear();
             push_token(form, &Token::of_kind(Span::new(0, form.len()), kind), &mut buf);
-            let id = intern(&mut self.lower, &buf);
-            self.mark_exact_lower(id);
+            let lower = intern(&mut self.lower, &buf);
+            self.mark(lower, form, id);
         }
     }
 
-    /// Marks lower-case id `id` as the normal form of an exact form.
-    fn mark_exact_lower(&mut self, id: u32) {
-        let k = id as usize / 64;
-        if self.exact_lower.len() <= k {
-            self.exact_lower.resize(k + 1, 0);
+    /// Marks lower-case id `lower` as the normal form of exact form `form`
+    /// (exact id `id`).
+    #[inline(always)]
+    fn mark(&mut self, lower: u32, form: &str, id: u32) {
+        let k = lower as usize;
+        if self.exact_of.len() <= k {
+            self.grow_marks(k);
         }
-        self.exact_lower[k] |= 1 << (id % 64);
+        let Some(of) = self.exact_of.get_mut(k) else { return };
+        if *of == NO_EXACT && form.len() <= 8 {
+            *of = self.expect.len() as u32;
+            let b = form.as_bytes();
+            self.expect.push(Expected { word: pack(b), len: b.len() as u32, id });
+        } else if self.expect.get(*of as usize).is_none_or(|e| e.id != id) {
+            *of = MANY_EXACT;
+        }
+    }
+
+    /// Gives back the room [`Vocab::grow_marks`] made past the last marked
+    /// id (an id past the end reads as unmarked), once nothing more is
+    /// interned: the table grows by doubling.
+    pub(crate) fn shrink_marks(&mut self) {
+        let used = self.exact_of.iter().rposition(|&of| of != NO_EXACT).map_or(0, |k| k + 1);
+        self.exact_of.truncate(used);
+        self.exact_of.shrink_to_fit();
+        self.expect.shrink_to_fit();
+    }
+
+    /// Makes room in `exact_of` for lower-case id `k`: doubled, not grown
+    /// by one, as most marks are of new words. The first time, `'s` is
+    /// marked as many forms' normal form: a possessive, whatever its text,
+    /// then takes the general lookup.
+    #[cold]
+    #[inline(never)]
+    fn grow_marks(&mut self, k: usize) {
+        let first = self.exact_of.is_empty();
+        self.exact_of.resize((k + 1).next_power_of_two(), NO_EXACT);
+        if first {
+            let s = intern(&mut self.lower, "'s") as usize;
+            if self.exact_of.len() <= s {
+                self.exact_of.resize(s + 1, NO_EXACT);
+            }
+            self.exact_of[s] = MANY_EXACT;
+        }
     }
 
     /// The id of a normal form, if interned.
@@ -187,7 +267,10 @@ impl Vocab {
 
     /// Approximate heap bytes: the two tables and their strings.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.lower.heap_bytes() + self.exact.heap_bytes() + 8 * self.exact_lower.capacity()
+        self.lower.heap_bytes()
+            + self.exact.heap_bytes()
+            + std::mem::size_of::<u32>() * self.exact_of.capacity()
+            + std::mem::size_of::<Expected>() * self.expect.capacity()
     }
 
     /// The number of exact (as written) word ids.
@@ -214,18 +297,49 @@ impl Vocab {
 
     /// [`Vocab::exact_id`] of `tok`, whose lower-case id is `lower`: a
     /// token can be an exact form only if its normal form is one of those
-    /// forms' (marked when interned) or it is punctuation or a possessive,
-    /// whose normal forms are not their text's lower case. Most tokens
-    /// then need no second lookup.
+    /// forms' (marked when interned; a possessive's, `'s`, always is).
+    /// Most tokens then need no lookup, and most of the rest stand for one
+    /// exact form, compared as a word.
     #[inline]
     pub(crate) fn exact_id_of(&self, text: &str, tok: &Token, lower: u32) -> u32 {
-        let marked =
-            self.exact_lower.get(lower as usize / 64).is_some_and(|w| w >> (lower % 64) & 1 != 0);
-        if marked || matches!(tok.kind, TokenKind::Punct | TokenKind::Possessive) {
-            self.exact_id(text, tok)
+        match self.exact_of.get(lower as usize) {
+            Some(&of) if of != NO_EXACT => self.marked_exact_id(text, tok, of),
+            _ => NONE,
+        }
+    }
+
+    /// [`Vocab::exact_id_of`] of a token whose normal form is marked
+    /// (`exact_of` holds `of`). Out of line: the loop over a sentence's
+    /// tokens, most of them unmarked, keeps its registers.
+    #[inline(never)]
+    fn marked_exact_id(&self, text: &str, tok: &Token, of: u32) -> u32 {
+        let Some(e) = self.expect.get(of as usize) else { return self.looked_up(text, tok) };
+        let (start, n) = (tok.span.start, tok.span.end.wrapping_sub(tok.span.start));
+        if n != e.len as usize {
+            return NONE;
+        }
+        // Eight bytes read at once where the text has them.
+        let text = text.as_bytes();
+        let w = match text.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+            Some(b) => u64::from_le_bytes(*b) & MASKS[n.min(8)],
+            None => match text.get(start..tok.span.end) {
+                Some(b) => pack(b),
+                None => return NONE,
+            },
+        };
+        if w == e.word {
+            e.id
         } else {
             NONE
         }
+    }
+
+    /// [`Vocab::exact_id`], out of line: for the few tokens whose normal
+    /// form several exact forms share.
+    #[cold]
+    #[inline(never)]
+    fn looked_up(&self, text: &str, tok: &Token) -> u32 {
+        self.exact_id(text, tok)
     }
 
     /// The exact id of `tok`.
@@ -465,6 +579,79 @@ mod tests {
             }
         }
         assert!(found > 1000, "{found} exact tokens");
+    }
+
+    /// The same for generated exact forms (plain words through
+    /// `intern_exact_letters`, others through `intern_exact`, in a
+    /// vocabulary, in one grown from it, and in that one shrunk): forms of one to twenty bytes,
+    /// several sharing a normal form ("Us", "US"), punctuation and
+    /// possessives among them, against random text of the forms, their
+    /// other cases and stray characters.
+    #[test]
+    fn exact_ids_of_generated_forms_are_the_lookups() {
+        let mut next = crate::testing::xorshift(0x00e4_ac75);
+        let bits = [
+            "a", "B", "c", "D", "e", "Zz", "-", "/", ",", ".", "1", "'s", "’s", "—", "«", "'", "é",
+        ];
+        let word = |next: &mut dyn FnMut() -> u64| -> String {
+            let n = 1 + next() as usize % 6;
+            (0..n).map(|_| bits[next() as usize % bits.len()]).collect()
+        };
+        let tk = crate::tokenize::Tokenizer::new();
+        let (mut buf, mut found, mut marked) = (String::new(), 0, 0);
+        for round in 0..60 {
+            let mut seed = Vocab::default();
+            let mut forms = Vec::new();
+            for _ in 0..next() % 30 {
+                forms.push(word(&mut next));
+            }
+            // Possessives' texts as forms: their normal form is `'s`.
+            forms.extend(
+                ["’s", "'S", "’S"].into_iter().filter(|_| next() % 3 == 0).map(String::from),
+            );
+            let add = |v: &mut Vocab, f: &str| {
+                if f.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    let lower = v.intern_lower(&f.to_ascii_lowercase());
+                    v.intern_exact_letters(f, lower);
+                } else {
+                    v.intern_exact(f);
+                }
+            };
+            let half = forms.len() / 2;
+            for f in &forms[..half] {
+                add(&mut seed, f);
+            }
+            let mut grown = Vocab::grown_from(&seed);
+            for f in &forms[half..] {
+                add(&mut grown, f);
+            }
+            // And as compiled rules keep it: the marks' spare room given back.
+            let mut shrunk = grown.clone();
+            shrunk.shrink_marks();
+            let mut pool: Vec<String> = forms.clone();
+            pool.extend(forms.iter().map(|f| f.to_lowercase()));
+            pool.extend(forms.iter().map(|f| f.to_uppercase()));
+            pool.extend((0..10).map(|_| word(&mut next)));
+            for _ in 0..40 {
+                let len = 1 + next() as usize % 12;
+                let text: Vec<&str> =
+                    (0..len).map(|_| pool[next() as usize % pool.len()].as_str()).collect();
+                let text = text.join(if next() % 3 == 0 { "" } else { " " });
+                for t in &tk.tokenize(&text) {
+                    for v in [&seed, &grown, &shrunk] {
+                        let lower = v.lower_id(&text, t, &mut buf);
+                        let want = v.exact_id(&text, t);
+                        let got = v.exact_id_of(&text, t, lower);
+                        assert_eq!(got, want, "{round}: {:?} in {text:?}", t.as_str(&text));
+                        found += usize::from(want != NONE);
+                        marked += usize::from(
+                            v.exact_of.get(lower as usize).is_some_and(|&o| o != NO_EXACT),
+                        );
+                    }
+                }
+            }
+        }
+        assert!(found > 2000 && marked > 2 * found, "{found} exact tokens, {marked} marked");
     }
 
     #[test]

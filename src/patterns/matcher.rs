@@ -942,9 +942,7 @@ fn prepare(
         }
         index.add_shapes(sel, facts.shapes.iter().fold(0, |a, &b| a | b));
         if compiled.vocab.has_exact() {
-            let v = &compiled.vocab;
-            let words = facts.words.iter();
-            facts.exact.extend(toks.iter().zip(words).map(|(t, &w)| v.exact_id_of(text, t, w)));
+            exact_ids(compiled, text, toks, facts);
         }
         // Before the selection, which needs them too (see
         // `confirm_lexicons`); nearly every sentence that gets here has
@@ -959,6 +957,16 @@ fn prepare(
         index.select(sel, &mut sc.cands);
     }
     s0..e0
+}
+
+/// The exact ids of `toks` into `facts.exact`, from their lower-case ids
+/// in `facts.words`. Out of line: a loop of its own costs less than the same
+/// loop among `prepare`'s live values (−0.3 M over the benchmark run).
+#[inline(never)]
+fn exact_ids(compiled: &Compiled, text: &str, toks: &[Token], facts: &mut Facts) {
+    let v = &compiled.vocab;
+    let words = facts.words.iter();
+    facts.exact.extend(toks.iter().zip(words).map(|(t, &w)| v.exact_id_of(text, t, w)));
 }
 
 /// `seen` (the lexicons, as bits, an entry of which starts with a word of
