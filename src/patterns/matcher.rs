@@ -11,8 +11,8 @@
 //! nothing is allocated per token once it has grown.
 
 use super::compile::{
-    ColumnBits, Compiled, Flat, Inst, Landmark, Membership, Program, Second, StartCheck, Test,
-    Union,
+    ColumnBits, Compiled, Flat, Inst, LabelSet, Landmark, Membership, Program, Second, StartCheck,
+    Test, Union,
 };
 use super::lexicon::{Lineage, NONE};
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
@@ -469,8 +469,10 @@ impl StartSets {
         match cx.compiled.starts.get(k)? {
             StartCheck::Ent(labels) => {
                 // Sorted by start: the first from the back is the last.
-                let (has, ents) = (has_label(labels), cx.facts.ents.iter().rev());
-                ents.filter(|e| (e.start as usize) < end && has(e)).map(|e| e.start as usize).next()
+                let ents = cx.facts.ents.iter().rev();
+                ents.filter(|e| (e.start as usize) < end && labels.has(e.label))
+                    .map(|e| e.start as usize)
+                    .next()
             }
             StartCheck::Lex(l) => {
                 let (ids, members) = lex_ids(cx, *l);
@@ -575,23 +577,12 @@ impl StartSets {
     /// [`StartSets::ensure`] of the check `k` that an entity labelled one
     /// of `labels` starts.
     #[inline(never)]
-    fn ensure_ents(&mut self, cx: &Cx<'_>, k: usize, labels: &[u16]) {
+    fn ensure_ents(&mut self, cx: &Cx<'_>, k: usize, labels: &LabelSet) {
         let n = cx.tokens.len();
         let out = self.cleared(k);
-        let ents = cx.facts.ents.iter().filter(|e| (e.start as usize) < n);
-        // The labels as one word of bits when they fit (nearly always):
-        // each entity is then a shift and a test, not a search of them.
-        match label_bits(labels) {
-            Some(bits) => {
-                for e in ents.filter(|e| e.label < 64 && bits >> e.label & 1 != 0) {
-                    out[e.start as usize / 64] |= 1 << (e.start % 64);
-                }
-            }
-            None => {
-                for e in ents.filter(|e| labels.contains(&e.label)) {
-                    out[e.start as usize / 64] |= 1 << (e.start % 64);
-                }
-            }
+        // Each entity's label a shift and a test (see `LabelSet`).
+        for e in cx.facts.ents.iter().filter(|e| (e.start as usize) < n && labels.has(e.label)) {
+            out[e.start as usize / 64] |= 1 << (e.start % 64);
         }
     }
 
@@ -643,29 +634,11 @@ fn lex_start_bits(ids: &[u32], start: &[u64], stride: usize, l: u32, out: &mut [
     }
 }
 
-/// `labels` as bits of one word, when every one is below 64.
+/// Whether one of `ents` has one of `labels` (a shift and a test an
+/// entity: see [`LabelSet`]).
 #[inline]
-fn label_bits(labels: &[u16]) -> Option<u64> {
-    labels.iter().try_fold(0u64, |bits, &l| (l < 64).then(|| bits | 1 << l))
-}
-
-/// Whether an entity has one of `labels`: a shift and a test when they
-/// fit in one word of bits (nearly always), rather than a search of them
-/// (a call per entity).
-#[inline]
-fn has_label(labels: &[u16]) -> impl Fn(&Ent) -> bool + '_ {
-    let bits = label_bits(labels);
-    move |e| match bits {
-        Some(b) => e.label < 64 && b >> e.label & 1 != 0,
-        None => labels.contains(&e.label),
-    }
-}
-
-/// Whether one of `ents` has one of `labels`; the labels' bits made only
-/// when there is an entity to test (most positions have none).
-#[inline]
-fn has_entity(ents: &[Ent], labels: &[u16]) -> bool {
-    !ents.is_empty() && ents.iter().any(has_label(labels))
+fn has_entity(ents: &[Ent], labels: &LabelSet) -> bool {
+    ents.iter().any(|e| labels.has(e.label))
 }
 
 /// Starts a new generation of `marks`, sized `len`: an entry equal to the
@@ -1334,7 +1307,7 @@ fn token_passes(cx: &Cx<'_>, inst: &Inst, pos: usize, limit: usize) -> bool {
 #[inline]
 fn next_ent(
     ents: &[Ent],
-    labels: &[u16],
+    labels: &LabelSet,
     pos: u32,
     from: usize,
     limit: usize,
@@ -1343,7 +1316,7 @@ fn next_ent(
         if e.start != pos {
             return None;
         }
-        if (e.end as usize) <= limit && labels.contains(&e.label) {
+        if (e.end as usize) <= limit && labels.has(e.label) {
             return Some((k, e.end as usize));
         }
     }
@@ -1358,7 +1331,7 @@ fn next_ent(
 #[inline]
 fn first_of_groups(
     ents: &[Ent],
-    groups: &[Box<[u16]>],
+    groups: &[LabelSet],
     pos: usize,
     limit: usize,
     pc: usize,
@@ -1369,7 +1342,7 @@ fn first_of_groups(
     // Backwards, so that the last pushed is the next after the first.
     for labels in groups.iter().rev() {
         for e in here.iter().rev() {
-            if (e.end as usize) <= limit && labels.contains(&e.label) {
+            if (e.end as usize) <= limit && labels.has(e.label) {
                 if let Some(end) = first.replace(e.end) {
                     stack.push(Frame::Explore { pc: pc as u32 + 1, pos: end });
                 }
@@ -1684,11 +1657,11 @@ mod tests {
                 Inst::Test(t) => eval(cx, t, pos),
                 Inst::Lex(l) => lex_starts(cx, *l, pos),
                 Inst::Ent(labels) => {
-                    ents_at(&f.ents, pos).iter().any(|e| labels.contains(&e.label))
+                    ents_at(&f.ents, pos).iter().any(|e| labels.labels().contains(&e.label))
                 }
                 Inst::Ents(groups) => ents_at(&f.ents, pos)
                     .iter()
-                    .any(|e| groups.iter().any(|labels| labels.contains(&e.label))),
+                    .any(|e| groups.iter().any(|g| g.labels().contains(&e.label))),
                 Inst::Start => pos == 0,
                 _ => true,
             })
@@ -1919,28 +1892,19 @@ mod tests {
     /// Entity start sets, the one-position checks (`check_at`, unions'
     /// labels) and the last start of an entity landmark (`last_passing`)
     /// are what a search of the labels decides, whether the labels fit in
-    /// one word of bits or not (ids from 64 on); `label_bits` holds just
-    /// the labels given, and `has_label` and `has_entity` agree with a
-    /// search.
+    /// one word of bits or not (ids from 64 on); `has_entity` agrees with
+    /// a search.
     #[test]
     fn entity_sets_agree_with_the_check_past_64_labels() {
         let mut next = crate::testing::xorshift(17);
         for _ in 0..500 {
             let labels: Vec<u16> = (0..next() % 5).map(|_| (next() % 80) as u16).collect();
-            let want = labels.iter().all(|&l| l < 64);
-            let bits = label_bits(&labels);
-            assert_eq!(bits.is_some(), want, "{labels:?}");
+            let set = LabelSet::new(labels.clone().into());
             let ents: Vec<Ent> = (0..next() % 3)
                 .map(|_| Ent { start: 0, end: 1, label: (next() % 80) as u16 })
                 .collect();
             let any = ents.iter().any(|e| labels.contains(&e.label));
-            assert_eq!(has_entity(&ents, &labels), any, "{ents:?} with {labels:?}");
-            for l in 0..80u16 {
-                let has = bits.map(|b| l < 64 && b >> l & 1 == 1);
-                assert!(has.is_none_or(|h| h == labels.contains(&l)), "{l} in {labels:?}");
-                let e = Ent { start: 0, end: 1, label: l };
-                assert_eq!(has_label(&labels)(&e), labels.contains(&l), "{l} in {labels:?}");
-            }
+            assert_eq!(has_entity(&ents, &set), any, "{ents:?} with {labels:?}");
         }
         // Seventy labels: slots naming the first ones and the last ones.
         let names: Vec<String> = (0..70).map(|k| format!("L{k}")).collect();
@@ -1962,12 +1926,12 @@ mod tests {
                 let Scratch { facts, starts, .. } = &mut sc;
                 let cx = Cx::new(compiled, &text, &tokens, range, facts);
                 starts.reset_eager(&cx);
-                let search = |ls: &[u16], p: usize| {
-                    ents_at(&cx.facts.ents, p).iter().any(|e| ls.contains(&e.label))
+                let search = |ls: &LabelSet, p: usize| {
+                    ents_at(&cx.facts.ents, p).iter().any(|e| ls.labels().contains(&e.label))
                 };
                 for (k, c) in compiled.starts.iter().enumerate() {
                     let StartCheck::Ent(ls) = c else { continue };
-                    high += usize::from(label_bits(ls).is_none());
+                    high += usize::from(ls.labels().iter().any(|&l| l >= 64));
                     // Before `ensure`: found from the end backwards.
                     for end in 0..=cx.tokens.len() {
                         let want = (0..end).rev().find(|&p| search(ls, p));
@@ -2265,15 +2229,16 @@ mod tests {
                     (Inst::Word(w), StartCheck::Word(x)) => w == x,
                     (Inst::Lex(l), StartCheck::Lex(x)) => l == x,
                     (Inst::Ent(l), StartCheck::Ent(x)) => {
-                        let mut l = l.to_vec();
+                        let mut l = l.labels().to_vec();
                         l.sort_unstable();
-                        *l == **x
+                        l == x.labels()
                     }
                     (Inst::Ents(groups), StartCheck::Ent(x)) => {
-                        let mut l: Vec<u16> = groups.iter().flatten().copied().collect();
+                        let mut l: Vec<u16> =
+                            groups.iter().flat_map(|g| g.labels()).copied().collect();
                         l.sort_unstable();
                         l.dedup();
-                        *l == **x
+                        l == x.labels()
                     }
                     (Inst::Words(_) | Inst::Exact(_), _) => true,
                     _ => false,
