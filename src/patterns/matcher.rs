@@ -260,49 +260,27 @@ impl Columns {
 
     /// The positions among the first `n` where `t` passes, into `out`.
     fn flat(&self, f: &Facts, t: &Flat, n: usize, out: &mut [u64]) {
-        // One word (nearly every sentence): each of the test's fields read
-        // once, where it is used, rather than all of them kept (spilled)
-        // across a loop over the words.
+        // One word (nearly every sentence) with its constants in: each of
+        // the test's fields read once, where it is used, rather than all
+        // of them kept (spilled) across a loop over the words.
         if let [o] = out {
-            *o = self.flat_word(f, t, n);
+            *o = self.flat_word(f, t, n, 0, 1);
             return;
         }
         let w = out.len();
-        let first = |m: &[u64]| m.first().copied().unwrap_or(0);
         for (i, o) in out.iter_mut().enumerate() {
-            let col = |c: &[u64], b: usize| c.get(b * w + i).copied().unwrap_or(0);
-            let rest = n - (i * 64).min(n);
-            let mut m = if rest >= 64 { !0 } else { (1u64 << rest) - 1 };
-            for_bits(u64::from(t.shapes_all), |b| m &= col(&self.shapes, b));
-            for_bits(u64::from(t.shapes_none), |b| m &= !col(&self.shapes, b));
-            for &g in t.shapes_any.iter() {
-                let mut any = 0;
-                for_bits(u64::from(g), |b| any |= col(&self.shapes, b));
-                m &= any;
-            }
-            for_bits(first(&t.lower_all), |b| m &= col(&self.lower, b));
-            for_bits(first(&t.lower_none), |b| m &= !col(&self.lower, b));
-            for_bits(first(&t.exact_all), |b| m &= col(&self.exact, b));
-            for_bits(first(&t.exact_none), |b| m &= !col(&self.exact, b));
-            if t.word.is_some() || !t.words_none.is_empty() {
-                for_bits(m, |b| {
-                    let word = f.words.get(i * 64 + b).copied().unwrap_or(NONE);
-                    if t.word.is_some_and(|x| x != word) || t.words_none.contains(&word) {
-                        m &= !(1 << b);
-                    }
-                });
-            }
-            *o = m;
+            *o = self.flat_word(f, t, n, i, w);
         }
     }
 
-    /// [`Columns::flat`] of a sentence of at most 64 tokens (`n`), whose
-    /// columns are one word each.
+    /// Word `i` of [`Columns::flat`], for a sentence of `n` tokens whose
+    /// columns are `w` words each.
     #[inline(always)]
-    fn flat_word(&self, f: &Facts, t: &Flat, n: usize) -> u64 {
+    fn flat_word(&self, f: &Facts, t: &Flat, n: usize, i: usize, w: usize) -> u64 {
         let first = |m: &[u64]| m.first().copied().unwrap_or(0);
-        let col = |c: &[u64], b: usize| c.get(b).copied().unwrap_or(0);
-        let mut m = if n >= 64 { !0 } else { (1u64 << n) - 1 };
+        let col = |c: &[u64], b: usize| c.get(b * w + i).copied().unwrap_or(0);
+        let rest = n - (i * 64).min(n);
+        let mut m = if rest >= 64 { !0 } else { (1u64 << rest) - 1 };
         for_bits(u64::from(t.shapes_all), |b| m &= col(&self.shapes, b));
         for_bits(u64::from(t.shapes_none), |b| m &= !col(&self.shapes, b));
         for &g in t.shapes_any.iter() {
@@ -316,7 +294,7 @@ impl Columns {
         for_bits(first(&t.exact_none), |b| m &= !col(&self.exact, b));
         if t.word.is_some() || !t.words_none.is_empty() {
             for_bits(m, |b| {
-                let word = f.words.get(b).copied().unwrap_or(NONE);
+                let word = f.words.get(i * 64 + b).copied().unwrap_or(NONE);
                 if t.word.is_some_and(|x| x != word) || t.words_none.contains(&word) {
                     m &= !(1 << b);
                 }
@@ -2135,32 +2113,41 @@ mod tests {
     /// lexicons, slots, gaps and alternations, some optional, repeated or
     /// captured: varied programs for the landmark tests.
     fn random_rules(next: &mut impl FnMut() -> u64, count: usize) -> String {
-        const ATOMS: [&str; 12] = [
-            "Cap",
-            "Lower",
-            "Num",
-            "\"the\"",
-            "said",
-            "{PER}",
-            "{ORG|LOC}",
-            "<L>",
-            "Any",
-            "(said | told)",
-            "(Cap | {PER})",
-            "(and \",\" | <L> | {ORG})",
-        ];
+        random_rules_of(next, count, &ATOMS)
+    }
+
+    /// The atoms of [`random_rules`].
+    const ATOMS: [&str; 12] = [
+        "Cap",
+        "Lower",
+        "Num",
+        "\"the\"",
+        "said",
+        "{PER}",
+        "{ORG|LOC}",
+        "<L>",
+        "Any",
+        "(said | told)",
+        "(Cap | {PER})",
+        "(and \",\" | <L> | {ORG})",
+    ];
+
+    /// Entity rules of 2–5 elements, each one of `atoms` (which may name
+    /// the lexicon `L`), some optional, repeated or captured.
+    fn random_rules_of(next: &mut impl FnMut() -> u64, count: usize, atoms: &[&str]) -> String {
         let mut out = String::from("lexicon L = the | Smith | \"New York\"\n");
         for r in 0..count {
             out.push_str(&format!("entity r{r} X:"));
             for k in 0..2 + next() % 4 {
-                let atom = ATOMS[(next() % ATOMS.len() as u64) as usize];
-                let element = match next() % 9 {
+                let atom = atoms[(next() % atoms.len() as u64) as usize];
+                let element = match next() % 10 {
                     0 => format!("{atom}?"),
                     1 => format!("{atom}*"),
                     2 => format!("({atom}){{0,2}}"),
-                    3 => format!("({atom}){{1,2}}"),
+                    3 => format!("({atom}){{1,3}}"),
                     4 => format!("c{k}:({atom})"),
-                    5 => "...{0,2}".to_string(),
+                    5 => format!("c{k}:({atom}) {atom}"),
+                    6 => "...{0,2}".to_string(),
                     _ => atom.to_string(),
                 };
                 out.push(' ');
@@ -2275,24 +2262,7 @@ mod tests {
             "Any",
         ];
         let mut next = crate::testing::xorshift(31);
-        let mut rules = String::new();
-        for r in 0..150 {
-            rules.push_str(&format!("entity r{r} X:"));
-            for k in 0..2 + next() % 4 {
-                let atom = ATOMS[(next() % ATOMS.len() as u64) as usize];
-                let element = match next() % 8 {
-                    0 => format!("{atom}?"),
-                    1 => format!("({atom}){{0,3}}"),
-                    2 => format!("c{k}:({atom})"),
-                    3 => format!("c{k}:({atom}) {atom}"),
-                    4 => "...{0,2}".to_string(),
-                    _ => atom.to_string(),
-                };
-                rules.push(' ');
-                rules.push_str(&element);
-            }
-            rules.push('\n');
-        }
+        let rules = random_rules_of(&mut next, 150, &ATOMS);
         let set = rule_set(&rules);
         let compiled = &set.inner.compiled;
         // The same rules with every slot and shape written `(X{1})`: a
