@@ -201,8 +201,6 @@ pub(crate) enum Inst {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct LabelSet {
     bits: u64,
-    /// Whether a label is 64 or more (not in `bits`).
-    wide: bool,
     labels: Box<[u16]>,
 }
 
@@ -210,8 +208,7 @@ impl LabelSet {
     /// The set of `labels`, in their written order.
     pub(crate) fn new(labels: Box<[u16]>) -> LabelSet {
         let bits = labels.iter().filter(|&&l| l < 64).fold(0, |b, &l| b | 1 << l);
-        let wide = labels.iter().any(|&l| l >= 64);
-        LabelSet { bits, wide, labels }
+        LabelSet { bits, labels }
     }
 
     /// Whether the set is empty.
@@ -225,7 +222,7 @@ impl LabelSet {
         if label < 64 {
             self.bits >> label & 1 != 0
         } else {
-            self.wide && self.labels.contains(&label)
+            self.labels.contains(&label)
         }
     }
 
@@ -1319,8 +1316,11 @@ impl Emitter<'_> {
             }
             NodeKind::Alt(v) => {
                 // Single-word branches are tried as one instruction (they
-                // hold no capture, so their order does not matter); the
-                // other branches keep theirs.
+                // hold no capture, so their order among themselves does
+                // not matter), before the other branches, which keep their
+                // order. So where a word branch and a later branch both
+                // lead to matches of the same length, the word's wins,
+                // whatever the written order (DESIGN.md, Alternations).
                 let (words, others): (Vec<&Node>, Vec<&Node>) =
                     v.iter().partition(|b| self.single_word(b).is_some());
                 let mut branches: Vec<Branch<'_>> = Vec::with_capacity(v.len());
@@ -1656,6 +1656,14 @@ fn too_big(n: usize, at: usize) -> PErr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An instruction stays four words: programs are arrays of them, read
+    /// one after another by the interpreter (a label set's bits make it
+    /// no larger than the list alone did).
+    #[test]
+    fn instructions_stay_four_words() {
+        assert!(std::mem::size_of::<Inst>() <= 32, "{} bytes", std::mem::size_of::<Inst>());
+    }
 
     /// A slot's label set holds exactly its labels, below 64 (its bits)
     /// and above (its list), on random lists of up to six labels of up to
