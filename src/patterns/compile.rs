@@ -1130,8 +1130,9 @@ struct Emitter<'a> {
 
 /// A branch of an alternation as emitted.
 enum Branch<'n> {
-    /// Its single-word branches, as one [`Inst::Words`].
-    Words,
+    /// Consecutive branches that are each one word, as one
+    /// [`Inst::Words`].
+    Words(Vec<&'n Node>),
     /// One branch, emitted as written.
     Node(&'n Node),
     /// Consecutive branches that are each a bare entity slot: the labels
@@ -1315,22 +1316,14 @@ impl Emitter<'_> {
                 }
             }
             NodeKind::Alt(v) => {
-                // Single-word branches are tried as one instruction (they
-                // hold no capture, so their order among themselves does
-                // not matter), before the other branches, which keep their
-                // order. So where a word branch and a later branch both
-                // lead to matches of the same length, the word's wins,
-                // whatever the written order (DESIGN.md, Alternations).
-                let (words, others): (Vec<&Node>, Vec<&Node>) =
-                    v.iter().partition(|b| self.single_word(b).is_some());
+                // Runs of single-word branches are tried as one instruction
+                // each (they hold no capture, so their order within the run
+                // does not matter); the branches keep their written order,
+                // which decides captures in ties.
+                let words: Vec<bool> = v.iter().map(|b| self.single_word(b).is_some()).collect();
                 let mut branches: Vec<Branch<'_>> = Vec::with_capacity(v.len());
-                if words.len() >= 2 {
-                    branches.push(Branch::Words);
-                    Self::push_branches(&others, &mut branches);
-                } else {
-                    Self::push_branches(&v.iter().collect::<Vec<_>>(), &mut branches);
-                }
-                self.emit_alt(branches, &words)?;
+                Self::push_branches(v.iter().zip(words), &mut branches);
+                self.emit_alt(branches)?;
             }
             NodeKind::Repeat { node: inner, min, max } => {
                 for _ in 0..*min {
@@ -1377,11 +1370,11 @@ impl Emitter<'_> {
     /// when it passes, its fused split (see the matcher) goes straight on
     /// without a jump step; the jump is taken by the others instead, which
     /// pass less often. The order in which branches are tried is unchanged.
-    fn emit_alt(&mut self, branches: Vec<Branch<'_>>, words: &[&Node]) -> Result<(), PErr> {
+    fn emit_alt(&mut self, branches: Vec<Branch<'_>>) -> Result<(), PErr> {
         let count = branches.len();
         let mut branches = branches.into_iter();
         let mut first = None;
-        if count >= 2 && matches!(branches.as_slice()[0], Branch::Words | Branch::Shapes(_)) {
+        if count >= 2 && matches!(branches.as_slice()[0], Branch::Words(_) | Branch::Shapes(_)) {
             first = Some((self.push(Inst::Split(0, 0)), branches.next()));
         }
         let rest = branches.len();
@@ -1394,7 +1387,7 @@ impl Emitter<'_> {
                 }
                 split
             });
-            self.emit_branch(branch, words)?;
+            self.emit_branch(branch)?;
             if split.is_some() || first.is_some() {
                 jumps.push(self.push(Inst::Jmp(0)));
             }
@@ -1405,7 +1398,7 @@ impl Emitter<'_> {
         }
         if let Some((split, Some(branch))) = first {
             self.insts[split as usize] = Inst::Split(self.here(), split + 1);
-            self.emit_branch(branch, words)?;
+            self.emit_branch(branch)?;
         }
         let end = self.here();
         for j in jumps {
@@ -1414,11 +1407,11 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// One branch of an alternation; `words` are its single-word branches.
-    fn emit_branch(&mut self, branch: Branch<'_>, words: &[&Node]) -> Result<(), PErr> {
+    /// One branch of an alternation.
+    fn emit_branch(&mut self, branch: Branch<'_>) -> Result<(), PErr> {
         match branch {
             Branch::Node(b) => self.emit(b)?,
-            Branch::Words => {
+            Branch::Words(words) => {
                 let mut ids: Vec<u32> = words.iter().filter_map(|w| self.single_word(w)).collect();
                 ids.sort_unstable();
                 ids.dedup();
@@ -1447,17 +1440,26 @@ impl Emitter<'_> {
         labels.iter().map(|(l, at)| self.label_id(l, *at)).collect()
     }
 
-    /// Appends `nodes` (branches of an alternation, in order) to
-    /// `branches`, each run of branches that are a bare entity slot as one
-    /// [`Branch::Slots`]: they hold no capture and each takes one entity,
-    /// so one instruction can try them in turn (see [`Inst::Ents`]).
-    /// Likewise each run of branches that are a bare token shape as one
-    /// [`Branch::Shapes`]: each takes the one token and goes on to the
-    /// same place, so the first that passes decides, and one test of
-    /// their bits together does the same in one step.
-    fn push_branches<'n>(nodes: &[&'n Node], branches: &mut Vec<Branch<'n>>) {
-        for &node in nodes {
+    /// Appends `nodes` (branches of an alternation, in order, each with
+    /// whether it is one word) to `branches`, each run of at least two
+    /// single-word branches as one [`Branch::Words`]. Likewise each run of
+    /// branches that are a bare entity slot as one [`Branch::Slots`]: they
+    /// hold no capture and each takes one entity, so one instruction can
+    /// try them in turn (see [`Inst::Ents`]); and each run of branches that
+    /// are a bare token shape as one [`Branch::Shapes`]: each takes the one
+    /// token and goes on to the same place, so the first that passes
+    /// decides, and one test of their bits together does the same in one
+    /// step.
+    fn push_branches<'n>(
+        nodes: impl Iterator<Item = (&'n Node, bool)>,
+        branches: &mut Vec<Branch<'n>>,
+    ) {
+        for (node, word) in nodes {
             match (bare(node), branches.last_mut()) {
+                _ if word => match branches.last_mut() {
+                    Some(Branch::Words(run)) => run.push(node),
+                    _ => branches.push(Branch::Words(vec![node])),
+                },
                 (NodeKind::Slot(labels), Some(Branch::Slots(slots))) => slots.push(labels),
                 (NodeKind::Slot(labels), _) => branches.push(Branch::Slots(vec![labels])),
                 (&NodeKind::Shape(s), Some(Branch::Shapes(bits))) if s != Shape::Any => {
@@ -1467,6 +1469,14 @@ impl Emitter<'_> {
                     branches.push(Branch::Shapes(s.bit()))
                 }
                 _ => branches.push(Branch::Node(node)),
+            }
+        }
+        // A lone word is a branch of its own, emitted as written.
+        for b in branches.iter_mut() {
+            if let Branch::Words(run) = b {
+                if let [one] = run.as_slice() {
+                    *b = Branch::Node(one);
+                }
             }
         }
     }

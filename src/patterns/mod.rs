@@ -1120,6 +1120,19 @@ mod tests {
         assert_eq!(run(&set, "the John Paul Jones said", &[]), ["a: John Paul Jones"]);
     }
 
+    /// Ties between branches follow the written order, single-word
+    /// branches too: a run of them is one instruction, tried in its place
+    /// (DESIGN.md, Alternations).
+    #[test]
+    fn branches_break_ties_in_written_order() {
+        let set = build("entity a X: (k:(Cap) | \"smith\" | \"jones\")");
+        assert_eq!(run(&set, "Smith", &[]), ["a: Smith [k=Smith]"]);
+        let set = build("entity a X: (\"smith\" | \"jones\" | k:(Cap))");
+        assert_eq!(run(&set, "Smith", &[]), ["a: Smith"]);
+        let set = build("entity a X: (\"smith\" | k:(Cap) | \"jones\")");
+        assert_eq!(run(&set, "Smith Jones", &[]), ["a: Smith", "a: Jones [k=Jones]"]);
+    }
+
     #[test]
     fn greedy_then_backtracks() {
         let set = build("entity a X = n: n:Cap* Cap said");
