@@ -1074,16 +1074,12 @@ impl SentenceCues {
     /// [`SentenceCues::fill_from_words`] (which read the quotations too).
     #[cfg(test)]
     fn modality_from_words(&mut self, match_start: usize, match_end: usize) -> Modality {
-        if self.present == 0 {
-            return Modality::Asserted;
-        }
-        let end = match_end.min(self.at.len());
-        let s = match_start.min(end);
-        let clause = match s {
+        let Some(m) = self.cued_match(match_start, match_end) else { return Modality::Asserted };
+        let clause = match m.start {
             0 => 0,
             s => self.clause[s - 1] as usize,
         };
-        self.modality_in(clause, s..end, "", &[])
+        self.modality_in(clause, m, "", &[])
     }
 
     /// Whether a phrase of `cue` lies wholly inside words `from..end`,
@@ -1137,19 +1133,25 @@ impl SentenceCues {
         match_start: usize,
         match_end: usize,
     ) -> Modality {
-        // Without a cue, clauses and quotations need not be read.
-        if self.present == 0 {
-            return Modality::Asserted;
-        }
-        let end = match_end.min(self.at.len());
-        let s = match_start.min(end);
+        let Some(m) = self.cued_match(match_start, match_end) else { return Modality::Asserted };
         // The clause the match starts in (a clause break at the match's
         // first word does not count).
-        let clause = match s {
+        let clause = match m.start {
             0 => 0,
             s => clause_start(text, tokens, s - 1),
         };
-        self.modality_in(clause, s..end, text, tokens)
+        self.modality_in(clause, m, text, tokens)
+    }
+
+    /// The words `match_start..match_end` of a match, clipped to the
+    /// sentence, when the sentence holds a cue; `None` without one (the
+    /// match is asserted, and clauses and quotations need not be read).
+    fn cued_match(&self, match_start: usize, match_end: usize) -> Option<Range<usize>> {
+        if self.present == 0 {
+            return None;
+        }
+        let end = match_end.min(self.at.len());
+        Some(match_start.min(end)..end)
     }
 
     /// [`SentenceCues::modality`] of the match `m` (its end clipped to the
