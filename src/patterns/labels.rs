@@ -2,13 +2,12 @@
 //!
 //! Every entity handed to the rules has its label looked up once per rule
 //! set (22k a pass over the benchmark's news). Labels are few and short
-//! (`PERSON`, `MILITARY_UNIT`), so they are numbered in the crate's string
-//! table (`crate::vocab::Vocab`), whose probes for strings of up to 8 and
-//! of 9 to 16 bytes compare packed words: no string hash and no `memcmp`
-//! call, as a map of strings would need. In front of it, a table where
-//! each label of up to 16 bytes has a slot of its own (the table is made
-//! large enough for that): a lookup is one hash and one slot, hit or miss,
-//! with no probe loop and no read of the label's bytes elsewhere.
+//! (`PERSON`, `MILITARY_UNIT`), so each label of up to 16 bytes gets a slot
+//! of its own in a small table (made large enough for that): a lookup is
+//! one hash and one slot, hit or miss, with no probe loop, no string hash
+//! and no `memcmp` call. The labels are numbered in the crate's string
+//! table (`crate::vocab::Vocab`), which also serves longer labels and a
+//! set no table of up to [`MAX_SLOTS`] slots parts.
 
 use crate::error::Error;
 #[cfg(test)]
@@ -130,19 +129,7 @@ impl LabelIds {
             let hit = slot.first == first && slot.last == last && slot.len as usize == b.len();
             return hit.then_some(slot.id);
         }
-        self.names_get(b)
-    }
-
-    /// [`LabelIds::get`] by the string table alone.
-    #[inline]
-    fn names_get(&self, b: &[u8]) -> Option<u16> {
-        let n = match b.len() {
-            0..=8 => self.names.get_short(pack(b), b.len()),
-            9..=16 => self.names.get_medium(pack(&b[..8]), pack(&b[b.len() - 8..]), b.len()),
-            _ => self.names.get(b)?,
-        };
-        // The table's miss is one past the last number: no id there.
-        self.ids.get(n as usize).copied()
+        self.ids.get(self.names.get(b)? as usize).copied()
     }
 
     /// Whether no rule names a label.
