@@ -1130,9 +1130,9 @@ struct Emitter<'a> {
 
 /// A branch of an alternation as emitted.
 enum Branch<'n> {
-    /// Consecutive branches that are each one word, as one
-    /// [`Inst::Words`].
-    Words(Vec<&'n Node>),
+    /// Consecutive branches that are each one word, with the word's id,
+    /// as one [`Inst::Words`].
+    Words(Vec<(&'n Node, u32)>),
     /// One branch, emitted as written.
     Node(&'n Node),
     /// Consecutive branches that are each a bare entity slot: the labels
@@ -1320,7 +1320,7 @@ impl Emitter<'_> {
                 // each (they hold no capture, so their order within the run
                 // does not matter); the branches keep their written order,
                 // which decides captures in ties.
-                let words: Vec<bool> = v.iter().map(|b| self.single_word(b).is_some()).collect();
+                let words: Vec<Option<u32>> = v.iter().map(|b| self.single_word(b)).collect();
                 let mut branches: Vec<Branch<'_>> = Vec::with_capacity(v.len());
                 Self::push_branches(v.iter().zip(words), &mut branches);
                 self.emit_alt(branches)?;
@@ -1412,7 +1412,7 @@ impl Emitter<'_> {
         match branch {
             Branch::Node(b) => self.emit(b)?,
             Branch::Words(words) => {
-                let mut ids: Vec<u32> = words.iter().filter_map(|w| self.single_word(w)).collect();
+                let mut ids: Vec<u32> = words.iter().map(|&(_, id)| id).collect();
                 ids.sort_unstable();
                 ids.dedup();
                 self.push(Inst::Words(ids.into()));
@@ -1441,7 +1441,7 @@ impl Emitter<'_> {
     }
 
     /// Appends `nodes` (branches of an alternation, in order, each with
-    /// whether it is one word) to `branches`, each run of at least two
+    /// its word's id when it is one word) to `branches`, each run of at least two
     /// single-word branches as one [`Branch::Words`]. Likewise each run of
     /// branches that are a bare entity slot as one [`Branch::Slots`]: they
     /// hold no capture and each takes one entity, so one instruction can
@@ -1451,15 +1451,18 @@ impl Emitter<'_> {
     /// decides, and one test of their bits together does the same in one
     /// step.
     fn push_branches<'n>(
-        nodes: impl Iterator<Item = (&'n Node, bool)>,
+        nodes: impl Iterator<Item = (&'n Node, Option<u32>)>,
         branches: &mut Vec<Branch<'n>>,
     ) {
         for (node, word) in nodes {
+            if let Some(id) = word {
+                match branches.last_mut() {
+                    Some(Branch::Words(run)) => run.push((node, id)),
+                    _ => branches.push(Branch::Words(vec![(node, id)])),
+                }
+                continue;
+            }
             match (bare(node), branches.last_mut()) {
-                _ if word => match branches.last_mut() {
-                    Some(Branch::Words(run)) => run.push(node),
-                    _ => branches.push(Branch::Words(vec![node])),
-                },
                 (NodeKind::Slot(labels), Some(Branch::Slots(slots))) => slots.push(labels),
                 (NodeKind::Slot(labels), _) => branches.push(Branch::Slots(vec![labels])),
                 (&NodeKind::Shape(s), Some(Branch::Shapes(bits))) if s != Shape::Any => {
@@ -1474,7 +1477,7 @@ impl Emitter<'_> {
         // A lone word is a branch of its own, emitted as written.
         for b in branches.iter_mut() {
             if let Branch::Words(run) = b {
-                if let [one] = run.as_slice() {
+                if let [(one, _)] = run.as_slice() {
                     *b = Branch::Node(one);
                 }
             }
@@ -1484,14 +1487,7 @@ impl Emitter<'_> {
     /// The lower-case id of a branch that is one word (not written
     /// exactly), interned.
     fn single_word(&mut self, branch: &Node) -> Option<u32> {
-        let mut node = branch;
-        while let NodeKind::Seq(v) = &node.kind {
-            match v.as_slice() {
-                [one] => node = one,
-                _ => return None,
-            }
-        }
-        let NodeKind::Lit { text, exact: false } = &node.kind else { return None };
+        let NodeKind::Lit { text, exact: false } = bare(branch) else { return None };
         let toks = self.tokenizer.tokenize(text);
         let [t] = toks.as_slice() else { return None };
         Some(self.vocab.intern_lower(&normal_form(text, t)))
