@@ -1479,17 +1479,27 @@ mod tests {
     fn each_prepared_sentence(
         compiled: &Compiled,
         pool: &[&str],
+        seed: u64,
+        f: impl FnMut(&Cx<'_>, &mut StartSets, &str),
+    ) {
+        each_labelled_sentence(compiled, pool, &["PER", "ORG", "LOC"], seed, f);
+    }
+
+    /// [`each_prepared_sentence`] with entities labelled from `labels`.
+    fn each_labelled_sentence(
+        compiled: &Compiled,
+        pool: &[&str],
+        labels: &[&str],
         mut seed: u64,
         mut f: impl FnMut(&Cx<'_>, &mut StartSets, &str),
     ) {
-        let labels = ["PER", "ORG", "LOC"];
         let tk = Tokenizer::new();
         let mut sc = Scratch::default();
         for _ in 0..15 {
             for len in [70, 1, 8, 30, 64, 130] {
                 let text = sentence(&mut seed, pool, len);
                 let tokens = tk.tokenize(&text);
-                let ents = entities(&mut seed, tokens.len(), 3, 2, &labels);
+                let ents = entities(&mut seed, tokens.len(), 3, 2, labels);
                 let all = whole(&text, &tokens);
                 let range = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
                 let Scratch { facts, starts, .. } = &mut sc;
@@ -1891,40 +1901,29 @@ mod tests {
         rules.push_str("entity low X: {L1|L5} Any\nentity high X: {L66|L2|L69} Any\n");
         let set = rule_set(&rules);
         let compiled = &set.inner.compiled;
-        let tk = Tokenizer::new();
         let labels: Vec<&str> = names.iter().map(String::as_str).collect();
-        let (mut sc, mut seed, mut high) = (Scratch::default(), 3, 0);
-        for len in [1, 9, 40, 70, 130] {
-            for _ in 0..10 {
-                let text = sentence(&mut seed, &["a", "b", "c"], len);
-                let tokens = tk.tokenize(&text);
-                let ents = entities(&mut seed, tokens.len(), 2, 3, &labels);
-                let all = whole(&text, &tokens);
-                let range = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
-                let Scratch { facts, starts, .. } = &mut sc;
-                let cx = Cx::new(compiled, &text, &tokens, range, facts);
-                starts.reset_eager(&cx);
-                let search = |ls: &LabelSet, p: usize| {
-                    ents_at(&cx.facts.ents, p).iter().any(|e| ls.labels().contains(&e.label))
-                };
-                for (k, c) in compiled.starts.iter().enumerate() {
-                    let StartCheck::Ent(ls) = c else { continue };
-                    high += usize::from(ls.labels().iter().any(|&l| l >= 64));
-                    // Before `ensure`: found from the end backwards.
-                    for end in 0..=cx.tokens.len() {
-                        let want = (0..end).rev().find(|&p| search(ls, p));
-                        let got = starts.last_passing(&cx, k as u32, end);
-                        assert_eq!(got, want, "{c:?} before {end}");
-                    }
-                    starts.ensure(&cx, k as u32);
-                    for p in 0..cx.tokens.len() {
-                        let want = search(ls, p);
-                        assert_eq!(check_at(&cx, c, p), want, "{c:?} at {p}");
-                        assert_eq!(starts.passes(&cx, k as u32, p), want, "{c:?} at {p}");
-                    }
+        let mut high = 0;
+        each_labelled_sentence(compiled, &["a", "b", "c"], &labels, 3, |cx, starts, what| {
+            let search = |ls: &LabelSet, p: usize| {
+                ents_at(&cx.facts.ents, p).iter().any(|e| ls.labels().contains(&e.label))
+            };
+            for (k, c) in compiled.starts.iter().enumerate() {
+                let StartCheck::Ent(ls) = c else { continue };
+                high += usize::from(ls.labels().iter().any(|&l| l >= 64));
+                // Before `ensure`: found from the end backwards.
+                for end in 0..=cx.tokens.len() {
+                    let want = (0..end).rev().find(|&p| search(ls, p));
+                    let got = starts.last_passing(cx, k as u32, end);
+                    assert_eq!(got, want, "{c:?} before {end} in {what}");
+                }
+                starts.ensure(cx, k as u32);
+                for p in 0..cx.tokens.len() {
+                    let want = search(ls, p);
+                    assert_eq!(check_at(cx, c, p), want, "{c:?} at {p} in {what}");
+                    assert_eq!(starts.passes(cx, k as u32, p), want, "{c:?} at {p} in {what}");
                 }
             }
-        }
+        });
         assert!(high > 100, "{high} sets of labels past 64");
     }
 
