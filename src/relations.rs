@@ -387,11 +387,13 @@ fn entities_inside(
 /// and whether a word conjunction ("and", "or") joins them.
 ///
 /// Most entities have none, which the tokens next to them tell: going
-/// forward, the walk skips at most three words before a conjunction, so
-/// with none of the words it accepts as one in the next four tokens it
-/// would find nothing; going back, the token before `at` must be an
-/// article or a conjunction (a length test first: none is longer than
-/// three bytes; then the words, as "of", "in" and "to" pass the length).
+/// forward, the walk skips at most three lower-case words of no entity
+/// before a conjunction, so with none of the words it accepts as one in
+/// the next four tokens, or with a token it cannot skip before the first
+/// (a name, a number, an entity's word), it would find nothing; going
+/// back, the token before `at` must be an article or a conjunction (a
+/// length test first: none is longer than three bytes; then the words,
+/// as "of", "in" and "to" pass the length).
 /// Those are decided here, inline, and only the rest walk
 /// ([`conjunct_walk`]). Always inlined: with the exact look-back it
 /// grew past what `#[inline]` inlines, and as a call it cost more than the
@@ -410,8 +412,23 @@ fn next_conjunct(
         &text.as_bytes()[s.start..s.end]
     };
     let may_join = if forward {
-        let joins = |i: usize| matches!(word(i), b"," | b"and" | b"or" | b"&" | b"as" | b"well");
-        (at..tokens.len().min(at + 4)).any(joins)
+        // Up to the first joining word, every token must be one the walk
+        // skips: a lower-case word of no entity. A token that cannot be
+        // one (owned, or an ASCII first byte other than `a..=z`: a name,
+        // a number, a bracket) ends the search, found by the walk or not.
+        let end = tokens.len().min(at + 4);
+        let mut may = false;
+        for (t, o) in tokens[at..end].iter().zip(&owner[at..end]) {
+            let w = &text.as_bytes()[t.span.start..t.span.end];
+            if matches!(w, b"," | b"and" | b"or" | b"&" | b"as" | b"well") {
+                may = true;
+                break;
+            }
+            if o.is_some() || w.first().is_some_and(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
+                break;
+            }
+        }
+        may
     } else {
         // The walk back first skips articles, then needs a conjunction.
         at > 0
