@@ -47,6 +47,19 @@ pub(crate) fn has_byte(w: u64, b: u8) -> bool {
     v.wrapping_sub(ONES) & !v & HIGH != 0
 }
 
+/// The high bit of each byte of `w` that is `b`, exact for every byte
+/// (where [`has_byte`] is exact only as a yes or no): for scans that need
+/// the place of each such byte.
+#[inline]
+pub(crate) fn byte_flags(w: u64, b: u8) -> u64 {
+    let v = w ^ (ONES * u64::from(b));
+    // A byte of `v` is not zero when its low seven bits are not (adding
+    // 0x7f to them sets its high bit, and carries no further) or its high
+    // bit is set.
+    let nonzero = ((v & !HIGH) + !HIGH) | v;
+    !nonzero & HIGH
+}
+
 /// Calls `f` with the number of each set bit of `bits`, lowest first.
 #[inline]
 pub(crate) fn for_bits(mut bits: u64, mut f: impl FnMut(usize)) {
@@ -118,6 +131,16 @@ mod tests {
                 let w = u64::from_le_bytes(bytes);
                 for probe in [0u8, b'-', b',', 0x41, 0x80, 0xff, b] {
                     assert_eq!(has_byte(w, probe), bytes.contains(&probe), "{bytes:?} {probe}");
+                }
+                // Every byte's flag, with the probe again at another place
+                // (a borrow from a match would spoil the bytes above it).
+                for (probe, again) in [(b, (at + 3) % 8), (0, 7), (0x80, 0), (b'\t', 5)] {
+                    let mut bytes = bytes;
+                    bytes[again] = probe;
+                    let w = u64::from_le_bytes(bytes);
+                    let want: u64 =
+                        (0..8).filter(|&i| bytes[i] == probe).map(|i| 0x80u64 << (8 * i)).sum();
+                    assert_eq!(byte_flags(w, probe), want, "{bytes:?} {probe}");
                 }
             }
         }
