@@ -850,26 +850,23 @@ fn sentences_impl<const FAST: bool>(text: &str, tokens: &[Token], out: &mut Vec<
         if FAST {
             // The kinds as bits: one test rather than two comparisons.
             const ENDS: u32 = 1 << TokenKind::Punct as u32 | 1 << TokenKind::Abbreviation as u32;
-            let stops =
-                |pair: &[Token]| ENDS >> pair[0].kind as u32 & 1 != 0 || pair[1].newline_before();
-            loop {
-                // Stop at the last token if none stops before it.
-                i += tokens[i..].windows(2).position(stops).unwrap_or(tokens.len() - 1 - i);
-                // Nor does punctuation that starts with an ASCII byte other
-                // than `.` `!` `?` (a comma, a quote, a bracket) end a
-                // sentence: with no line break after it, it is skipped too.
-                let t = &tokens[i];
-                let ends_nothing = t.kind == TokenKind::Punct
-                    && tokens.get(i + 1).is_some_and(|n| !n.newline_before())
-                    && text
-                        .as_bytes()
+            let bytes = text.as_bytes();
+            // Nor does punctuation that starts with an ASCII byte other
+            // than `.` `!` `?` (a comma, a quote, a bracket) end a
+            // sentence: with no line break after it, it is skipped too,
+            // in the same scan rather than by leaving the scan and
+            // starting it again after each comma.
+            let ends = |t: &Token| {
+                t.kind != TokenKind::Punct
+                    || bytes
                         .get(t.span.start)
-                        .is_some_and(|&b| b < 0x80 && !matches!(b, b'.' | b'!' | b'?'));
-                if !ends_nothing {
-                    break;
-                }
-                i += 1;
-            }
+                        .is_none_or(|&b| b >= 0x80 || matches!(b, b'.' | b'!' | b'?'))
+            };
+            let stops = |pair: &[Token]| {
+                ENDS >> pair[0].kind as u32 & 1 != 0 && ends(&pair[0]) || pair[1].newline_before()
+            };
+            // Stop at the last token if none stops before it.
+            i += tokens[i..].windows(2).position(stops).unwrap_or(tokens.len() - 1 - i);
         }
         let mut end = i + 1; // exclusive end of the sentence if we cut here
         let cut = match ends_sentence(text, tokens, i) {

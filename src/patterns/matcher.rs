@@ -116,7 +116,7 @@ impl Scratch {
     /// on this document until [`Scratch::forget_shapes`].
     pub(crate) fn share_shapes(&mut self, text: &str, tokens: &[Token]) {
         self.doc_shapes.clear();
-        self.doc_shapes.extend(tokens.iter().map(|t| shape_bits(text, t)));
+        super::shape::shapes_into(text, tokens, &mut self.doc_shapes);
     }
 
     /// Drops the shapes of [`Scratch::share_shapes`].

@@ -75,6 +75,98 @@ impl Shape {
     }
 }
 
+/// The shape bits of each of `tokens`, tokens of `text`, appended to
+/// `out`: [`shape_bits`] of each. Words of 1 to 16 ASCII letters (nine
+/// tokens in ten that are words) and punctuation, symbols and
+/// possessives (whose shapes are their kind's) take a path inlined in the
+/// loop; the rest a call of [`shape_bits`], whose register saves and
+/// slicing the common tokens need not pay.
+pub(crate) fn shapes_into(text: &str, tokens: &[Token], out: &mut Vec<u16>) {
+    let bytes = text.as_bytes();
+    out.extend(tokens.iter().map(|t| match quick_shapes(bytes, t) {
+        Some(bits) => bits | glue_bits(t),
+        None => shape_bits(text, t),
+    }));
+}
+
+/// `Any`, and `Glued` when no whitespace comes before `tok`: the shapes
+/// that do not depend on the token's text.
+#[inline]
+fn glue_bits(tok: &Token) -> u16 {
+    Shape::Any.bit() | if tok.space_before() { 0 } else { Shape::Glued.bit() }
+}
+
+/// The shapes of `tok` but `Any` and `Glued`, as [`kind_shapes`] gives
+/// them, for the tokens whose shapes are cheap to tell: a word of 1 to 16
+/// ASCII letters and a token whose kind alone gives them; `None` for the
+/// others.
+#[inline(always)]
+fn quick_shapes(bytes: &[u8], tok: &Token) -> Option<u16> {
+    // Words first and the kinds whose shapes are their kind's by a table:
+    // two tests, where a `match` on the kind is an indirect jump whose
+    // target changes from token to token.
+    if tok.kind != TokenKind::Word {
+        return Some(KIND_SHAPES[tok.kind as usize]).filter(|&bits| bits != 0);
+    }
+    let (start, end) = (tok.span.start, tok.span.end);
+    match end.wrapping_sub(start) {
+        len @ 1..=8 => {
+            // Eight bytes read at once, those past the word masked
+            // off (near the end of the text, packed): with eight
+            // bytes from `start`, the word's `len` are there.
+            let w = match bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+                Some(c) => u64::from_le_bytes(*c) & crate::normalize::MASKS[len],
+                None => crate::hash::pack(bytes.get(start..end)?),
+            };
+            letters_word_shapes(w, len)
+        }
+        9..=16 => long_letters_shapes(bytes.get(start..end)?),
+        _ => None,
+    }
+}
+
+/// By kind, the shapes of a token of that kind when its kind alone gives
+/// them (punctuation, symbols, possessives: see [`kind_shapes`]), else 0.
+const KIND_SHAPES: [u16; 7] = {
+    let mut t = [0; 7];
+    t[TokenKind::Punct as usize] = 1 << Shape::Punct as u16;
+    t[TokenKind::Symbol as usize] = 1 << Shape::Symbol as u16;
+    t[TokenKind::Possessive as usize] = 1 << Shape::Possessive as u16;
+    t
+};
+
+/// The shapes of a word token of 9 to 16 ASCII letters `b`, as
+/// [`kind_shapes`] gives them; `None` for any other `b`. Its first and
+/// last eight bytes, which overlap, are its every byte; no such word is
+/// an ordinal (five to seven letters), and it has no digit.
+#[inline]
+fn long_letters_shapes(b: &[u8]) -> Option<u16> {
+    use crate::swar::{in_range, HIGH};
+    let lo = u64::from_le_bytes(*b.first_chunk::<8>()?);
+    let hi = u64::from_le_bytes(*b.last_chunk::<8>()?);
+    if (lo | hi) & HIGH != 0 || b.len() > 16 {
+        return None;
+    }
+    let upper = [in_range(lo, b'A', b'Z'), in_range(hi, b'A', b'Z')];
+    let lower = [in_range(lo, b'a', b'z'), in_range(hi, b'a', b'z')];
+    if upper[0] | lower[0] != HIGH || upper[1] | lower[1] != HIGH {
+        return None;
+    }
+    let mut bits = Shape::Word.bit();
+    if upper[0] & 0x80 != 0 {
+        bits |= Shape::Cap.bit();
+    }
+    if upper[0] | upper[1] == 0 {
+        bits |= Shape::Lower.bit();
+    } else if lower[0] | lower[1] == 0 {
+        bits |= Shape::Upper.bit();
+        if is_roman_bytes(b) {
+            bits |= Shape::Roman.bit();
+        }
+    }
+    Some(bits)
+}
+
 /// The shape bits of `tok`, a token of `text`.
 pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
     let span = tok.span.start..tok.span.end;
@@ -98,18 +190,24 @@ pub(crate) fn shape_bits(text: &str, tok: &Token) -> u16 {
 /// [`kind_shapes`] gives them; `None` for any other `b`.
 #[inline]
 fn letters_shapes(b: &[u8]) -> Option<u16> {
-    use crate::swar::{in_range, low_flags, HIGH};
     if b.is_empty() || b.len() > 8 {
         return None;
     }
-    let w = crate::hash::pack(b);
+    letters_word_shapes(crate::hash::pack(b), b.len())
+}
+
+/// [`letters_shapes`] of the `len` bytes (one to eight) packed as `w`.
+#[inline(always)]
+fn letters_word_shapes(w: u64, len: usize) -> Option<u16> {
+    use crate::swar::{in_range, low_flags, HIGH};
+    debug_assert!((1..=8).contains(&len) && w & !crate::normalize::MASKS[len] == 0);
     if w & HIGH != 0 {
         return None;
     }
     let upper = in_range(w, b'A', b'Z');
     let lower = in_range(w, b'a', b'z');
     // Every byte a letter; the zero padding is none.
-    if upper | lower != low_flags(b.len()) {
+    if upper | lower != low_flags(len) {
         return None;
     }
     let mut bits = Shape::Word.bit();
@@ -119,15 +217,15 @@ fn letters_shapes(b: &[u8]) -> Option<u16> {
     if upper == 0 {
         bits |= Shape::Lower.bit();
     } else if lower == 0 {
-        if b.len() >= 2 {
+        if len >= 2 {
             bits |= Shape::Upper.bit();
         }
-        if is_roman_bytes(b) {
+        if is_roman_bytes(&w.to_le_bytes()[..len]) {
             bits |= Shape::Roman.bit();
         }
     }
     // In lower case: each upper-case letter's flag (0x80) moved to 0x20.
-    if (5..=7).contains(&b.len()) && is_spelled_ordinal_word(w | upper >> 2) {
+    if (5..=7).contains(&len) && is_spelled_ordinal_word(w | upper >> 2) {
         bits |= Shape::Ordinal.bit();
     }
     Some(bits)
@@ -563,6 +661,10 @@ mod tests {
             "I",
             "IV",
             "MMXXIV",
+            "MMMDCCCLXXXVIII",
+            "MMMDCCCLXXXVIIII",
+            "MDCCCLXXXVIII",
+            "Mdccclxxxviii",
             "XLII",
             "IIII",
             "MIX",
@@ -581,9 +683,9 @@ mod tests {
         .collect();
         let alphabet: Vec<char> = "IVXLCDMivxlcdmfirstFIRSTheconHECONabzAZ09-'.é".chars().collect();
         let mut rng = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
-        for _ in 0..20_000 {
+        for _ in 0..40_000 {
             let seed = rng();
-            let len = 1 + (seed % 10) as usize;
+            let len = 1 + (seed % 18) as usize;
             let mut r = seed >> 8;
             words.push(
                 (0..len)
@@ -597,8 +699,19 @@ mod tests {
             );
         }
         let mut taken = 0;
+        let mut long = 0;
         for w in &words {
-            let plain = (1..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_alphabetic());
+            let letters = w.bytes().all(|b| b.is_ascii_alphabetic());
+            if (9..=16).contains(&w.len()) {
+                match long_letters_shapes(w.as_bytes()) {
+                    Some(bits) => {
+                        assert_eq!(bits, kind_shapes(w, TokenKind::Word), "{w:?}");
+                        long += 1;
+                    }
+                    None => assert!(!letters, "{w:?} not taken"),
+                }
+            }
+            let plain = (1..=8).contains(&w.len()) && letters;
             match letters_shapes(w.as_bytes()) {
                 Some(bits) => {
                     assert_eq!(bits, kind_shapes(w, TokenKind::Word), "{w:?}");
@@ -607,7 +720,95 @@ mod tests {
                 None => assert!(!plain, "{w:?} not taken"),
             }
         }
-        assert!(taken > 2_000, "{taken}");
+        assert!(taken > 2_000 && long > 500, "{taken} {long}");
+    }
+
+    /// [`shapes_into`] gives each token's [`shape_bits`]: on generated
+    /// texts of short and long words in every case (Roman numerals of up
+    /// to 15 letters, ordinals, words of 8, 9, 16 and 17 letters), numbers,
+    /// designators, punctuation and non-ASCII characters, with words that
+    /// end less than eight bytes before the end of the text; and on tokens
+    /// of any kind over any span (reversed, past the end, inside a
+    /// character).
+    #[test]
+    fn batch_shapes_agree_with_shape_bits() {
+        let pieces = [
+            "a",
+            "Ab",
+            "NATO",
+            "first",
+            "Seventh",
+            "abcdefgh",
+            "Abcdefghi",
+            "MMMDCCCLXXXVIII",
+            "MMMDCCCLXXXVIIII",
+            "xvii",
+            "XVIII",
+            "MDCLXVI",
+            "MDCLXVIIII",
+            "abcdefghijklmnop",
+            "ABCDEFGHIJKLMNOP",
+            "AbcdefghijklmnoPq",
+            "ZZZZZZZZZ",
+            "Kraków",
+            "é",
+            "€",
+            "’s",
+            "'s",
+            "9",
+            "82nd",
+            "Su-35",
+            "1,000",
+            "2015-11-17",
+            "Gen.",
+            "O'Brien",
+            " ",
+            " ",
+            "  ",
+            "\n",
+            "-",
+            ",",
+            ".",
+            "(",
+        ];
+        let kinds = [
+            TokenKind::Word,
+            TokenKind::Word,
+            TokenKind::Number,
+            TokenKind::Designator,
+            TokenKind::Abbreviation,
+            TokenKind::Punct,
+            TokenKind::Symbol,
+            TokenKind::Possessive,
+        ];
+        let mut next = crate::testing::xorshift(0x5ba9_e7c1);
+        let (mut tokens, mut long) = (0, 0);
+        let mut out = Vec::new();
+        for _ in 0..4000 {
+            let text: String = (0..1 + next() % 12)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let toks = Tokenizer::new().tokenize(&text);
+            out.clear();
+            shapes_into(&text, &toks, &mut out);
+            let want: Vec<u16> = toks.iter().map(|t| shape_bits(&text, t)).collect();
+            assert_eq!(out, want, "{text:?}");
+            tokens += toks.len();
+            long += toks.iter().filter(|t| (9..=16).contains(&t.span.len())).count();
+            let spans: Vec<Token> = (0..8)
+                .map(|_| {
+                    let start = (next() % (text.len() as u64 + 3)) as usize;
+                    let end = (next() % (text.len() as u64 + 18)) as usize;
+                    let kind = kinds[(next() % kinds.len() as u64) as usize];
+                    Token::of_kind(crate::span::Span::new(start, end), kind)
+                })
+                .collect();
+            out.clear();
+            shapes_into(&text, &spans, &mut out);
+            let want: Vec<u16> = spans.iter().map(|t| shape_bits(&text, t)).collect();
+            assert_eq!(out, want, "{text:?} {spans:?}");
+        }
+        assert!(tokens > 12_000 && long > 1_500, "{tokens} {long}");
     }
 
     #[test]
