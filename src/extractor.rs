@@ -7,8 +7,8 @@ use crate::gazetteer::{Entry, GazMatch, Gazetteer, GazetteerBuilder, Scratch};
 use crate::hash::FastBuildHasher;
 use crate::limits::Limits;
 use crate::linking;
-use crate::patterns::PatternMatch;
 use crate::patterns::Scratch as PatternScratch;
+use crate::patterns::{PatternMatch, WordMap};
 use crate::relations;
 use crate::resolve::{self, gazetteer_priority, merge_adjacent, resolve, Candidate};
 use crate::rules::{self, RuleSource, Rules};
@@ -176,9 +176,10 @@ impl Extractor {
     }
 
     /// Approximate bytes of heap memory used by the compiled model: the
-    /// gazetteer's matching tables (see [`Gazetteer::memory_usage`]), the
-    /// compiled entity and relation rules, and the rules' ids of the
-    /// gazetteer's words (four bytes a word).
+    /// gazetteer's matching tables (see [`Gazetteer::memory_usage`]; with
+    /// rules, its vocabulary holds the rules' words too), the compiled
+    /// entity and relation rules, and the rules' ids of the gazetteer's
+    /// words (four bytes a word).
     ///
     /// # Examples
     ///
@@ -691,10 +692,17 @@ impl ExtractorBuilder {
                 errors.extend(e.errors().iter().cloned());
             }
         }
-        let gazetteer = gaz.build()?;
+        let mut gazetteer = gaz.build()?;
         let labels = distinct_labels(&gazetteer);
         let mut rules = Rules::build(self.default_rules, &self.rule_sources, labels);
         if let Ok(r) = &mut rules {
+            // The rules' words in the gazetteer's vocabulary too, so that
+            // the tokens it does not know need no lookup for the rules
+            // (see `WordMap::add_words_to`); only when a map will be made.
+            let any = !r.entity.is_empty() || !r.relation.is_empty();
+            if let Some(vocab) = gazetteer.vocab_mut().filter(|_| any) {
+                WordMap::add_words_to(&r.entity, vocab);
+            }
             r.read_gazetteer(&gazetteer);
         }
         let rule_count = rules.as_ref().map_or(0, |r| r.entity.len() + r.relation.len());

@@ -531,6 +531,14 @@ impl Gazetteer {
         &self.inner.vocab
     }
 
+    /// The vocabulary of the keys' words, to add words no key has (see
+    /// `WordMap::add_words_to`); `None` once the gazetteer is shared. A
+    /// word added has a number past the keys' words, which the trie has no
+    /// edge for: matches do not change.
+    pub(crate) fn vocab_mut(&mut self) -> Option<&mut Vocab> {
+        Arc::get_mut(&mut self.inner).map(|inner| &mut inner.vocab)
+    }
+
     /// The vocabulary numbers of the tokens of the text [`find_into`] last
     /// matched with `scratch`, which had `tokens` tokens ([`Vocab::miss`]
     /// for a token in no key); `None` when it looked none up (a gazetteer

@@ -752,20 +752,23 @@ impl Membership {
     }
 
     /// The first word of [`Membership::row`]: the one-token membership of
-    /// word `id` in the first 64 lexicons (0 for `NONE`).
-    #[inline]
+    /// word `id` in the first 64 lexicons (0 for `NONE`). The matcher reads
+    /// it with `matcher::one_word`, without the test for `NONE`; this is
+    /// the tests' oracle.
+    #[cfg(test)]
     pub(crate) fn first_one(&self, id: u32) -> u64 {
         self.first_of(&self.one, id)
     }
 
     /// The lexicons among the first 64 an entry of which starts with word
-    /// `id`, as bits (0 for `NONE`).
-    #[inline]
+    /// `id`, as bits (0 for `NONE`; the tests' oracle, as
+    /// [`Membership::first_one`]).
+    #[cfg(test)]
     pub(crate) fn first_start(&self, id: u32) -> u64 {
         self.first_of(&self.start, id)
     }
 
-    #[inline]
+    #[cfg(test)]
     fn first_of(&self, bits: &[u64], id: u32) -> u64 {
         if id == super::lexicon::NONE {
             return 0;

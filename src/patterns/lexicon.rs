@@ -260,6 +260,17 @@ impl Vocab {
         ids
     }
 
+    /// Adds every lower-case form to `other`, until its first error (its
+    /// size limits; see `WordMap::add_words_to`).
+    pub(crate) fn add_lower_forms_to(&self, other: &mut Table) {
+        for form in self.lower.strings() {
+            if other.intern(form).is_err() {
+                break;
+            }
+        }
+        other.shrink_to_fit();
+    }
+
     /// The number of lower-case forms (ids are `0..lower_len()`).
     pub(crate) fn lower_len(&self) -> usize {
         self.lower.len()
