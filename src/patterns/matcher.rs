@@ -438,8 +438,23 @@ impl StartSets {
             || (u.start && pos == 0)
             || u.eager.iter().any(|&p| self.bit(p as usize, pos))
             || (!u.labels.is_empty() && has_entity(ents_at(&f.ents, pos), &u.labels))
-            || u.flats.iter().any(|t| eval_flat(cx, t, pos))
+            || self.flats_pass(cx, u, pos)
             || u.rest.iter().any(|&p| self.passes(cx, p, pos))
+    }
+
+    /// Whether one of the conjunction tests of union `u` passes at `pos`:
+    /// the shape masks they share first (one test rejects them all), then
+    /// each one's own masks here, so that a test its shape rejects costs
+    /// no call.
+    #[inline]
+    fn flats_pass(&self, cx: &Cx<'_>, u: &Union, pos: usize) -> bool {
+        let Some(&shape) = cx.facts.shapes.get(pos) else { return false };
+        if !shapes_pass(shape, u.flats_all, u.flats_none) {
+            return false;
+        }
+        u.flats.iter().any(|t| {
+            shapes_pass(shape, t.shapes_all, t.shapes_none) && eval_flat_rest(cx, t, pos, shape)
+        })
     }
 
     /// The last start a program with `landmarks` may match from, or `None`
@@ -1434,10 +1449,16 @@ fn eval(cx: &Cx<'_>, t: &Test, pos: usize) -> bool {
 #[inline(never)]
 fn eval_flat(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
     let Some(&shape) = cx.facts.shapes.get(pos) else { return false };
-    if shape & t.shapes_all != t.shapes_all || shape & t.shapes_none != 0 {
+    if !shapes_pass(shape, t.shapes_all, t.shapes_none) {
         return false;
     }
     eval_flat_rest(cx, t, pos, shape)
+}
+
+/// Whether shape bits `shape` have all of `all` and none of `none`.
+#[inline(always)]
+fn shapes_pass(shape: u16, all: u16, none: u16) -> bool {
+    shape & all == all && shape & none == 0
 }
 
 /// [`eval_flat`] past its shape masks, for token `pos` of shape bits
@@ -1743,7 +1764,9 @@ mod tests {
              entity b X: (<E> | {PER} | Ordinal | \"NATO\" | and) Any\n\
              entity c X: (Cap & !<L> | {ORG|LOC} | ^ | \"US\" | \"2024\") Any\n\
              entity d X: \"Army\" (<L> | <E> | \"said\" | told | Lower & !<E>)\n\
-             entity e X: {PER} (\"said\" | and | Num | {ORG})",
+             entity e X: {PER} (\"said\" | and | Num | {ORG})\n\
+             entity f X: told (Cap & Word & !<L> | Cap & !<E> | {LOC})\n\
+             entity g X: said (Word & !Cap & !<L> | Lower & !<E> | Cap & Word & !\"Army\")",
         );
         let compiled = &set.inner.compiled;
         let unions: Vec<&Union> = compiled
@@ -1761,6 +1784,10 @@ mod tests {
         assert!(unions.iter().any(|u| u.shapes != 0 && u.exact != 0));
         assert!(unions.iter().any(|u| !u.labels.is_empty() && u.start));
         assert!(unions.iter().any(|u| !u.flats.is_empty() && !u.labels.is_empty()));
+        // Several conjunction tests with shape bits in common, and with
+        // none.
+        assert!(unions.iter().any(|u| u.flats.len() > 1 && u.flats_all != 0));
+        assert!(unions.iter().any(|u| u.flats.len() > 1 && u.flats_all == 0));
         let pool = [
             "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "New",
             "York", "new", "said", "told", "3rd", "Paris", ",",
