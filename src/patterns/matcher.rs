@@ -16,7 +16,7 @@ use super::compile::{
 };
 use super::lexicon::{Lineage, NONE};
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
-use super::shape::{shape_bits, SHAPE_COUNT};
+use super::shape::SHAPE_COUNT;
 use super::{Captures, EntityRef, PatternMatch, RuleSet};
 use crate::swar::for_bits;
 use crate::tokenize::{Sentence, Token};
@@ -671,14 +671,16 @@ fn has_entity(ents: &[Ent], labels: &LabelSet) -> bool {
     ents.iter().any(|e| labels.has(e.label))
 }
 
-/// Starts a new generation of `marks`, sized `len`: an entry equal to the
-/// value returned is marked in this generation, any other is not. Nothing
-/// is cleared but when the counter wraps or the size changes.
+/// Starts a new generation of `marks`, at least `len` long: an entry equal
+/// to the value returned is marked in this generation, any other is not.
+/// Nothing is cleared but when the counter wraps. The marks only grow:
+/// the entity and relation rule sets share one scratch and alternate
+/// sentence by sentence, and sizing the marks to each set's own count
+/// cleared them at every switch. An old mark is an earlier generation's
+/// value, never the new one, so a longer run of marks needs no clearing.
 fn next_generation(marks: &mut Vec<u32>, gen: &mut u32, len: usize) -> u32 {
-    if marks.len() != len {
-        marks.clear();
+    if marks.len() < len {
         marks.resize(len, 0);
-        *gen = 0;
     }
     *gen = gen.wrapping_add(1);
     if *gen == 0 {
@@ -941,7 +943,7 @@ fn prepare(
     if index.shape_mask() != 0 || index.any_rule(sel) {
         match (sc.doc_shapes.len() == tokens.len()).then(|| &sc.doc_shapes[s0..e0]) {
             Some(sh) => facts.shapes.extend_from_slice(sh),
-            None => facts.shapes.extend(toks.iter().map(|t| shape_bits(text, t))),
+            None => super::shape::shapes_into(text, toks, &mut facts.shapes),
         }
         index.add_shapes(sel, facts.shapes.iter().fold(0, |a, &b| a | b));
         if compiled.vocab.has_exact() {
@@ -1528,6 +1530,7 @@ mod tests {
     use super::*;
     use crate::patterns::compile::{first_consumers, on_every_path};
     use crate::patterns::index::Trig;
+    use crate::patterns::shape::shape_bits;
     use crate::patterns::EntityRef;
     use crate::patterns::RuleSetBuilder;
     use crate::tokenize::Tokenizer;
@@ -1540,6 +1543,38 @@ mod tests {
             out.push(pool[(*seed >> 33) as usize % pool.len()]);
         }
         out.join(" ")
+    }
+
+    /// Generation marks shared by sets of different sizes (as the entity
+    /// and relation rule sets share a scratch), across the counter's wrap:
+    /// an entry reads as marked exactly when it was marked in the current
+    /// generation, as a fresh set of flags per generation would say.
+    #[test]
+    fn generation_marks_agree_with_fresh_flags() {
+        let mut next = crate::testing::xorshift(0x9e37_79b9);
+        // Marks left from long ago, as after any number of generations:
+        // the generations after the wrap reach their values again.
+        let mut marks: Vec<u32> = (0..40).map(|k| k * 3 + 1).collect();
+        let mut gen = u32::MAX - 40;
+        let mut marked = 0;
+        for round in 0..200 {
+            let len = [5, 17, 0, 9, 64][round % 5] + (next() % 3) as usize;
+            let g = next_generation(&mut marks, &mut gen, len);
+            assert!(marks.len() >= len && g == gen);
+            let mut fresh = vec![false; len];
+            for _ in 0..(next() % 8) {
+                let k = (next() % (len as u64).max(1)) as usize;
+                if let (Some(m), Some(f)) = (marks.get_mut(k), fresh.get_mut(k)) {
+                    *m = g;
+                    *f = true;
+                }
+            }
+            for (k, &f) in fresh.iter().enumerate() {
+                assert_eq!(marks.get(k) == Some(&g), f, "round {round}, entry {k}");
+                marked += usize::from(f);
+            }
+        }
+        assert!(gen < 200 && marked > 300, "{gen} {marked}");
     }
 
     /// The whole of `text`, cut into `tokens`, as one sentence.
