@@ -557,6 +557,19 @@ mod tests {
         bits | plain.unwrap_or_else(|| kind_shapes(s, tok.kind))
     }
 
+    /// Kinds for made-up tokens over random spans, words the commonest.
+    const SOME_KINDS: [TokenKind; 9] = [
+        TokenKind::Word,
+        TokenKind::Word,
+        TokenKind::Word,
+        TokenKind::Number,
+        TokenKind::Designator,
+        TokenKind::Abbreviation,
+        TokenKind::Punct,
+        TokenKind::Symbol,
+        TokenKind::Possessive,
+    ];
+
     /// Taking a token's bytes rather than its `str` changes no shape, for
     /// any span: inside a character or across one, reversed, empty, past
     /// the end, over ASCII letters next to multi-byte characters, of every
@@ -564,17 +577,7 @@ mod tests {
     #[test]
     fn byte_spans_agree_with_str_spans() {
         let pieces = ["a", "Ab", "NATO", "xi", "é", "Ω", "€", "—", "’s", "9", " ", "-", "abcdefgh"];
-        let kinds = [
-            TokenKind::Word,
-            TokenKind::Word,
-            TokenKind::Word,
-            TokenKind::Number,
-            TokenKind::Designator,
-            TokenKind::Abbreviation,
-            TokenKind::Punct,
-            TokenKind::Symbol,
-            TokenKind::Possessive,
-        ];
+        let kinds = SOME_KINDS;
         let mut next = crate::testing::xorshift(0x0b17_e5b4);
         let mut words = 0;
         for _ in 0..3000 {
@@ -771,16 +774,7 @@ mod tests {
             ".",
             "(",
         ];
-        let kinds = [
-            TokenKind::Word,
-            TokenKind::Word,
-            TokenKind::Number,
-            TokenKind::Designator,
-            TokenKind::Abbreviation,
-            TokenKind::Punct,
-            TokenKind::Symbol,
-            TokenKind::Possessive,
-        ];
+        let kinds = SOME_KINDS;
         let mut next = crate::testing::xorshift(0x5ba9_e7c1);
         let (mut tokens, mut long) = (0, 0);
         let mut out = Vec::new();
