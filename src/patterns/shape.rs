@@ -106,7 +106,8 @@ fn quick_shapes(bytes: &[u8], tok: &Token) -> Option<u16> {
     // two tests, where a `match` on the kind is an indirect jump whose
     // target changes from token to token.
     if tok.kind != TokenKind::Word {
-        return Some(KIND_SHAPES[tok.kind as usize]).filter(|&bits| bits != 0);
+        // A kind past the table (none today) takes the general path.
+        return KIND_SHAPES.get(tok.kind as usize).copied().filter(|&bits| bits != 0);
     }
     let (start, end) = (tok.span.start, tok.span.end);
     match end.wrapping_sub(start) {
