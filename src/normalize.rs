@@ -224,7 +224,7 @@ fn lower_words(
 /// past `k` masked off), else the `k` copied. `None` when the text has
 /// fewer than `k` bytes there.
 #[inline]
-fn load_word(text: &[u8], at: usize, k: usize) -> Option<u64> {
+pub(crate) fn load_word(text: &[u8], at: usize, k: usize) -> Option<u64> {
     debug_assert!(k <= 8);
     let w = match text.get(at..).and_then(<[u8]>::first_chunk::<8>) {
         Some(b) => u64::from_le_bytes(*b),

@@ -7,7 +7,7 @@
 //! written.
 
 use crate::hash::pack;
-use crate::normalize::{push_token, MASKS};
+use crate::normalize::{load_word, push_token};
 use crate::span::Span;
 use crate::tokenize::{Token, TokenKind};
 use crate::vocab::Vocab as Table;
@@ -329,15 +329,9 @@ impl Vocab {
         if n != e.len as usize {
             return NONE;
         }
-        // Eight bytes read at once where the text has them.
-        let text = text.as_bytes();
-        let w = match text.get(start..).and_then(<[u8]>::first_chunk::<8>) {
-            Some(b) => u64::from_le_bytes(*b) & MASKS[n.min(8)],
-            None => match text.get(start..tok.span.end) {
-                Some(b) => pack(b),
-                None => return NONE,
-            },
-        };
+        // Eight bytes read at once where the text has them (`n` is at
+        // most 8, as every expected form is).
+        let Some(w) = load_word(text.as_bytes(), start, n) else { return NONE };
         if w == e.word {
             e.id
         } else {

@@ -111,16 +111,7 @@ fn quick_shapes(bytes: &[u8], tok: &Token) -> Option<u16> {
     }
     let (start, end) = (tok.span.start, tok.span.end);
     match end.wrapping_sub(start) {
-        len @ 1..=8 => {
-            // Eight bytes read at once, those past the word masked
-            // off (near the end of the text, packed): with eight
-            // bytes from `start`, the word's `len` are there.
-            let w = match bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
-                Some(c) => u64::from_le_bytes(*c) & crate::normalize::MASKS[len],
-                None => crate::hash::pack(bytes.get(start..end)?),
-            };
-            letters_word_shapes(w, len)
-        }
+        len @ 1..=8 => letters_word_shapes(crate::normalize::load_word(bytes, start, len)?, len),
         9..=16 => long_letters_shapes(bytes.get(start..end)?),
         _ => None,
     }
