@@ -558,6 +558,21 @@ fn strip_position(msg: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A text of fewer than `max` pieces from `next`, each one of `parts`
+    /// one time in `one_in` and the letter `x` otherwise.
+    fn mostly_x(next: &mut impl FnMut() -> u64, max: u64, one_in: u64, parts: &[&str]) -> String {
+        (0..next() % max)
+            .map(|_| {
+                let r = next();
+                if r % one_in == 0 {
+                    parts[(r >> 8) as usize % parts.len()]
+                } else {
+                    "x"
+                }
+            })
+            .collect()
+    }
+
     /// `Rows::cut` (eight bytes at a time) agrees with a byte-by-byte
     /// scan on generated lines of tabs, backslashes, letters and
     /// multi-byte characters, of every length around the word size.
@@ -568,18 +583,8 @@ mod tests {
         let mut rows = Rows::new(Vec::new(), Vec::new());
         let (mut tabs, mut escapes) = (0, 0);
         for _ in 0..20_000 {
-            let len = next() % 40;
-            let line: String = (0..len)
-                .map(|_| {
-                    let r = next();
-                    // Mostly letters, as in a real row.
-                    if r % 4 == 0 {
-                        parts[(r >> 8) as usize % parts.len()]
-                    } else {
-                        "x"
-                    }
-                })
-                .collect();
+            // Mostly letters, as in a real row.
+            let line = mostly_x(&mut next, 40, 4, &parts);
             let escaped = rows.cut(&line);
             let want: Vec<usize> = line
                 .bytes()
@@ -604,17 +609,7 @@ mod tests {
         let parts = ["\n", "\r\n", "a", "|", "\u{e9}", "\u{2019}", "\n\n", "\u{1F600}", "||"];
         let mut cuts = 0;
         for _ in 0..20_000 {
-            let len = next() % 60;
-            let text: String = (0..len)
-                .map(|_| {
-                    let r = next();
-                    if r % 3 == 0 {
-                        parts[(r >> 8) as usize % parts.len()]
-                    } else {
-                        "x"
-                    }
-                })
-                .collect();
+            let text = mostly_x(&mut next, 60, 3, &parts);
             for b in [b'\n', b'|'] {
                 let got: Vec<&str> = split_byte(&text, b).collect();
                 let want: Vec<&str> = text.split(char::from(b)).collect();
