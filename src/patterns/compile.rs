@@ -774,31 +774,6 @@ impl Membership {
         self.one.get(k..k + self.stride).unwrap_or(&[])
     }
 
-    /// The first word of [`Membership::row`]: the one-token membership of
-    /// word `id` in the first 64 lexicons (0 for `NONE`). The matcher reads
-    /// it with `matcher::one_word`, without the test for `NONE`; this is
-    /// the tests' oracle.
-    #[cfg(test)]
-    pub(crate) fn first_one(&self, id: u32) -> u64 {
-        self.first_of(&self.one, id)
-    }
-
-    /// The lexicons among the first 64 an entry of which starts with word
-    /// `id`, as bits (0 for `NONE`; the tests' oracle, as
-    /// [`Membership::first_one`]).
-    #[cfg(test)]
-    pub(crate) fn first_start(&self, id: u32) -> u64 {
-        self.first_of(&self.start, id)
-    }
-
-    #[cfg(test)]
-    fn first_of(&self, bits: &[u64], id: u32) -> u64 {
-        if id == super::lexicon::NONE {
-            return 0;
-        }
-        bits.get(id as usize * self.stride).copied().unwrap_or(0)
-    }
-
     /// The lexicons (among the first 64) an entry of two tokens or more of
     /// which may start with word `a` then word `b`, as bits: all those
     /// that have one, perhaps others too (all of them with more than 64
