@@ -7,8 +7,8 @@ use crate::gazetteer::{Entry, GazMatch, Gazetteer, GazetteerBuilder, Scratch};
 use crate::hash::FastBuildHasher;
 use crate::limits::Limits;
 use crate::linking;
+use crate::patterns::PatternMatch;
 use crate::patterns::Scratch as PatternScratch;
-use crate::patterns::{PatternMatch, WordMap};
 use crate::relations;
 use crate::resolve::{self, gazetteer_priority, merge_adjacent, resolve, Candidate};
 use crate::rules::{self, RuleSource, Rules};
@@ -696,14 +696,7 @@ impl ExtractorBuilder {
         let labels = distinct_labels(&gazetteer);
         let mut rules = Rules::build(self.default_rules, &self.rule_sources, labels);
         if let Ok(r) = &mut rules {
-            // The rules' words in the gazetteer's vocabulary too, so that
-            // the tokens it does not know need no lookup for the rules
-            // (see `WordMap::add_words_to`); only when a map will be made.
-            let any = !r.entity.is_empty() || !r.relation.is_empty();
-            if let Some(vocab) = gazetteer.vocab_mut().filter(|_| any) {
-                WordMap::add_words_to(&r.entity, vocab);
-            }
-            r.read_gazetteer(&gazetteer);
+            r.read_gazetteer(&mut gazetteer);
         }
         let rule_count = rules.as_ref().map_or(0, |r| r.entity.len() + r.relation.len());
         if rule_count > self.limits.max_rules {

@@ -105,11 +105,20 @@ impl Rules {
     /// Maps the words of `gazetteer`, the one these rules run after, to
     /// the rules' ids (see [`Rules::share_words`]).
     ///
-    /// Without rules, no map is made (it would take four bytes a word of a
+    /// The rules' words are added to the gazetteer's vocabulary first
+    /// (while it is not shared), so that the tokens it does not know need
+    /// no lookup for the rules (see `WordMap::add_words_to`). Without
+    /// rules, neither is done (the map would take four bytes a word of a
     /// gazetteer that may hold millions, for nothing).
-    pub(crate) fn read_gazetteer(&mut self, gazetteer: &Gazetteer) {
-        let none = self.entity.is_empty() && self.relation.is_empty();
-        self.gazetteer_words = (!none).then(|| WordMap::new(&self.entity, gazetteer.vocab()));
+    pub(crate) fn read_gazetteer(&mut self, gazetteer: &mut Gazetteer) {
+        if self.entity.is_empty() && self.relation.is_empty() {
+            self.gazetteer_words = None;
+            return;
+        }
+        if let Some(vocab) = gazetteer.vocab_mut() {
+            WordMap::add_words_to(&self.entity, vocab);
+        }
+        self.gazetteer_words = Some(WordMap::new(&self.entity, gazetteer.vocab()));
     }
 
     /// Sets the word ids of all `tokens` (of `text`) once, in the
