@@ -32,6 +32,8 @@ struct Buffers {
     gaz_scratch: Scratch,
     matches: Vec<GazMatch>,
     pattern_scratch: PatternScratch,
+    /// The entity references both rule passes read.
+    refs: rules::RefBuffer,
     pm: Vec<PatternMatch>,
     /// The candidate entities, emptied by conflict resolution.
     cands: Vec<Candidate>,
@@ -329,6 +331,7 @@ impl Extractor {
             gaz_scratch,
             matches,
             pattern_scratch,
+            refs,
             pm,
             cands,
             resolve: resolve_scratch,
@@ -370,7 +373,7 @@ impl Extractor {
             let numbers = gaz.token_ids(gaz_scratch, tokens.len());
             rules.share_words(text, tokens, numbers, pattern_scratch);
         }
-        rules::run(&rules.entity, text, tokens, sentences, cands, 0, pattern_scratch, pm);
+        rules::run(&rules.entity, text, tokens, sentences, cands, 0, pattern_scratch, refs, pm);
         rules::entities_from(&rules.entity, &rules.entity_slots, text, tokens, pm, cands);
         let mut entities = Vec::with_capacity(cands.len());
         let mut rejected = Vec::new();
@@ -406,7 +409,17 @@ impl Extractor {
         // Relation rules read the entities kept and linked; a sentence with
         // fewer than two entities cannot hold a relation.
         pm.clear();
-        rules::run(&rules.relation, text, tokens, sentences, &entities, 2, pattern_scratch, pm);
+        rules::run(
+            &rules.relation,
+            text,
+            tokens,
+            sentences,
+            &entities,
+            2,
+            pattern_scratch,
+            refs,
+            pm,
+        );
         pattern_scratch.forget_shapes();
         pattern_scratch.forget_words();
         relations::relations_from(

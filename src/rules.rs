@@ -316,16 +316,19 @@ pub(crate) fn run<E: AsEntity>(
     entities: &[E],
     min_entities: usize,
     scratch: &mut Scratch,
+    refs_buffer: &mut RefBuffer,
     out: &mut Vec<PatternMatch>,
 ) {
     if set.is_empty() {
         return;
     }
-    let refs: Vec<EntityRef<'_>> = entities
-        .iter()
-        .map(|e| e.as_entity())
-        .map(|e| EntityRef { tokens: e.tokens.clone(), label: &e.label })
-        .collect();
+    let mut refs = refs_buffer.take();
+    refs.extend(
+        entities
+            .iter()
+            .map(|e| e.as_entity())
+            .map(|e| EntityRef { tokens: e.tokens.clone(), label: &e.label }),
+    );
     for s in sentences {
         if min_entities > 0 {
             let first = refs.partition_point(|e| e.tokens.start < s.tokens.start);
@@ -336,6 +339,35 @@ pub(crate) fn run<E: AsEntity>(
         }
         set.find_in_sentence_with(text, tokens, s, &refs, scratch, out);
     }
+    refs_buffer.put_back(refs);
+}
+
+/// The allocation of [`run`]'s entity references, kept from call to call
+/// (two a text) rather than made and freed each time. It holds no
+/// reference between calls: only its capacity is kept.
+#[derive(Debug, Default)]
+pub(crate) struct RefBuffer(Vec<EntityRef<'static>>);
+
+impl RefBuffer {
+    /// The buffer, empty, for references that live as long as `'a`.
+    fn take<'a>(&mut self) -> Vec<EntityRef<'a>> {
+        relabel(std::mem::take(&mut self.0))
+    }
+
+    /// Keeps the allocation of `refs` for the next call.
+    fn put_back(&mut self, refs: Vec<EntityRef<'_>>) {
+        self.0 = relabel(refs);
+    }
+}
+
+/// `refs` emptied, as a vector of references of another lifetime. An
+/// empty vector's elements are never read, and collecting from its own
+/// `into_iter` reuses its allocation (the standard library collects in
+/// place when the element layouts are the same), so that nothing is
+/// allocated.
+fn relabel<'b>(mut refs: Vec<EntityRef<'_>>) -> Vec<EntityRef<'b>> {
+    refs.clear();
+    refs.into_iter().map(|r| EntityRef { tokens: r.tokens, label: "" }).collect()
 }
 
 /// Gives the entity of a pipeline value (an entity, or a candidate).
@@ -606,6 +638,72 @@ mod tests {
             }
         }
         assert!(shared > 500 && made > 500, "{shared} {made}");
+    }
+
+    #[test]
+    fn ref_buffer_keeps_its_allocation() {
+        // Emptied and relabelled in place: the same allocation comes back,
+        // for references of any lifetime, and nothing stays in it.
+        let mut buffer = RefBuffer::default();
+        let label = String::from("PERSON");
+        let mut refs = buffer.take();
+        refs.extend((0..40).map(|k| EntityRef { tokens: k..k + 1, label: &label }));
+        let (at, capacity) = (refs.as_ptr() as usize, refs.capacity());
+        buffer.put_back(refs);
+        drop(label);
+        let again: Vec<EntityRef<'_>> = buffer.take();
+        assert!(again.is_empty());
+        assert_eq!((again.as_ptr() as usize, again.capacity()), (at, capacity));
+    }
+
+    #[test]
+    fn runs_with_a_reused_buffer_agree_with_fresh_ones() {
+        // Entity rules with label slots run over random texts with random
+        // entities, the reference buffer kept from text to text (holding
+        // more or fewer entities than the next): the matches of a fresh
+        // buffer each time.
+        let rules = [
+            r#"entity gen PERSON = who: "General" who:{PERSON}"#,
+            r#"entity of ORGANIZATION: {LOCATION} "army""#,
+            r#"entity two LOCATION: {LOCATION} "and" {LOCATION}"#,
+        ]
+        .join("\n");
+        let mut b = RuleSetBuilder::new();
+        b.known_labels(["PERSON", "LOCATION"]);
+        b.add_str(&rules, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+        let set = b.build_only(RuleKind::Entity).unwrap_or_else(|e| panic!("{e}"));
+        let words = ["General", "Alpha", "army", "and", "Beta", "."];
+        let tk = crate::tokenize::Tokenizer::new();
+        let mut rng = crate::testing::xorshift(0x5851_f42d_4c95_7f2d);
+        let (mut buffer, mut scratch) = (RefBuffer::default(), Scratch::default());
+        let mut matched = 0;
+        for round in 0..500 {
+            let n = 2 + (rng() % 14) as usize;
+            let text: Vec<&str> =
+                (0..n).map(|_| words[(rng() % words.len() as u64) as usize]).collect();
+            let text = text.join(" ");
+            let tokens = tk.tokenize(&text);
+            let sentences = tk.sentences(&text, &tokens);
+            let entities: Vec<Entity> = (0..tokens.len())
+                .filter_map(|k| (rng() % 3 == 0).then_some((k, rng() % 2)))
+                .map(|(k, l)| {
+                    let label = ["PERSON", "LOCATION"][l as usize];
+                    let span = token_span(&tokens, k..k + 1);
+                    let name: Arc<str> = Arc::from("e");
+                    Entity::from_rule(span, k..k + 1, Arc::from(label), name.clone(), name)
+                })
+                .collect();
+            let (mut reused, mut fresh) = (Vec::new(), Vec::new());
+            for min in [0, 2] {
+                let (s, e) = (&sentences, &entities);
+                run(&set, &text, &tokens, s, e, min, &mut scratch, &mut buffer, &mut reused);
+                let mut new = RefBuffer::default();
+                run(&set, &text, &tokens, s, e, min, &mut Scratch::default(), &mut new, &mut fresh);
+            }
+            assert_eq!(reused, fresh, "round {round}: {text}");
+            matched += reused.len();
+        }
+        assert!(matched > 300, "{matched}");
     }
 
     #[test]
