@@ -47,6 +47,19 @@ pub(crate) fn link(
     entities: &mut Vec<Entity>,
     covered: &mut Vec<Option<usize>>,
 ) -> Vec<AliasLink> {
+    link_with(text, tokens, entities, covered, true)
+}
+
+/// [`link`]; without `shortcuts` (the general path, for tests), fuller
+/// names are looked for even for a lone person, and keys are always kept
+/// in a hash map.
+fn link_with(
+    text: &str,
+    tokens: &[Token],
+    entities: &mut Vec<Entity>,
+    covered: &mut Vec<Option<usize>>,
+    shortcuts: bool,
+) -> Vec<AliasLink> {
     let mut links = Vec::new();
     coverage_into(tokens.len(), entities, covered);
     let mut added: Vec<Entity> = Vec::new();
@@ -109,79 +122,27 @@ pub(crate) fn link(
         .filter(|(_, e)| &*e.label == "PERSON")
         .map(|(k, e)| (k, name_words(text, &tokens[e.tokens.clone()])))
         .collect();
-    // The fullest name containing each person's words. A name written many
-    // times is compared once, and only with the names that share its
-    // rarest word, so that a document of many mentions stays linear.
-    let mut seen: Set<(&[&str], usize, &Arc<str>)> = Set::default();
-    let mut distinct: Vec<(&[&str], usize, &Arc<str>)> = Vec::new();
-    let mut by_word: Map<&str, Vec<usize>> = Map::default();
-    for (q, qwords) in &persons {
-        let d = (qwords.as_slice(), entities[*q].span.len(), &entities[*q].canonical);
-        if seen.insert(d) {
-            for w in qwords {
-                let list = by_word.entry(w).or_default();
-                if list.last() != Some(&distinct.len()) {
-                    list.push(distinct.len());
-                }
-            }
-            distinct.push(d);
+    // A person alone has no fuller name than their own (a fuller one has
+    // more name words, or the same written longer): most texts name one
+    // person or none, and make no maps for it.
+    if persons.len() > 1 || !shortcuts {
+        for (k, c) in fullest_names(entities, &persons) {
+            entities[k].canonical = c;
         }
-    }
-    let mut memo: Map<(&[&str], usize), Option<Arc<str>>> = Map::default();
-    let mut canon: Vec<(usize, Arc<str>)> = Vec::new();
-    for (k, words) in &persons {
-        if words.is_empty() {
-            continue;
-        }
-        let k_len = entities[*k].span.len();
-        let found = memo.entry((words.as_slice(), k_len)).or_insert_with(|| {
-            let rarest = words.iter().filter_map(|w| by_word.get(w)).min_by_key(|l| l.len())?;
-            let mut best: Option<(usize, &Arc<str>)> = None;
-            let mut ambiguous = false;
-            for &(qwords, q_len, c) in rarest.iter().map(|&d| &distinct[d]) {
-                // A fuller name: more name words, or the same words with more
-                // written around them ("Charles Q. Brown Jr." for "Charles Brown").
-                let fuller =
-                    qwords.len() > words.len() || (qwords.len() == words.len() && q_len > k_len);
-                if !fuller || !words.iter().all(|w| qwords.contains(w)) {
-                    continue;
-                }
-                match best {
-                    Some((n, b)) if q_len == n => ambiguous |= b != c,
-                    Some((n, _)) if q_len < n => {}
-                    _ => {
-                        best = Some((q_len, c));
-                        ambiguous = false;
-                    }
-                }
-            }
-            match (best, ambiguous) {
-                (Some((_, c)), false) => Some(c.clone()),
-                _ => None,
-            }
-        });
-        if let Some(c) = found {
-            canon.push((*k, c.clone()));
-        }
-    }
-    for (k, c) in canon {
-        entities[k].canonical = c;
     }
     // Keys: first and last name words of full names.
-    let mut keys: Map<&str, Option<Arc<str>>> = Map::default();
+    let mut keys = if persons.len() <= FEW_PERSONS && shortcuts {
+        Keys::Few(Vec::new())
+    } else {
+        Keys::Many(Map::default())
+    };
     for (k, words) in &persons {
         if words.len() < 2 {
             continue;
         }
-        let c = entities[*k].canonical.clone();
+        let c = &entities[*k].canonical;
         for w in [words[0], words[words.len() - 1]] {
-            keys.entry(w)
-                .and_modify(|v| {
-                    if v.as_ref() != Some(&c) {
-                        *v = None;
-                    }
-                })
-                .or_insert_with(|| Some(c.clone()));
+            keys.add(w, c);
         }
     }
     if !keys.is_empty() {
@@ -249,6 +210,120 @@ pub(crate) fn link(
         coverage_into(tokens.len(), entities, covered);
     }
     links
+}
+
+/// Up to this many people, [`Keys`] are a list (at most two keys each).
+const FEW_PERSONS: usize = 4;
+
+/// The name words that find a person (first and last words of full
+/// names), each with the canonical name it gives, or `None` when two
+/// people share it. Most texts name a person or two: a few keys are a
+/// list, compared by length first, which costs less than a hash map's
+/// allocation and hashing; more are a map.
+enum Keys<'t> {
+    /// Each key once, in the order met.
+    Few(Vec<(&'t str, Option<Arc<str>>)>),
+    /// By key.
+    Many(Map<&'t str, Option<Arc<str>>>),
+}
+
+impl<'t> Keys<'t> {
+    /// Adds key `w` for canonical `c`: a key met again with another
+    /// canonical becomes ambiguous.
+    fn add(&mut self, w: &'t str, c: &Arc<str>) {
+        let merge = |v: &mut Option<Arc<str>>| {
+            if v.as_ref() != Some(c) {
+                *v = None;
+            }
+        };
+        match self {
+            Keys::Few(list) => match list.iter_mut().find(|(k, _)| *k == w) {
+                Some((_, v)) => merge(v),
+                None => list.push((w, Some(c.clone()))),
+            },
+            Keys::Many(map) => {
+                map.entry(w).and_modify(merge).or_insert_with(|| Some(c.clone()));
+            }
+        }
+    }
+
+    /// True when there is no key.
+    fn is_empty(&self) -> bool {
+        match self {
+            Keys::Few(list) => list.is_empty(),
+            Keys::Many(map) => map.is_empty(),
+        }
+    }
+
+    /// The canonical of key `w`, if it is one.
+    fn get(&self, w: &str) -> Option<&Option<Arc<str>>> {
+        match self {
+            Keys::Few(list) => list.iter().find(|(k, _)| *k == w).map(|(_, v)| v),
+            Keys::Many(map) => map.get(w),
+        }
+    }
+}
+
+/// The fullest name containing each person's words, for the persons it
+/// changes: (entity, canonical). `persons` are the PERSON entities of
+/// `entities` with their name words.
+fn fullest_names(entities: &[Entity], persons: &[(usize, Vec<&str>)]) -> Vec<(usize, Arc<str>)> {
+    // The fullest name containing each person's words. A name written many
+    // times is compared once, and only with the names that share its
+    // rarest word, so that a document of many mentions stays linear.
+    let mut seen: Set<(&[&str], usize, &Arc<str>)> = Set::default();
+    let mut distinct: Vec<(&[&str], usize, &Arc<str>)> = Vec::new();
+    let mut by_word: Map<&str, Vec<usize>> = Map::default();
+    for (q, qwords) in persons {
+        let d = (qwords.as_slice(), entities[*q].span.len(), &entities[*q].canonical);
+        if seen.insert(d) {
+            for w in qwords {
+                let list = by_word.entry(w).or_default();
+                if list.last() != Some(&distinct.len()) {
+                    list.push(distinct.len());
+                }
+            }
+            distinct.push(d);
+        }
+    }
+    let mut memo: Map<(&[&str], usize), Option<Arc<str>>> = Map::default();
+    let mut canon: Vec<(usize, Arc<str>)> = Vec::new();
+    for (k, words) in persons {
+        if words.is_empty() {
+            continue;
+        }
+        let k_len = entities[*k].span.len();
+        let found = memo.entry((words.as_slice(), k_len)).or_insert_with(|| {
+            let rarest = words.iter().filter_map(|w| by_word.get(w)).min_by_key(|l| l.len())?;
+            let mut best: Option<(usize, &Arc<str>)> = None;
+            let mut ambiguous = false;
+            for &(qwords, q_len, c) in rarest.iter().map(|&d| &distinct[d]) {
+                // A fuller name: more name words, or the same words with more
+                // written around them ("Charles Q. Brown Jr." for "Charles Brown").
+                let fuller =
+                    qwords.len() > words.len() || (qwords.len() == words.len() && q_len > k_len);
+                if !fuller || !words.iter().all(|w| qwords.contains(w)) {
+                    continue;
+                }
+                match best {
+                    Some((n, b)) if q_len == n => ambiguous |= b != c,
+                    Some((n, _)) if q_len < n => {}
+                    _ => {
+                        best = Some((q_len, c));
+                        ambiguous = false;
+                    }
+                }
+            }
+            match (best, ambiguous) {
+                (Some((_, c)), false) => Some(c.clone()),
+                _ => None,
+            }
+        });
+        if let Some(c) = found {
+            canon.push((*k, c.clone()));
+        }
+    }
+    canon
 }
 
 /// For each of `n` tokens, the index of the entity covering it, into `cov`
@@ -401,6 +476,67 @@ mod tests {
         // "Singh", "SDF" and "SDF" are added; then nothing is.
         assert_eq!(linked(vec![person, forces, paris.clone()]), 6);
         assert_eq!(linked(vec![paris]), 1);
+    }
+
+    #[test]
+    fn shortcuts_agree_with_the_general_path() {
+        // Random texts of name words with random entities, none to a few
+        // of them people (many texts with one, many with two where one name
+        // is fuller or shares a key): linking with the shortcuts (no fuller
+        // names for a lone person, a few keys in a list) and without gives
+        // the same entities, canonicals, coverage and links.
+        let words = ["Charles", "Brown", "Q.", "Jr", "Li", "Qiang", "said", "and", "(", "CB", ")"];
+        let labels = ["PERSON", "PERSON", "ORGANIZATION", "LOCATION"];
+        let tk = crate::tokenize::Tokenizer::new();
+        let mut rng = crate::testing::xorshift(0xd1b5_4a32_d192_ed03);
+        let (mut lone, mut changed) = (0, 0);
+        for round in 0..3000 {
+            let n = 1 + (rng() % 12) as usize;
+            let text: Vec<&str> =
+                (0..n).map(|_| words[(rng() % words.len() as u64) as usize]).collect();
+            let text = text.join(" ");
+            let tokens = tk.tokenize(&text);
+            let mut entities = Vec::new();
+            let mut at = 0;
+            while at < tokens.len() {
+                let len = 1 + (rng() % 3) as usize;
+                if rng() % 3 == 0 && at + len <= tokens.len() {
+                    let span = crate::rules::token_span(&tokens, at..at + len);
+                    let label = labels[(rng() % labels.len() as u64) as usize];
+                    let name: Arc<str> = Arc::from(&text.as_str()[span]);
+                    let rule: Arc<str> = Arc::from("r");
+                    entities.push(Entity::from_rule(
+                        span,
+                        at..at + len,
+                        Arc::from(label),
+                        name,
+                        rule,
+                    ));
+                    at += len;
+                } else {
+                    at += 1;
+                }
+            }
+            let persons = entities.iter().filter(|e| &*e.label == "PERSON").count();
+            lone += usize::from(persons == 1);
+            let describe = |v: &[Entity]| -> Vec<(Span, std::ops::Range<usize>, String, String)> {
+                v.iter()
+                    .map(|e| {
+                        (e.span, e.tokens.clone(), e.label.to_string(), e.canonical.to_string())
+                    })
+                    .collect()
+            };
+            let before = describe(&entities);
+            let (mut fast, mut general) = (entities.clone(), entities);
+            let (mut c1, mut c2) = (Vec::new(), Vec::new());
+            let l1 = link_with(&text, &tokens, &mut fast, &mut c1, true);
+            let l2 = link_with(&text, &tokens, &mut general, &mut c2, false);
+            assert_eq!(describe(&fast), describe(&general), "round {round}: {text}");
+            assert_eq!((c1, l1), (c2, l2), "round {round}: {text}");
+            changed +=
+                usize::from(describe(&general)[..before.len().min(general.len())] != before[..]);
+        }
+        assert!(lone > 500 && changed > 100, "{lone} {changed}");
     }
 
     #[test]
