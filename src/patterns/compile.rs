@@ -238,6 +238,12 @@ impl LabelSet {
         }
     }
 
+    /// The labels below 64, as bits, when there are no others.
+    #[inline]
+    pub(crate) fn only_bits(&self) -> Option<u64> {
+        self.labels.iter().all(|&l| l < 64).then_some(self.bits)
+    }
+
     /// The labels, in their written order.
     pub(crate) fn labels(&self) -> &[u16] {
         &self.labels

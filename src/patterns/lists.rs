@@ -36,8 +36,10 @@ impl<T> Lists<T> {
     #[inline]
     pub(crate) fn get(&self, id: u32) -> &[T] {
         let id = id as usize;
-        match (self.start.get(id), self.start.get(id + 1)) {
-            (Some(&a), Some(&b)) => self.items.get(a as usize..b as usize).unwrap_or(&[]),
+        // Both bounds from one slice: one bounds test, not two (the eager
+        // start checks look up every token of a sentence).
+        match self.start.get(id..id + 2) {
+            Some(&[a, b]) => self.items.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
     }

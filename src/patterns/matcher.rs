@@ -257,11 +257,31 @@ impl Columns {
         // A sentence of up to 64 tokens (nearly all) gets a copy of the
         // loop with one word a column: no multiply, no `memset` call.
         if words == 1 {
-            self.spread(f, 1, need);
+            self.spread_one(f, need);
         } else {
             self.spread(f, words, need);
         }
         true
+    }
+
+    /// [`Columns::spread`] of a sentence of up to 64 tokens (one word a
+    /// column) into the columns as arrays: a column's number, masked, is
+    /// in range, so setting a bit needs no bounds test.
+    fn spread_one(&mut self, f: &Facts, need: &ColumnBits) {
+        let (Some(shapes), Some(lower), Some(exact)) = (
+            first_words::<SHAPE_COUNT>(&mut self.shapes),
+            first_words::<64>(&mut self.lower),
+            first_words::<64>(&mut self.exact),
+        ) else {
+            return self.spread(f, 1, need);
+        };
+        let rows = f.shapes.iter().zip(&f.lex_lower).zip(&f.lex_exact);
+        for (p, ((&s, &l), &e)) in rows.enumerate() {
+            let bit = 1u64 << (p % 64);
+            for_bits(u64::from(s & need.shapes), |b| shapes[b % SHAPE_COUNT] |= bit);
+            for_bits(l & need.lower, |b| lower[b % 64] |= bit);
+            for_bits(e & need.exact, |b| exact[b % 64] |= bit);
+        }
     }
 
     /// Sets bit `p` of the columns `need` names that row `p` of `f` has,
@@ -327,6 +347,13 @@ impl Columns {
         }
         m
     }
+}
+
+/// The first `N` words of `col` as an array (`None` when it is shorter),
+/// so that an index masked below `N` needs no bounds test.
+#[inline]
+fn first_words<const N: usize>(col: &mut [u64]) -> Option<&mut [u64; N]> {
+    col.get_mut(..N)?.try_into().ok()
 }
 
 /// Clears the columns `mask` names of `col` (`count` columns of `words`
@@ -596,6 +623,20 @@ impl StartSets {
     /// of `labels` starts.
     #[inline(never)]
     fn ensure_ents(&mut self, cx: &Cx<'_>, k: usize, labels: &LabelSet) {
+        let ents = &cx.facts.ents;
+        if let (1, Some(bits)) = (self.words, labels.only_bits()) {
+            // A sentence of up to 64 tokens and labels below 64 (nearly
+            // all): each entity a shift and an `or`, without a branch.
+            // Every entity starts in the sentence (see `prepare`).
+            let m = ents.iter().fold(0, |m, e| {
+                let has = u64::from(e.label < 64) & bits >> (e.label % 64);
+                m | (has & 1) << (e.start % 64)
+            });
+            if let Some(out) = self.bits.get_mut(k) {
+                *out = m;
+            }
+            return;
+        }
         let n = cx.tokens.len();
         let out = self.cleared(k);
         // Each entity's label a shift and a test (see `LabelSet`).
@@ -2194,7 +2235,10 @@ mod tests {
         let tk = Tokenizer::new();
         let mut seed = 7;
         let mut checked = 0;
-        for len in [1, 5, 63, 64, 65, 130, 200] {
+        // One set of columns for all sentences, as in use: nothing of one
+        // sentence's columns may leak into the next.
+        let mut cols = Columns::default();
+        for len in [1, 5, 63, 64, 65, 130, 200, 3] {
             for _ in 0..20 {
                 let text = sentence(&mut seed, &pool, len);
                 let tokens = tk.tokenize(&text);
@@ -2204,7 +2248,7 @@ mod tests {
                 let n = range.len();
                 let words = n.div_ceil(64).max(1);
                 let cx = Cx::new(compiled, &text, &tokens, range, &sc.facts);
-                let mut cols = Columns::default();
+                cols.made = false;
                 let need = &compiled.columns;
                 assert!(cols.make(&sc.facts, words, need), "rows made for {text:?}");
                 for t in &flats {
@@ -2218,7 +2262,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 7 * 20 * 5);
+        assert_eq!(checked, 8 * 20 * 5);
     }
 
     /// `eval_flat` (shape masks first, the rest out of line, the lexicons
