@@ -193,6 +193,16 @@ pub(crate) enum Inst {
     /// for the entities at the position rather than a split, a search and
     /// a jump a branch.
     Ents(Box<[LabelSet]>),
+    /// An alternation of a bare shape test and bare entity slots, in that
+    /// order, `Lower | {DATE} | {MONEY}` (the gaps of relation rules), as
+    /// one instruction: the token if it has a shape of `shape`, then the
+    /// entities as [`Inst::Ents`] takes them, all in one step. Written
+    /// out, each token of such a gap cost a split (two steps, the shape
+    /// test fused), a frame for the slots' branch and a step for it later.
+    ShapeEnts {
+        shape: u16,
+        groups: Box<[LabelSet]>,
+    },
     /// Try the first target, then the second.
     Split(u32, u32),
     Jmp(u32),
@@ -316,8 +326,9 @@ impl StartChecks {
         for (pc, inst) in insts.iter().enumerate().filter(|&(pc, _)| cuts[pc]) {
             let landmark = match inst {
                 // Conjunction and shape tests would cost a set each: only
-                // their one token is counted.
-                Inst::Test(_) | Inst::Any => Landmark::Token,
+                // their one token is counted (a shape or an entity: at
+                // least one).
+                Inst::Test(_) | Inst::Any | Inst::ShapeEnts { .. } => Landmark::Token,
                 Inst::Word(_)
                 | Inst::Words(_)
                 | Inst::Exact(_)
@@ -358,6 +369,10 @@ impl StartChecks {
                 Inst::Lex(l) => StartCheck::Lex(*l),
                 Inst::Ent { labels, .. } => StartCheck::Ent(sorted_labels(labels.labels().iter())),
                 Inst::Ents(groups) => {
+                    StartCheck::Ent(sorted_labels(groups.iter().flat_map(|g| g.labels())))
+                }
+                Inst::ShapeEnts { shape, groups } => {
+                    found.push(StartCheck::Test(Test::Shape(*shape)));
                     StartCheck::Ent(sorted_labels(groups.iter().flat_map(|g| g.labels())))
                 }
                 Inst::Start => StartCheck::Start,
@@ -1382,7 +1397,18 @@ impl Emitter<'_> {
     /// when it passes, its fused split (see the matcher) goes straight on
     /// without a jump step; the jump is taken by the others instead, which
     /// pass less often. The order in which branches are tried is unchanged.
-    fn emit_alt(&mut self, branches: Vec<Branch<'_>>) -> Result<(), PErr> {
+    /// A shape's branch followed by slots' alone is one
+    /// [`Inst::ShapeEnts`].
+    fn emit_alt(&mut self, mut branches: Vec<Branch<'_>>) -> Result<(), PErr> {
+        if let [Branch::Shapes(shape), Branch::Slots(slots)] = branches.as_mut_slice() {
+            let (shape, slots) = (*shape, std::mem::take(slots));
+            let groups = slots
+                .into_iter()
+                .map(|labels| self.label_ids(labels).map(LabelSet::new))
+                .collect::<Result<Vec<_>, _>>()?;
+            self.push(Inst::ShapeEnts { shape, groups: groups.into() });
+            return Ok(());
+        }
         let count = branches.len();
         let mut branches = branches.into_iter();
         let mut first = None;

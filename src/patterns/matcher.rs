@@ -1182,11 +1182,7 @@ fn longest_at<const FUSE: bool>(
         st.visit_gen = 1;
     }
     let gen = st.visit_gen;
-    let nslots = prog.captures.len() * 2;
-    st.slots.clear();
-    st.slots.resize(nslots, NONE);
-    // `best` is read only after a match, which overwrites all of it.
-    st.best.resize(nslots, NONE);
+    reset_slots(st, prog.captures.len() * 2);
     st.stack.clear();
     st.stack.push(Frame::Explore { pc: 0, pos: start as u32 });
     let facts = cx.facts;
@@ -1233,7 +1229,7 @@ fn longest_at<const FUSE: bool>(
                 Inst::Match => {
                     if pos > start && !matches!(best_end, Some(b) if b >= pos) {
                         best_end = Some(pos);
-                        st.best.copy_from_slice(&st.slots);
+                        keep_best(st);
                         if pos == limit {
                             return best_end;
                         }
@@ -1248,7 +1244,7 @@ fn longest_at<const FUSE: bool>(
                 Inst::Any => pos < limit,
                 // The commonest tests without a call.
                 Inst::Test(Test::Shape(bit)) => pos < limit && facts.has_shape(pos, *bit),
-                Inst::Test(Test::Flat(t)) => pos < limit && eval_flat(cx, t, pos),
+                Inst::Test(Test::Flat(t)) => pos < limit && flat_passes(cx, t, pos),
                 Inst::Test(t) => pos < limit && eval(cx, t, pos),
                 Inst::Lex(l) => {
                     // The membership bit rejects most tokens at once, and
@@ -1303,6 +1299,27 @@ fn longest_at<const FUSE: bool>(
                 }
                 Inst::Ents(groups) => {
                     match first_of_groups(ents, groups, pos, limit, pc, &mut st.stack) {
+                        Some(end) => {
+                            pos = end;
+                            pc += 1;
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
+                Inst::ShapeEnts { shape, groups } => {
+                    // The entities' branches, to be explored in order
+                    // after the shape's, which comes first when it passes.
+                    let first = first_of_groups(ents, groups, pos, limit, pc, &mut st.stack);
+                    if pos < limit && facts.has_shape(pos, *shape) {
+                        if let Some(end) = first {
+                            st.stack.push(Frame::Explore { pc: pc as u32 + 1, pos: end as u32 });
+                        }
+                        pos += 1;
+                        pc += 1;
+                        continue;
+                    }
+                    match first {
                         Some(end) => {
                             pos = end;
                             pc += 1;
@@ -1373,6 +1390,42 @@ fn longest_at<const FUSE: bool>(
     best_end
 }
 
+/// Capture slots are reset, and kept as the best, a block of this many at
+/// a time: rules have at most four captures, nearly all of them.
+const SLOT_BLOCK: usize = 8;
+
+/// Unsets every capture slot of `st` for a program of `nslots` slots,
+/// and gives `st.best` the same length. There are at least
+/// [`SLOT_BLOCK`] slots (those past `nslots` are never saved to, nor
+/// read after a match), so that the reset of each attempt is a store of
+/// one fixed block rather than a `memset` call of its length.
+#[inline(always)]
+fn reset_slots(st: &mut State, nslots: usize) {
+    let len = nslots.max(SLOT_BLOCK);
+    if st.slots.len() != len {
+        st.slots.resize(len, NONE);
+        // `best` is read only after a match, which overwrites all of it.
+        st.best.resize(len, NONE);
+    }
+    let (block, rest) = st.slots.split_at_mut(SLOT_BLOCK);
+    block.copy_from_slice(&[NONE; SLOT_BLOCK]);
+    if !rest.is_empty() {
+        rest.fill(NONE);
+    }
+}
+
+/// Copies the capture slots of `st` to `st.best` (of the same length, at
+/// least [`SLOT_BLOCK`]; see [`reset_slots`]): one fixed block, then the
+/// rest if any, rather than a `memcpy` call of their length.
+#[inline(always)]
+fn keep_best(st: &mut State) {
+    let (slots, best) = (&st.slots, &mut st.best);
+    best[..SLOT_BLOCK].copy_from_slice(&slots[..SLOT_BLOCK]);
+    if slots.len() > SLOT_BLOCK {
+        best[SLOT_BLOCK..].copy_from_slice(&slots[SLOT_BLOCK..]);
+    }
+}
+
 /// Sets capture slot `slot` to `pos`, with a frame to restore its value
 /// on backtracking; with `lean`, none when nothing is left to backtrack
 /// to (an empty stack: the restore would come after every path was
@@ -1408,7 +1461,7 @@ fn token_passes(cx: &Cx<'_>, inst: &Inst, pos: usize, limit: usize) -> bool {
             Inst::Exact(s) => cx.tokens[pos].span.range().eq_text(cx.text, s),
             Inst::Any => true,
             Inst::Test(Test::Shape(bit)) => facts.has_shape(pos, *bit),
-            Inst::Test(Test::Flat(t)) => eval_flat(cx, t, pos),
+            Inst::Test(Test::Flat(t)) => flat_passes(cx, t, pos),
             Inst::Test(t) => eval(cx, t, pos),
             _ => false,
         }
@@ -1440,7 +1493,7 @@ fn next_ent(
 /// one, in the entities' order. The others it takes are pushed on `stack`
 /// to be explored after it, in their order (group by group), as the
 /// branches it stands for would have been.
-#[inline]
+#[inline(always)]
 fn first_of_groups(
     ents: &[Ent],
     groups: &[LabelSet],
@@ -1496,6 +1549,15 @@ fn eval_flat(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
         return false;
     }
     eval_flat_rest(cx, t, pos, shape)
+}
+
+/// [`eval_flat`] with its shape masks tested in place, before any call:
+/// for the interpreter's test instructions, where two in three tokens
+/// fail them.
+#[inline(always)]
+fn flat_passes(cx: &Cx<'_>, t: &Flat, pos: usize) -> bool {
+    let Some(&shape) = cx.facts.shapes.get(pos) else { return false };
+    shapes_pass(shape, t.shapes_all, t.shapes_none) && eval_flat_rest(cx, t, pos, shape)
 }
 
 /// Whether shape bits `shape` have all of `all` and none of `none`.
@@ -2324,6 +2386,9 @@ mod tests {
                     let want = parts.iter().all(|t| eval(cx, t, p));
                     assert_eq!(eval_flat(cx, &flat, p), want, "{parts:?} at {p} of {name}");
                     assert_eq!(eval_flat(&cx_wide, &flat, p), want, "{parts:?} at {p} of {name}");
+                    // The interpreter's form, its shape masks in place.
+                    assert_eq!(flat_passes(cx, &flat, p), want, "{parts:?} at {p} of {name}");
+                    assert_eq!(flat_passes(&cx_wide, &flat, p), want, "{parts:?} at {p} of {name}");
                     checked += 1;
                     passed += usize::from(want);
                 }
@@ -2459,7 +2524,8 @@ mod tests {
         assert!(cuts > 300 && skippable > 300, "{cuts} on every path, {skippable} not");
     }
 
-    /// Alternations of entity slots merged into one [`Inst::Ents`], of
+    /// Alternations of entity slots merged into one [`Inst::Ents`] (after
+    /// a shape: one [`Inst::ShapeEnts`]), of
     /// shapes into one test (placed last when first), and of single words
     /// into one [`Inst::Words`] in their place, find what the same
     /// rules compiled without merging find, with the same captures, at
@@ -2502,6 +2568,12 @@ mod tests {
         let merged = compiled.programs.iter().zip(&plain.programs);
         let merged = merged.filter(|(a, b)| a.insts.len() < b.insts.len()).count();
         assert!(merged > 50, "{merged} rules with merged slots");
+        // `(Lower | {LOC} | {PER})` and the like: a shape, then slots.
+        let shape_ents = compiled.programs.iter();
+        let shape_ents = shape_ents
+            .filter(|p| p.insts.iter().any(|i| matches!(i, Inst::ShapeEnts { .. })))
+            .count();
+        assert!(shape_ents > 20, "{shape_ents} rules with a shape and slots merged");
         let pool = ["the", "Smith", "said", "told", "Paris", "army", "of", "NATO", "2024", ","];
         let (matched, fewer, _) = agree_with_written_out(compiled, plain, &pool, 5, &mut next);
         assert!(matched > 50_000 && fewer > 20_000, "{matched} matches, {fewer} in fewer steps");
@@ -2601,6 +2673,74 @@ mod tests {
         let pool = ["the", "Smith", "said", "told", "Paris", "army", "of", "NATO", ","];
         let (matched, _, fewer) = agree_with_written_out(compiled, plain, &pool, 7, &mut next);
         assert!(matched > 20_000 && fewer > 50_000, "{matched} matches, {fewer} in fewer steps");
+    }
+
+    /// Capture slots reset and kept a block at a time (`reset_slots`,
+    /// `keep_best`): one state reused across rules of two to seven captures
+    /// (fewer and more slots than a block), some optional, finds what a
+    /// fresh state does at every start, with the same captures; and a
+    /// capture of one token that every match holds is that token in the
+    /// best slots, past the first block too.
+    #[test]
+    fn reused_slots_agree_with_fresh_ones() {
+        let atoms = ["Cap", "Lower", "said", "Any", "(Num | the)"];
+        let mut next = crate::testing::xorshift(43);
+        let mut rules = String::new();
+        let mut required = Vec::new();
+        for r in 0..120 {
+            let mut elements = Vec::new();
+            let mut always = Vec::new();
+            for k in 0..2 + next() % 6 {
+                let atom = atoms[(next() % atoms.len() as u64) as usize];
+                if next() % 3 == 0 {
+                    elements.push(format!("(c{k}:{atom})?"));
+                } else {
+                    elements.push(format!("c{k}:{atom}"));
+                    always.push(k as usize);
+                }
+                if next() % 4 == 0 {
+                    elements.push(atoms[(next() % atoms.len() as u64) as usize].to_string());
+                }
+            }
+            rules.push_str(&format!("entity r{r} X: {}\n", elements.join(" ")));
+            required.push(always);
+        }
+        let set = rule_set(&rules);
+        let compiled = &set.inner.compiled;
+        assert!(compiled.programs.iter().any(|p| p.captures.len() * 2 > SLOT_BLOCK));
+        let pool = ["the", "Smith", "said", "told", "Paris", "army", "of", "2024", ","];
+        let tk = Tokenizer::new();
+        let (mut sc, mut reused) = (Scratch::default(), State::default());
+        let (mut seed, mut matched, mut wide) = (9, 0, 0);
+        for len in [1, 4, 9, 20] {
+            for _ in 0..20 {
+                let text = sentence(&mut seed, &pool, len);
+                let tokens = tk.tokenize(&text);
+                let all = whole(&text, &tokens);
+                let range = prepare(compiled, &text, &tokens, &all, &[], &mut sc);
+                let cx = Cx::new(compiled, &text, &tokens, range, &sc.facts);
+                for (prog, always) in compiled.programs.iter().zip(&required) {
+                    for start in 0..cx.tokens.len() {
+                        let mut fresh = State::default();
+                        let (mut b1, mut b2) = (MAX_STEPS_PER_SENTENCE, MAX_STEPS_PER_SENTENCE);
+                        let got = longest_at::<true>(&cx, prog, start, &mut reused, &mut b1);
+                        let want = longest_at::<true>(&cx, prog, start, &mut fresh, &mut b2);
+                        assert_eq!((got, b1), (want, b2), "{start} of {text:?} {:?}", prog.insts);
+                        if got.is_none() {
+                            continue;
+                        }
+                        assert_eq!(reused.best, fresh.best, "{start} of {text:?}");
+                        for &k in always {
+                            let (a, b) = (reused.best[2 * k], reused.best[2 * k + 1]);
+                            assert!(a != NONE && b == a + 1, "c{k} at {start} of {text:?}");
+                            wide += usize::from(2 * k >= SLOT_BLOCK);
+                        }
+                        matched += 1;
+                    }
+                }
+            }
+        }
+        assert!(matched > 5_000 && wide > 300, "{matched} matches, {wide} captures past a block");
     }
 
     /// `last_lex_start` finds what a walk back with `Membership::starts`
