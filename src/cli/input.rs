@@ -177,9 +177,15 @@ fn jsonl_item(
             })
         }
     };
-    let id = value.get("id").cloned().unwrap_or(serde_json::Value::Null);
-    match value.get("text") {
-        Some(serde_json::Value::String(s)) => Some(Item::Doc { id, text: s.clone() }),
+    // The fields are moved out, not copied (a value that is not an object
+    // has neither).
+    let mut fields = match value {
+        serde_json::Value::Object(fields) => fields,
+        _ => serde_json::Map::new(),
+    };
+    let id = fields.remove("id").unwrap_or(serde_json::Value::Null);
+    match fields.remove("text") {
+        Some(serde_json::Value::String(text)) => Some(Item::Doc { id, text }),
         Some(_) => {
             Some(Item::Failed { id, error: format!("{name}:{lineno}: \"text\" is not a string") })
         }
