@@ -74,10 +74,7 @@ impl Renderer<'_> {
         doc: &mut Document<'_>,
     ) -> io::Result<()> {
         match self.format {
-            OutputFormat::Jsonl => {
-                serde_json::to_writer(&mut *out, &WithId { id, doc }).map_err(io::Error::from)?;
-                out.write_all(b"\n")
-            }
+            OutputFormat::Jsonl => recon::output::append_jsonl(id, doc, out),
             OutputFormat::Json => {
                 serde_json::to_writer_pretty(out, &WithId { id, doc }).map_err(io::Error::from)
             }

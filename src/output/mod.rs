@@ -4,12 +4,14 @@
 mod brat;
 mod conll;
 mod graphviz;
+mod json;
 mod pretty;
 
 pub use crate::document::WithId;
 pub use brat::{brat_file_stem, write_brat, write_brat_files};
 pub use conll::write_conll;
 pub use graphviz::write_dot;
+pub use json::append_jsonl;
 pub use pretty::write_pretty;
 
 use crate::document::Document;
@@ -35,6 +37,7 @@ use std::io::{self, Write};
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn write_jsonl<W: Write>(doc: &Document<'_>, mut w: W) -> io::Result<()> {
-    serde_json::to_writer(&mut w, doc).map_err(io::Error::other)?;
-    w.write_all(b"\n")
+    let mut line = Vec::new();
+    append_jsonl(&doc.id, doc, &mut line)?;
+    w.write_all(&line)
 }
