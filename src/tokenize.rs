@@ -854,22 +854,34 @@ fn sentences_impl<const FAST: bool>(text: &str, tokens: &[Token], out: &mut Vec<
             // The kinds as bits: one test rather than two comparisons.
             const ENDS: u32 = 1 << TokenKind::Punct as u32 | 1 << TokenKind::Abbreviation as u32;
             let bytes = text.as_bytes();
-            // Nor does punctuation that starts with an ASCII byte other
-            // than `.` `!` `?` (a comma, a quote, a bracket) end a
-            // sentence: with no line break after it, it is skipped too,
-            // in the same scan rather than by leaving the scan and
-            // starting it again after each comma.
+            // Nor does other punctuation (a comma, a quote, a bracket, a
+            // dash) end a sentence: with no line break after it, it is
+            // skipped too, in the same scan rather than by leaving the
+            // scan and starting it again after each comma. It is told by
+            // its last byte (see `ENDER_LAST_BYTES`).
             let ends = |t: &Token| {
                 t.kind != TokenKind::Punct
                     || bytes
-                        .get(t.span.start)
-                        .is_none_or(|&b| b >= 0x80 || matches!(b, b'.' | b'!' | b'?'))
+                        .get(t.span.end.wrapping_sub(1))
+                        .is_none_or(|&b| ENDER_LAST_BYTES >> (b & 63) & 1 != 0)
             };
             let stops = |pair: &[Token]| {
                 ENDS >> pair[0].kind as u32 & 1 != 0 && ends(&pair[0]) || pair[1].newline_before()
             };
             // Stop at the last token if none stops before it.
             i += tokens[i..].windows(2).position(stops).unwrap_or(tokens.len() - 1 - i);
+            // Most stops are a text's last token, which ends its sentence
+            // whatever it is (the push after the loop), or a plain
+            // sentence end: both without the general checks.
+            if i + 1 == tokens.len() {
+                break;
+            }
+            if plain_cut(bytes, &tokens[i], &tokens[i + 1]) {
+                push_sentence(tokens, start..i + 1, out);
+                start = i + 1;
+                i += 1;
+                continue;
+            }
         }
         let mut end = i + 1; // exclusive end of the sentence if we cut here
         let cut = match ends_sentence(text, tokens, i) {
@@ -904,6 +916,39 @@ fn sentences_impl<const FAST: bool>(text: &str, tokens: &[Token], out: &mut Vec<
     if start < tokens.len() {
         push_sentence(tokens, start..tokens.len(), out);
     }
+}
+
+/// The last bytes of the punctuation that may end a sentence (`.` `!` `?`
+/// `…` `。` `！` `？`: see `ends_sentence`), as bits by their low six bits:
+/// a cheap filter, passing a few other bytes too (which only stop the
+/// sentence scan for the general checks), but no comma, quote, bracket or
+/// dash. Its test covers every ender.
+const ENDER_LAST_BYTES: u64 = {
+    let enders = [".", "!", "?", "\u{2026}", "\u{3002}", "\u{FF01}", "\u{FF1F}"];
+    let mut bits = 0u64;
+    let mut k = 0;
+    while k < enders.len() {
+        let b = enders[k].as_bytes();
+        bits |= 1 << (b[b.len() - 1] & 63);
+        k += 1;
+    }
+    bits
+};
+
+/// True when `t`, followed by `next`, is the common sentence end the
+/// general checks would cut after: `.`, `!` or `?` alone, then a space and
+/// an ASCII capital, digit or one of `"` `'` `(` `[` `-` `*` (which can
+/// start a sentence, and is no closer that a space would not keep out of
+/// it). False says nothing: the general checks decide.
+#[inline]
+fn plain_cut(bytes: &[u8], t: &Token, next: &Token) -> bool {
+    t.kind == TokenKind::Punct
+        && t.span.len() == 1
+        && bytes.get(t.span.start).is_some_and(|b| matches!(b, b'.' | b'!' | b'?'))
+        && next.space_before()
+        && bytes.get(next.span.start).is_some_and(
+            |b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'"' | b'\'' | b'(' | b'[' | b'-' | b'*'),
+        )
 }
 
 fn push_sentence(tokens: &[Token], range: Range<usize>, out: &mut Vec<Sentence>) {
@@ -2058,6 +2103,67 @@ mod tests {
         assert_eq!(toks("Kyiv’s\u{b}forces"), ["Kyiv", "’s", "forces"]);
         let tokens = Tokenizer::new().tokenize("a\u{b}b");
         assert!(tokens[1].space_before() && !tokens[1].newline_before());
+    }
+
+    /// The sentence scan's fast paths (the skip, the text's last token,
+    /// the plain cut after `.` `!` `?`) against the general checks, on
+    /// generated text dense in what they decide on: enders, abbreviations,
+    /// starters, quotes and brackets with and without a space, line and
+    /// paragraph breaks, and non-ASCII punctuation.
+    #[test]
+    fn sentence_fast_paths_agree_with_the_general_checks() {
+        const PIECES: &[&str] = &[
+            "The", "he", "U.S.", "Gen.", "Inc.", "Q.", "Sept.", "St.", "Li", "army", "said",
+            "F-35", "3", "1.2", "x", ".", ".", ".", "!", "?", ",", ";", ":", "-", "*", "(", ")",
+            "[", "]", "{", "}", "\"", "'", "\u{2026}", "\u{3002}", "\u{FF01}", "\u{FF1F}",
+            "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{AB}", "\u{BB}", "\u{2014}",
+            "\u{2013}", "\u{2022}", "\u{A1}", "\u{2E2E}", "\u{3001}", "北京", "Łódź", "élan", "ß",
+            "&", "/",
+        ];
+        const GAPS: &[&str] = &["", " ", " ", " ", "  ", "\n", "\n\n", " \n", "\t"];
+        let tk = Tokenizer::new();
+        let mut next = crate::testing::xorshift(0x5e47_e4ce_5ca1_ab1e);
+        let (mut tokens, mut general) = (Vec::new(), Vec::new());
+        let mut text = String::new();
+        for _ in 0..20_000 {
+            text.clear();
+            let n = next() % 40;
+            for _ in 0..n {
+                let r = next();
+                text.push_str(GAPS[(r >> 8) as usize % GAPS.len()]);
+                text.push_str(PIECES[r as usize % PIECES.len()]);
+            }
+            tk.tokenize_into(&text, &mut tokens);
+            sentences_impl::<false>(&text, &tokens, &mut general);
+            assert_eq!(tk.sentences(&text, &tokens), general, "{text:?}");
+        }
+    }
+
+    /// The filter of the sentence scan passes every punctuation mark that
+    /// `ends_sentence` may cut after (every character of the Basic and
+    /// Supplementary planes that is one punctuation token on its own, so
+    /// that an ender added there and not to the filter fails here), and
+    /// no comma, quote, bracket or dash.
+    #[test]
+    fn ender_filter_passes_every_ender() {
+        let passes = |s: &str| ENDER_LAST_BYTES >> (s.as_bytes()[s.len() - 1] & 63) & 1 != 0;
+        let tk = Tokenizer::new();
+        let mut enders = 0;
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            let s = c.to_string();
+            let tokens = tk.tokenize(&s);
+            if let [t] = tokens.as_slice() {
+                if t.kind == TokenKind::Punct && matches!(ends_sentence(&s, &tokens, 0), Cut::After)
+                {
+                    assert!(passes(&s), "{s:?}");
+                    enders += 1;
+                }
+            }
+        }
+        assert_eq!(enders, 7);
+        for s in [",", ";", ":", "\"", "'", "(", ")", "-", "\u{201C}", "\u{201D}", "\u{2014}"] {
+            assert!(!passes(s), "{s}");
+        }
     }
 
     #[test]
