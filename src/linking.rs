@@ -155,7 +155,8 @@ fn link_with(
                 i += 1;
                 continue;
             }
-            let end = compound_end(text, tokens, i);
+            let end =
+                if shortcuts { key_end(text, tokens, i) } else { compound_end(text, tokens, i) };
             let at = i;
             i = end;
             // A double-barrelled name is one key ("Kosiniak-Kamysz"); its
@@ -382,6 +383,22 @@ fn compound_end(text: &str, tokens: &[Token], i: usize) -> usize {
     end
 }
 
+/// [`compound_end`] of a capitalised word at `i`, the key scan's: without
+/// a hyphen glued after it (nearly every name), the word ends at `i + 1`,
+/// told inline rather than by a call (12k calls, 0.7 M instructions on the
+/// benchmark run).
+#[inline(always)]
+fn key_end(text: &str, tokens: &[Token], i: usize) -> usize {
+    let hyphen = tokens.get(i + 1).is_some_and(|d| {
+        !d.space_before() && text.as_bytes().get(d.span.start..d.span.end) == Some(b"-")
+    });
+    if hyphen {
+        compound_end(text, tokens, i)
+    } else {
+        i + 1
+    }
+}
+
 /// Whether the first character of `s` is upper case; an ASCII first byte
 /// (nearly every word) is tested without decoding.
 fn starts_upper(s: &str) -> bool {
@@ -449,6 +466,32 @@ mod tests {
         assert!(initials_agree("SDF", "Syrian Democratic Forces"));
         assert!(initials_agree("CENTCOM", "U.S. Central Command"));
         assert!(!initials_agree("XYZ", "Syrian Democratic Forces"));
+    }
+
+    #[test]
+    fn key_end_agrees_with_compound_end() {
+        // Names, lower-case parts, hyphens and dashes, glued or spaced at
+        // random: the inline test ends every token's key where
+        // `compound_end` does.
+        let words = ["Ruiz", "Castell", "al", "Assad", "-", "-", "–", "Li", "te", "1", "É"];
+        let mut rng = crate::testing::xorshift(0x6c07_8965_9f1b_3a4d);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
+        let tokenizer = crate::tokenize::Tokenizer::new();
+        let mut compounds = 0;
+        for _ in 0..10_000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(10) {
+                text.push_str(["", " "][next(2)]);
+                text.push_str(words[next(words.len())]);
+            }
+            let tokens = tokenizer.tokenize(&text);
+            for i in 0..tokens.len() {
+                let end = compound_end(&text, &tokens, i);
+                assert_eq!(key_end(&text, &tokens, i), end, "{text:?} at {i}");
+                compounds += usize::from(end > i + 1);
+            }
+        }
+        assert!(compounds > 150, "{compounds}");
     }
 
     #[test]
