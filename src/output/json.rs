@@ -44,22 +44,25 @@ pub fn append_jsonl<I: Serialize>(id: &I, doc: &Document<'_>, out: &mut Vec<u8>)
     out.reserve(64 + 192 * doc.entities.len() + 160 * doc.relations.len());
     out.extend_from_slice(b"{\"id\":");
     serde_json::to_writer(&mut *out, id).map_err(io::Error::from)?;
-    out.extend_from_slice(b",\"entities\":[");
-    for (k, e) in doc.entities.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
-        entity(out, e, doc.text);
-    }
-    out.extend_from_slice(b"],\"relations\":[");
-    for (k, r) in doc.relations.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
-        relation(out, r);
-    }
-    out.extend_from_slice(b"]}\n");
+    out.extend_from_slice(b",\"entities\":");
+    list(out, &doc.entities, |out, e| entity(out, e, doc.text));
+    out.extend_from_slice(b",\"relations\":");
+    list(out, &doc.relations, relation);
+    out.extend_from_slice(b"}\n");
     Ok(())
+}
+
+/// A JSON array of `items`, each written by `item`.
+#[inline(always)]
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (k, x) in items.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        item(out, x);
+    }
+    out.push(b']');
 }
 
 /// An entity as `EntityJson` serialises it. The quotes around string
@@ -95,14 +98,8 @@ fn entity(out: &mut Vec<u8>, e: &Entity, text: &str) {
         }
     }
     if !e.alternatives.is_empty() {
-        out.extend_from_slice(b",\"alternatives\":[");
-        for (k, a) in e.alternatives.iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            alternative(out, a);
-        }
-        out.push(b']');
+        out.extend_from_slice(b",\"alternatives\":");
+        list(out, &e.alternatives, |out, a| alternative(out, a));
     }
     out.push(b'}');
 }
