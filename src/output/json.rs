@@ -13,7 +13,7 @@
 use crate::document::{Document, Entity, Modality, Relation, Source};
 use crate::gazetteer::Entry;
 use crate::span::Span;
-use crate::swar::{HIGH, ONES};
+use crate::swar::{has_byte, HIGH, ONES};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io;
@@ -308,15 +308,10 @@ fn half(bytes: &[u8]) -> u32 {
 #[inline]
 fn plain_word(w: u64) -> bool {
     // A byte below 0x20 borrows into its own high bit when 0x20 is taken
-    // from it, unless that bit was already set; a byte that is `"` or `\`
-    // is zero once xored with it, and borrows likewise when 1 is taken.
-    // Borrows only run on from a byte that is flagged: exact as a yes or
-    // no for the word.
-    let (quote, backslash) = (w ^ (ONES * u64::from(b'"')), w ^ (ONES * u64::from(b'\\')));
-    let control = w.wrapping_sub(ONES * 0x20) & !w;
-    let quote = quote.wrapping_sub(ONES) & !quote;
-    let backslash = backslash.wrapping_sub(ONES) & !backslash;
-    (control | quote | backslash) & HIGH == 0
+    // from it, unless that bit was already set. Borrows only run on from
+    // such a byte: exact as a yes or no for the word, as `has_byte` is.
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
+    !(control | has_byte(w, b'"') | has_byte(w, b'\\'))
 }
 
 #[cfg(test)]
