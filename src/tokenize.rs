@@ -918,13 +918,15 @@ fn sentences_impl<const FAST: bool>(text: &str, tokens: &[Token], out: &mut Vec<
     }
 }
 
-/// The last bytes of the punctuation that may end a sentence (`.` `!` `?`
-/// `…` `。` `！` `？`: see `ends_sentence`), as bits by their low six bits:
+/// The punctuation that may end a sentence (see `ends_sentence`).
+const SENTENCE_ENDERS: [&str; 7] = [".", "!", "?", "\u{2026}", "\u{3002}", "\u{FF01}", "\u{FF1F}"];
+
+/// The last bytes of [`SENTENCE_ENDERS`], as bits by their low six bits:
 /// a cheap filter, passing a few other bytes too (which only stop the
 /// sentence scan for the general checks), but no comma, quote, bracket or
 /// dash. Its test covers every ender.
 const ENDER_LAST_BYTES: u64 = {
-    let enders = [".", "!", "?", "\u{2026}", "\u{3002}", "\u{FF01}", "\u{FF1F}"];
+    let enders = SENTENCE_ENDERS;
     let mut bits = 0u64;
     let mut k = 0;
     while k < enders.len() {
@@ -969,7 +971,7 @@ fn ends_sentence(text: &str, tokens: &[Token], i: usize) -> Cut {
     let s = t.as_str(text);
     match t.kind {
         TokenKind::Punct => {
-            if matches!(s, "." | "!" | "?" | "\u{2026}" | "\u{3002}" | "\u{FF01}" | "\u{FF1F}") {
+            if SENTENCE_ENDERS.contains(&s) {
                 // "..." inside a sentence: only the last dot may cut.
                 if s == "."
                     && tokens.get(i + 1).is_some_and(|n| !n.space_before() && n.as_str(text) == ".")
