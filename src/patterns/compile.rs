@@ -599,9 +599,16 @@ impl EagerStarts {
             h.check = renumber[h.check as usize];
         }
         pairs.sort_unstable_by_key(|(w, h)| (*w, h.check));
-        out.hits = Lists::from_pairs(pairs, words);
+        // A list (empty) for the id past the words too (`matcher::clamp_ids`).
+        out.hits = Lists::from_pairs(pairs, words + 1);
         out.len = eager_ids.len();
         (out, renumber)
+    }
+
+    /// The number of word ids with a list of hits.
+    #[cfg(test)]
+    pub(crate) fn hit_ids(&self) -> usize {
+        self.hits.ids()
     }
 
     /// The eager checks a token with lower-case id `w` may pass.
@@ -758,8 +765,10 @@ impl Membership {
         let stride = lexicons.len().div_ceil(64).max(1);
         let mut m = Membership {
             stride,
-            one: vec![0; ids * stride],
-            start: vec![0; ids * stride],
+            // One id more, all zero, for the id that stands for the words
+            // past the vocabulary (`matcher::clamp_ids`).
+            one: vec![0; (ids + 1) * stride],
+            start: vec![0; (ids + 1) * stride],
             pairs: Vec::new(),
         };
         if stride == 1 {

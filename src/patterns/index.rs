@@ -177,7 +177,9 @@ impl Index {
             m | u16::from(selects) << s
         });
         let mut store = RowStore { row_len, rows: vec![0; row_len], numbers: FastMap::default() };
-        let word_rows = store.number(&b.words);
+        let mut word_rows = store.number(&b.words);
+        // An entry for the id past the words (see `add_words`).
+        word_rows.push(0);
         let label_rows = store.number(&b.labels);
         let shape_rows = store.number(&b.shapes);
         let lex_rows = store.number(&b.lexicons);
@@ -201,6 +203,13 @@ impl Index {
         8 * (self.rows.capacity() + self.always.capacity() + self.needs.capacity())
             + 8 * self.lex_firsts.capacity()
             + 4 * (self.word_rows.capacity() + self.label_rows.capacity())
+    }
+
+    /// The lengths of the tables by lower-case word id (rows, lexicon
+    /// starts).
+    #[cfg(test)]
+    pub(crate) fn word_tables(&self) -> (usize, usize) {
+        (self.word_rows.len(), self.lex_firsts.len())
     }
 
     /// Empties `sel` for a new sentence's selection.
@@ -233,6 +242,9 @@ impl Index {
             // and row 0 (nothing) ORed in rather than branched around.
             let (mut x, mut y) = (*a, *b);
             for &w in words {
+                // The tables have an entry for the id that stands for
+                // every word no rule has (`matcher::clamp_ids`): the
+                // bounds tests always pass.
                 let row = self.word_rows.get(w as usize).map_or(0, |&r| 2 * r as usize);
                 if let Some(&[p, q]) = self.rows.get(row..row + 2) {
                     x |= p;
@@ -358,7 +370,8 @@ fn lex_firsts(lexicons: &[Lexicon], words: usize) -> Vec<u64> {
     if lexicons.len() > 64 {
         return Vec::new();
     }
-    let mut bits = vec![0u64; words];
+    // An entry for the id past the words (see `add_words`).
+    let mut bits = vec![0u64; words + 1];
     for (l, lex) in lexicons.iter().enumerate() {
         for &w in &lex.first_lower {
             if let Some(b) = bits.get_mut(w as usize) {
