@@ -5,6 +5,7 @@
 use crate::document::Entity;
 use crate::error::Error;
 use crate::gazetteer::Gazetteer;
+use crate::hash::FastBuildHasher;
 use crate::patterns::{
     Action, AttrValue, EntityRef, PatternMatch, Rule, RuleKind, RuleSet, RuleSetBuilder, Scratch,
     WordMap,
@@ -12,6 +13,7 @@ use crate::patterns::{
 use crate::span::Span;
 use crate::tokenize::{Sentence, Token};
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -145,15 +147,41 @@ impl Rules {
         self.gazetteer_words.as_ref().map_or(0, WordMap::heap_bytes)
     }
 
-    /// Compiles the default rules (when `defaults`) and the user's.
+    /// Compiles the default rules (when `defaults`) and the user's; a
+    /// `{LABEL}` slot must name one of `labels` or a label an entity rule
+    /// makes.
     pub(crate) fn build<'a>(
         defaults: bool,
         user: &[RuleSource],
         labels: impl IntoIterator<Item = &'a str>,
     ) -> Result<Rules, Error> {
         let mut b = RuleSetBuilder::new();
-        supply_lexicons(&mut b);
         b.known_labels(labels);
+        Rules::compile_with(b, defaults, user, |_| {})
+    }
+
+    /// Like [`Rules::build`] before the labels are known, as when the
+    /// gazetteer that holds them is built at the same time: the rules are
+    /// compiled without the label check, and the labels their slots need
+    /// are kept, to be checked by [`Unchecked::check`].
+    pub(crate) fn build_unchecked(defaults: bool, user: &[RuleSource]) -> Unchecked {
+        let mut needs = Vec::new();
+        let rules = Rules::compile_with(RuleSetBuilder::new(), defaults, user, |b| {
+            needs = b.foreign_labels().into_iter().map(str::to_owned).collect();
+        });
+        Unchecked { rules, needs }
+    }
+
+    /// Compiles the rules of `defaults` and `user` with `b` (labels
+    /// declared or not), showing the builder to `parsed` once every source
+    /// is parsed without error.
+    fn compile_with(
+        mut b: RuleSetBuilder,
+        defaults: bool,
+        user: &[RuleSource],
+        parsed: impl FnOnce(&RuleSetBuilder),
+    ) -> Result<Rules, Error> {
+        supply_lexicons(&mut b);
         let mut errors = Vec::new();
         if defaults {
             for (name, text) in RULE_FILES {
@@ -174,6 +202,7 @@ impl Rules {
         if !errors.is_empty() {
             return Err(Error::many(errors));
         }
+        parsed(&b);
         // The entity rules' vocabulary holds the relation rules' under the
         // same ids (and more): a document's word ids, looked up once in it,
         // serve both (see `Rules::share_words`). The entity rules' errors
@@ -191,6 +220,27 @@ impl Rules {
             relation,
             gazetteer_words: None,
         })
+    }
+}
+
+/// Rules compiled before the labels their slots may name were known (see
+/// [`Rules::build_unchecked`]).
+#[derive(Debug)]
+pub(crate) struct Unchecked {
+    /// The rules, or the errors found without the label check.
+    rules: Result<Rules, Error>,
+    /// The labels of the rules' slots that no entity rule makes.
+    needs: Vec<String>,
+}
+
+impl Unchecked {
+    /// The rules, when they compiled and `labels` holds every label their
+    /// slots need: then [`Rules::build`] with `labels` makes the same rules
+    /// (the check it adds passes). `None` when that build could differ:
+    /// it is the one to run, for its errors.
+    pub(crate) fn check(self, labels: &HashSet<&str, FastBuildHasher>) -> Option<Rules> {
+        let known = self.needs.iter().all(|l| labels.contains(l.as_str()));
+        self.rules.ok().filter(|_| known)
     }
 }
 

@@ -96,6 +96,47 @@ fn user_gazetteer_and_no_defaults() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// With `--threads 2` the model is built on two threads: the output, and
+/// the errors of broken files (with their order and places), are those of
+/// one thread, including a rule naming a label only the user's gazetteer
+/// defines, or none does.
+#[test]
+fn threads_build_the_same_model_and_errors() {
+    let dir = std::env::temp_dir().join(format!("recon-cli-build-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gaz = dir.join("g.tsv");
+    let rules = dir.join("r.rules");
+    let (g, r) = (gaz.to_str().unwrap(), rules.to_str().unwrap());
+    let rule = "relation holds HOLDS head=a tail=b: a:{LOCATION} held b:{EXERCISE}\n";
+    let good_gaz = "canonical\tlabel\nExercise Zephyr\tEXERCISE\n";
+    let cases = [
+        (good_gaz, rule),
+        ("canonical\tlabel\nExercise Zephyr\tCOMPETITION\n", rule),
+        ("canonical\tlabel\tcolour\n", rule),
+        (good_gaz, "relation holds HOLDS head=a tail=b: a:{LOCATION} (\n"),
+    ];
+    let text = b"{\"id\": 1, \"text\": \"France held Exercise Zephyr in May.\"}\n";
+    for (k, (g_text, r_text)) in cases.iter().enumerate() {
+        std::fs::write(&gaz, g_text).unwrap();
+        std::fs::write(&rules, r_text).unwrap();
+        let run = |t: &str| {
+            let args = ["extract", "--input", "jsonl", "--gazetteer", g, "--rules", r];
+            recon(&[&args[..], &["--threads", t]].concat(), text)
+        };
+        let (one, two) = (run("1"), run("2"));
+        assert_eq!(one.status.code(), two.status.code(), "case {k}");
+        assert_eq!(one.stdout, two.stdout, "case {k}");
+        assert_eq!(one.stderr, two.stderr, "case {k}");
+        assert_eq!(
+            one.status.success(),
+            k == 0,
+            "case {k}: {}",
+            String::from_utf8_lossy(&one.stderr)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn json_and_pretty_outputs() {
     let out = recon(&["extract", "--output", "json"], b"Sweden joined NATO.");

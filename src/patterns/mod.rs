@@ -414,6 +414,21 @@ impl RuleSetBuilder {
         self
     }
 
+    /// The labels of the entity slots of every rule added that no entity
+    /// rule added produces: those [`known_labels`](Self::known_labels)
+    /// must hold for [`build`](Self::build) to report no unknown label.
+    /// A build without `known_labels` is the same as one with labels
+    /// holding these (the check only fails or passes), so the rules can be
+    /// compiled before the labels are known and checked after.
+    pub(crate) fn foreign_labels(&self) -> HashSet<&str> {
+        let mut slots = HashSet::new();
+        self.rules.iter().for_each(|r| r.pattern.slot_labels_into(&mut slots));
+        for r in self.rules.iter().filter(|r| r.kind == RuleKind::Entity) {
+            slots.remove(r.label.as_str());
+        }
+        slots
+    }
+
     /// Parses rule text; `name` names it in error locations. Statements
     /// with errors are left out, the others kept, and all errors returned
     /// (several as [`ErrorKind::Many`]).

@@ -120,6 +120,25 @@ impl Node {
             | NodeKind::End => {}
         }
     }
+
+    /// Adds the labels of the entity slots of this pattern to `out`.
+    pub(crate) fn slot_labels_into<'a>(&'a self, out: &mut std::collections::HashSet<&'a str>) {
+        match &self.kind {
+            NodeKind::Slot(labels) => out.extend(labels.iter().map(|(l, _)| l.as_str())),
+            NodeKind::Not(n)
+            | NodeKind::Repeat { node: n, .. }
+            | NodeKind::Capture { node: n, .. } => n.slot_labels_into(out),
+            NodeKind::And(v) | NodeKind::Seq(v) | NodeKind::Alt(v) => {
+                v.iter().for_each(|n| n.slot_labels_into(out))
+            }
+            NodeKind::Lit { .. }
+            | NodeKind::Lex(_)
+            | NodeKind::Shape(_)
+            | NodeKind::Gap { .. }
+            | NodeKind::Start
+            | NodeKind::End => {}
+        }
+    }
 }
 
 /// One entry of a lexicon declaration.
