@@ -738,8 +738,7 @@ impl ExtractorBuilder {
 
     /// The compiled gazetteer of every source, with the errors of the
     /// sources that could not be read in full; `Err` only when the
-    /// gazetteer cannot be compiled (the sources' errors are then not
-    /// reported).
+    /// gazetteer cannot be compiled, with those errors before its own.
     fn gazetteer(&self) -> Result<(Gazetteer, Vec<Error>), Error> {
         let mut gaz = GazetteerBuilder::new();
         gaz.limits(self.limits);
@@ -764,7 +763,15 @@ impl ExtractorBuilder {
                 errors.extend(e.errors().iter().cloned());
             }
         }
-        Ok((gaz.build()?, errors))
+        match gaz.build() {
+            Ok(gazetteer) => Ok((gazetteer, errors)),
+            // Past 2³² − 1 keys or distinct tokens: rare enough, but the
+            // sources' own errors are still worth knowing.
+            Err(e) => {
+                errors.extend(e.errors().iter().cloned());
+                Err(Error::many(errors))
+            }
+        }
     }
 
     /// The extractor of `gazetteer` and `rules`, or every error: those of
