@@ -32,12 +32,6 @@ impl<T> Lists<T> {
         Lists { start, items: pairs.into_iter().map(|(_, t)| t).collect() }
     }
 
-    /// The number of ids with a list.
-    #[cfg(test)]
-    pub(crate) fn ids(&self) -> usize {
-        self.start.len().saturating_sub(1)
-    }
-
     /// The items of `id` (none for an id out of range).
     #[inline]
     pub(crate) fn get(&self, id: u32) -> &[T] {

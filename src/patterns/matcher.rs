@@ -11,8 +11,8 @@
 //! nothing is allocated per token once it has grown.
 
 use super::compile::{
-    ColumnBits, Compiled, Flat, Inst, LabelSet, Landmark, Membership, Program, Second, StartCheck,
-    Test, Union,
+    ColumnBits, Compiled, EagerHit, Flat, Inst, LabelSet, Landmark, Membership, Program, Second,
+    StartCheck, Test, Union, HIT_BLOCK,
 };
 use super::lexicon::{Lineage, NONE};
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
@@ -383,23 +383,12 @@ impl StartSets {
         // The eager checks are the first ones: their sets are one run.
         self.eager = eager.len;
         self.bits[..eager.len * w].fill(0);
-        for (pos, &id) in cx.facts.words.iter().enumerate() {
-            // Never true since `clamp_ids` (that id has no hits), but
-            // taking the test out moved the interpreter's code, inlined
-            // into `find` with this loop: +0.16 M mispredicted indirect
-            // jumps a run in the build measured.
-            if id == NONE {
-                continue;
-            }
-            for h in eager.hits(id) {
-                if h.exact != NONE {
-                    let want = eager.exact.get(h.exact as usize).map_or("", |s| &**s);
-                    if !cx.tokens[pos].span.range().eq_text(cx.text, want) {
-                        continue;
-                    }
-                }
-                self.bits[h.check as usize * w + pos / 64] |= 1 << (pos % 64);
-            }
+        // A sentence of up to 64 tokens (nearly all) gets a copy of the
+        // loop with a check's set one word: no multiply.
+        if w == 1 {
+            eager_hits(cx, &mut self.bits, |c, _| c as usize);
+        } else {
+            eager_hits(cx, &mut self.bits, |c, pos| c as usize * w + pos / 64);
         }
     }
 
@@ -408,7 +397,9 @@ impl StartSets {
         self.words = tokens.div_ceil(64).max(1);
         self.cols.made = false;
         next_generation(&mut self.done, &mut self.gen, checks);
-        let need = checks * self.words;
+        // And the spare sets that the padding of the eager hits sets bits
+        // in (see `EagerStarts::first_block`).
+        let need = (checks + HIT_BLOCK) * self.words;
         if self.bits.len() < need {
             self.bits.resize(need, 0);
         }
@@ -682,6 +673,45 @@ impl StartSets {
         for p in parts {
             for (o, b) in out.iter_mut().zip(&before[p * w..(p + 1) * w]) {
                 *o |= b;
+            }
+        }
+    }
+}
+
+/// Sets the bit of each token in the sets of the eager checks it passes
+/// ([`StartSets::reset_eager`]): check `c`'s word for token `pos` is
+/// `bits[at(c, pos)]`.
+#[inline(always)]
+fn eager_hits(cx: &Cx<'_>, bits: &mut [u64], at: impl Fn(u32, usize) -> usize) {
+    let eager = &cx.compiled.eager;
+    for (pos, &id) in cx.facts.words.iter().enumerate() {
+        // Never true since `clamp_ids` (that id has no hits), but
+        // taking the test out moved the interpreter's code, inlined
+        // into `find` with this loop: +0.16 M mispredicted indirect
+        // jumps a run in the build measured.
+        if id == NONE {
+            continue;
+        }
+        let bit = 1 << (pos % 64);
+        let mut hit = |h: &EagerHit| {
+            if h.exact != NONE {
+                let want = eager.exact.get(h.exact as usize).map_or("", |s| &**s);
+                if !cx.tokens[pos].span.range().eq_text(cx.text, want) {
+                    return;
+                }
+            }
+            if let Some(b) = bits.get_mut(at(h.check, pos)) {
+                *b |= bit;
+            }
+        };
+        // Every hit of a block, padding too (see `HIT_BLOCK`): no branch
+        // on how many the word has, but for the few words with more.
+        let mut block = eager.first_block(id);
+        loop {
+            block.hits.iter().for_each(&mut hit);
+            match eager.next_block(block) {
+                Some(next) => block = next,
+                None => break,
             }
         }
     }
@@ -1762,6 +1792,9 @@ mod tests {
         }
         for past in [lower, NONE] {
             assert!(c.eager.hits(past).is_empty());
+            let block = c.eager.first_block(past);
+            let spare = |(j, h): (usize, &EagerHit)| h.check as usize == c.starts.len() + j;
+            assert!(block.hits.iter().enumerate().all(spare) && block.next == 0);
             let mut sel = Vec::new();
             c.index.clear(&mut sel);
             assert_eq!(c.index.add_words(&mut sel, &[past, past]), 0);
@@ -2127,7 +2160,9 @@ mod tests {
     /// The eager checks come first (each union after its parts), and the
     /// sets `reset_eager` computes for them are what each check decides at
     /// each token, on sentences of up to three 64-bit words, long and short
-    /// in turn.
+    /// in turn. "said" and "army" are in more checks than a block of hits
+    /// holds ("said" in more than two blocks), "and" in exactly one block's
+    /// worth, "the" in fewer.
     #[test]
     fn eager_sets_agree_with_the_check_at_each_token() {
         let mut b = RuleSetBuilder::new();
@@ -2136,7 +2171,13 @@ mod tests {
              entity a X: Cap \"said\"\nentity b X: \"said\" Cap\n\
              entity c X: (\"the\" | \"US\" | Army) Ordinal\nentity d X: <L> Cap\n\
              entity e X: {PER} \"said\"\nentity f X: (\"NATO\" | Upper) Num\n\
-             entity g X: (and | \"x1\") Any\nentity h X: \"Army\" Cap",
+             entity g X: (and | \"x1\") Any\nentity h X: \"Army\" Cap\n\
+             entity i X: (said | x2) Num\nentity j X: (said | \"x3\") Cap\n\
+             entity k X: (\"Said\" | x4) Any\nentity l X: (said | army) Ordinal\n\
+             entity m X: said Num\nentity n X: (said | x5 | \"Army\") Cap\n\
+             entity o X: (said | and) Num\nentity p X: (\"said\" | x6) Any\n\
+             entity q X: (and | x2) Cap\n\
+             entity s X: (army | x1) Cap\nentity t X: (said | x7) Ordinal",
             Some("t.rules"),
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -2144,6 +2185,12 @@ mod tests {
         let compiled = &set.inner.compiled;
         let eager = compiled.eager.len;
         assert!(eager >= 4, "{eager} eager checks");
+        let hits =
+            |w: &str| compiled.vocab.get_lower(w).map_or(0, |id| compiled.eager.hits(id).len());
+        assert!(hits("said") > 2 * HIT_BLOCK, "{} hits", hits("said"));
+        assert!(hits("army") > HIT_BLOCK, "{} hits", hits("army"));
+        assert_eq!(hits("and"), HIT_BLOCK);
+        assert!((1..HIT_BLOCK).contains(&hits("the")), "{} hits", hits("the"));
         for (k, c) in compiled.starts.iter().enumerate() {
             let leaf = |c: &StartCheck| matches!(c, StartCheck::Word(_) | StartCheck::Exact(_));
             if let StartCheck::OneOf(parts) = c {
@@ -2160,7 +2207,7 @@ mod tests {
         }
         let pool = [
             "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "x1", "New",
-            "York", ",", "said", "Said", "3rd", "Paris",
+            "York", ",", "said", "Said", "3rd", "Paris", "x2", "x3", "x4", "x5", "x6", "x7",
         ];
         let tk = Tokenizer::new();
         let mut seed = 5;
