@@ -138,11 +138,38 @@ pub(crate) fn short_form(text: &[u8], tok: &Token) -> Option<(u64, usize)> {
         return None;
     }
     let w = load_word(text, start, n)?;
-    if !is_plain(tok.kind, n, &[w]) {
+    // One bit test for most tokens (see `SHORT_PLAIN`): words and
+    // punctuation alternate, and a test of the kind alone flipped at every
+    // punctuation mark (a mispredicted branch in one token of five).
+    if SHORT_PLAIN >> (8 * tok.kind as usize + n) & 1 == 0 && !is_plain(tok.kind, n, &[w]) {
         return None;
     }
     Some((lower_word(w)?, n))
 }
+
+/// The kinds whose normal form is their bytes in lower case, whatever the
+/// bytes and length: [`is_plain`] holds for every token of these.
+const PLAIN_KINDS: [TokenKind; 4] =
+    [TokenKind::Word, TokenKind::Abbreviation, TokenKind::Symbol, TokenKind::Possessive];
+
+/// Bit `8 * kind + n` is set when every token of kind `kind` and `n` bytes
+/// (1 to 8) is plain ([`is_plain`]) whatever its bytes: the
+/// [`PLAIN_KINDS`] at every length, and one-byte punctuation. Numbers and
+/// designators (plain or not by their bytes) have no bits; nor has length
+/// 0. Seven kinds of eight lengths fit one word.
+const SHORT_PLAIN: u64 = {
+    let mut bits = 0u64;
+    let mut k = 0;
+    while k < PLAIN_KINDS.len() {
+        bits |= 0x1fe << (8 * PLAIN_KINDS[k] as u32);
+        k += 1;
+    }
+    bits | 1 << (8 * TokenKind::Punct as u32 + 1)
+};
+
+// `short_form` shifts by up to `8 * kind + 8`: the last kind must keep that
+// below 64 (a new kind past it needs a wider table).
+const _: () = assert!(8 * TokenKind::Symbol as usize + 8 < 64);
 
 /// Longest token [`medium_form`] takes.
 pub(crate) const MEDIUM_FORM_MAX: usize = 16;
@@ -177,10 +204,15 @@ fn is_plain(kind: TokenKind, n: usize, words: &[u64]) -> bool {
     // Most tokens are words, abbreviations or symbols: one bit test of the
     // kind (rather than a jump through a table), the `match` below for the
     // others.
-    const PLAIN: u32 = 1 << TokenKind::Word as u32
-        | 1 << TokenKind::Abbreviation as u32
-        | 1 << TokenKind::Symbol as u32
-        | 1 << TokenKind::Possessive as u32;
+    const PLAIN: u32 = {
+        let mut bits = 0;
+        let mut k = 0;
+        while k < PLAIN_KINDS.len() {
+            bits |= 1 << PLAIN_KINDS[k] as u32;
+            k += 1;
+        }
+        bits
+    };
     if PLAIN >> kind as u32 & 1 != 0 {
         return true;
     }
@@ -405,6 +437,69 @@ pub(crate) mod tests {
             for text in [word.clone(), format!("x {word}"), format!("1 {number}")] {
                 check_short_forms(&text);
             }
+        }
+    }
+
+    /// Every bit of `SHORT_PLAIN` says whether [`is_plain`] holds for all
+    /// generated words of its kind and length (bytes that some forms drop
+    /// or keep among letters and digits), and `short_form` agrees with
+    /// [`push_token`] on generated text of those bytes and of marks.
+    #[test]
+    fn short_plain_table_agrees_with_is_plain() {
+        const KINDS: [TokenKind; 7] = [
+            TokenKind::Word,
+            TokenKind::Number,
+            TokenKind::Designator,
+            TokenKind::Abbreviation,
+            TokenKind::Possessive,
+            TokenKind::Punct,
+            TokenKind::Symbol,
+        ];
+        // No whitespace here: the tokenizer makes no token of it.
+        const BYTES: &[u8] = b"aZ9-/,.'x";
+        let mut next = crate::testing::xorshift(0x0bad_5eed);
+        let mut bits = 0u64;
+        for kind in KINDS {
+            for n in 1..=8 {
+                let all_plain = (0..400).all(|_| {
+                    let word: String =
+                        (0..n).map(|_| char::from(BYTES[next() as usize % BYTES.len()])).collect();
+                    // Any kind over any bytes (but a possessive, always
+                    // `'s`, and punctuation, never a letter):
+                    // `short_form` gives the form `push_token` writes, or
+                    // leaves the token to others.
+                    let t = Token::of_kind(crate::span::Span::new(0, n), kind);
+                    let mut slow = String::new();
+                    push_token(&word, &t, &mut slow);
+                    match short_form(word.as_bytes(), &t) {
+                        Some((w, k))
+                            if !matches!(kind, TokenKind::Possessive | TokenKind::Punct) =>
+                        {
+                            assert_eq!(&w.to_le_bytes()[..k], slow.as_bytes(), "{kind:?} {word:?}");
+                        }
+                        _ => {}
+                    }
+                    is_plain(kind, n, &[crate::hash::pack(word.as_bytes())])
+                });
+                let bit = SHORT_PLAIN >> (8 * kind as usize + n) & 1 != 0;
+                assert_eq!(bit, all_plain, "{kind:?}, {n} bytes");
+                bits |= u64::from(bit) << (8 * kind as usize + n);
+            }
+        }
+        assert_eq!(bits, SHORT_PLAIN, "no bit outside the kinds and lengths");
+        for _ in 0..2000 {
+            let len = 1 + next() as usize % 30;
+            let text: String = (0..len)
+                .map(|_| {
+                    if next() % 4 == 0 {
+                        ' '
+                    } else {
+                        char::from(BYTES[next() as usize % BYTES.len()])
+                    }
+                })
+                .collect();
+            check_short_forms(&text);
+            check_short_forms(&marked_text(&mut next));
         }
     }
 
