@@ -102,41 +102,40 @@ pub(crate) enum NodeKind {
 impl Node {
     /// Adds the names of the lexicons this pattern uses to `out`.
     pub(crate) fn lexicons_into<'a>(&'a self, out: &mut std::collections::HashSet<&'a str>) {
-        match &self.kind {
-            NodeKind::Lex(name) => {
+        self.each_leaf(&mut |kind| {
+            if let NodeKind::Lex(name) = kind {
                 out.insert(name);
             }
-            NodeKind::Not(n)
-            | NodeKind::Repeat { node: n, .. }
-            | NodeKind::Capture { node: n, .. } => n.lexicons_into(out),
-            NodeKind::And(v) | NodeKind::Seq(v) | NodeKind::Alt(v) => {
-                v.iter().for_each(|n| n.lexicons_into(out))
-            }
-            NodeKind::Lit { .. }
-            | NodeKind::Slot(_)
-            | NodeKind::Shape(_)
-            | NodeKind::Gap { .. }
-            | NodeKind::Start
-            | NodeKind::End => {}
-        }
+        });
     }
 
     /// Adds the labels of the entity slots of this pattern to `out`.
     pub(crate) fn slot_labels_into<'a>(&'a self, out: &mut std::collections::HashSet<&'a str>) {
+        self.each_leaf(&mut |kind| {
+            if let NodeKind::Slot(labels) = kind {
+                out.extend(labels.iter().map(|(l, _)| l.as_str()));
+            }
+        });
+    }
+
+    /// Calls `f` on each leaf of this pattern (a node with no pattern
+    /// inside), in written order. Every kind is named here, so that a new
+    /// kind holding patterns cannot be walked past as a leaf.
+    fn each_leaf<'a, F: FnMut(&'a NodeKind)>(&'a self, f: &mut F) {
         match &self.kind {
-            NodeKind::Slot(labels) => out.extend(labels.iter().map(|(l, _)| l.as_str())),
             NodeKind::Not(n)
             | NodeKind::Repeat { node: n, .. }
-            | NodeKind::Capture { node: n, .. } => n.slot_labels_into(out),
+            | NodeKind::Capture { node: n, .. } => n.each_leaf(f),
             NodeKind::And(v) | NodeKind::Seq(v) | NodeKind::Alt(v) => {
-                v.iter().for_each(|n| n.slot_labels_into(out))
+                v.iter().for_each(|n| n.each_leaf(f))
             }
             NodeKind::Lit { .. }
             | NodeKind::Lex(_)
+            | NodeKind::Slot(_)
             | NodeKind::Shape(_)
             | NodeKind::Gap { .. }
             | NodeKind::Start
-            | NodeKind::End => {}
+            | NodeKind::End => f(&self.kind),
         }
     }
 }
