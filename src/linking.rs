@@ -535,9 +535,7 @@ mod tests {
         let (mut lone, mut changed) = (0, 0);
         for round in 0..3000 {
             let n = 1 + (rng() % 12) as usize;
-            let text: Vec<&str> =
-                (0..n).map(|_| words[(rng() % words.len() as u64) as usize]).collect();
-            let text = text.join(" ");
+            let text = crate::testing::random_text(&words, n, |k| (rng() % k as u64) as usize);
             let tokens = tk.tokenize(&text);
             let mut entities = Vec::new();
             let mut at = 0;

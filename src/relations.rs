@@ -1407,7 +1407,7 @@ mod tests {
         let (mut fresh, mut more) = (Vec::new(), Vec::new());
         for _ in 0..2000 {
             let n = 1 + next(16);
-            let text = (0..n).map(|_| words[next(words.len())]).collect::<Vec<_>>().join(" ");
+            let text = crate::testing::random_text(&words, n, &mut next);
             let tokens = tokenizer.tokenize(&text);
             let mut entities = Vec::new();
             let mut owner = vec![None; tokens.len()];
@@ -1460,7 +1460,7 @@ mod tests {
         let (mut found, mut walked) = (0, 0);
         for _ in 0..3000 {
             let n = 1 + next(12);
-            let text = (0..n).map(|_| words[next(words.len())]).collect::<Vec<_>>().join(" ");
+            let text = crate::testing::random_text(&words, n, &mut next);
             let tokens = tokenizer.tokenize(&text);
             let owner: Vec<Option<usize>> =
                 (0..tokens.len()).map(|i| (next(3) == 0).then_some(i)).collect();

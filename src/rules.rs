@@ -607,9 +607,7 @@ mod tests {
             let slots = CaptureSlots::new(set);
             for round in 0..300 {
                 let n = 2 + (rng() % 10) as usize;
-                let text: Vec<&str> =
-                    (0..n).map(|_| words[(rng() % words.len() as u64) as usize]).collect();
-                let text = text.join(" ");
+                let text = crate::testing::random_text(&words, n, |k| (rng() % k as u64) as usize);
                 let tokens = tk.tokenize(&text);
                 let mut found = Vec::new();
                 for s in tk.sentences(&text, &tokens) {
@@ -729,9 +727,7 @@ mod tests {
         let mut matched = 0;
         for round in 0..500 {
             let n = 2 + (rng() % 14) as usize;
-            let text: Vec<&str> =
-                (0..n).map(|_| words[(rng() % words.len() as u64) as usize]).collect();
-            let text = text.join(" ");
+            let text = crate::testing::random_text(&words, n, |k| (rng() % k as u64) as usize);
             let tokens = tk.tokenize(&text);
             let sentences = tk.sentences(&text, &tokens);
             let entities: Vec<Entity> = (0..tokens.len())
