@@ -685,13 +685,6 @@ impl StartSets {
 fn eager_hits(cx: &Cx<'_>, bits: &mut [u64], at: impl Fn(u32, usize) -> usize) {
     let eager = &cx.compiled.eager;
     for (pos, &id) in cx.facts.words.iter().enumerate() {
-        // Never true since `clamp_ids` (that id has no hits), but
-        // taking the test out moved the interpreter's code, inlined
-        // into `find` with this loop: +0.16 M mispredicted indirect
-        // jumps a run in the build measured.
-        if id == NONE {
-            continue;
-        }
         let bit = 1 << (pos % 64);
         let mut hit = |h: &EagerHit| {
             if h.exact != NONE {
