@@ -60,6 +60,15 @@ pub(crate) fn byte_flags(w: u64, b: u8) -> u64 {
     !nonzero & HIGH
 }
 
+/// The lowest bit of each byte of `w`, byte `i`'s as bit `i`: the bits
+/// masked to one a byte, then moved together into the top byte by one
+/// multiplication (each bit's eight products land on distinct places, so
+/// none carries, and only its own lands in the top byte).
+#[inline]
+pub(crate) fn low_bits_of_bytes(w: u64) -> u64 {
+    (w & ONES).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
 /// Calls `f` with the number of each set bit of `bits`, lowest first.
 #[inline]
 pub(crate) fn for_bits(mut bits: u64, mut f: impl FnMut(usize)) {
@@ -72,6 +81,23 @@ pub(crate) fn for_bits(mut bits: u64, mut f: impl FnMut(usize)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The low bit of each byte, gathered, against a loop over the bytes:
+    /// every single bit, every byte value at every place, random words.
+    #[test]
+    fn low_bits_of_bytes_gathers_each_bytes_low_bit() {
+        let by_bytes = |w: u64| (0..8).map(|i| (w >> (8 * i) & 1) << i).fold(0, |a, b| a | b);
+        let mut words: Vec<u64> = (0..64).map(|b| 1u64 << b).collect();
+        words.extend([0, !0, ONES, HIGH, !ONES, !HIGH]);
+        for b in 0..=255u64 {
+            words.extend((0..8).map(|at| b << (8 * at) | !(0xff << (8 * at)) & (ONES * 0x5a)));
+        }
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
+        words.extend((0..20_000).map(|_| next()));
+        for w in words {
+            assert_eq!(low_bits_of_bytes(w), by_bytes(w), "{w:#x}");
+        }
+    }
 
     /// Every ASCII byte at every place of a word, against every range.
     #[test]

@@ -144,13 +144,11 @@ fn long_letters_shapes(b: &[u8]) -> Option<u16> {
     if upper[0] | lower[0] != HIGH || upper[1] | lower[1] != HIGH {
         return None;
     }
-    let mut bits = Shape::Word.bit();
-    if upper[0] & 0x80 != 0 {
-        bits |= Shape::Cap.bit();
-    }
-    if upper[0] | upper[1] == 0 {
-        bits |= Shape::Lower.bit();
-    } else if lower[0] | lower[1] == 0 {
+    // `Cap` and `Lower` without a branch (see `letters_word_shapes`).
+    let mut bits = Shape::Word.bit()
+        | u16::from(upper[0] & 0x80 != 0) << Shape::Cap as u16
+        | u16::from(upper[0] | upper[1] == 0) << Shape::Lower as u16;
+    if lower[0] | lower[1] == 0 {
         bits |= Shape::Upper.bit();
         if is_roman_bytes(b) {
             bits |= Shape::Roman.bit();
@@ -202,13 +200,14 @@ fn letters_word_shapes(w: u64, len: usize) -> Option<u16> {
     if upper | lower != low_flags(len) {
         return None;
     }
-    let mut bits = Shape::Word.bit();
-    if upper & 0x80 != 0 {
-        bits |= Shape::Cap.bit();
-    }
-    if upper == 0 {
-        bits |= Shape::Lower.bit();
-    } else if lower == 0 {
+    // `Cap`, `Lower` and `Ordinal` as bits from comparisons, not
+    // branches: whether a word is capitalised, and how long it is, is in
+    // no pattern a predictor can learn.
+    let mut bits = Shape::Word.bit()
+        | u16::from(upper & 0x80 != 0) << Shape::Cap as u16
+        | u16::from(upper == 0) << Shape::Lower as u16;
+    // All upper case (few words; a word of letters has some of either).
+    if lower == 0 {
         if len >= 2 {
             bits |= Shape::Upper.bit();
         }
@@ -217,10 +216,7 @@ fn letters_word_shapes(w: u64, len: usize) -> Option<u16> {
         }
     }
     // In lower case: each upper-case letter's flag (0x80) moved to 0x20.
-    if (5..=7).contains(&len) && is_spelled_ordinal_word(w | upper >> 2) {
-        bits |= Shape::Ordinal.bit();
-    }
-    Some(bits)
+    Some(bits | u16::from(is_spelled_ordinal_word(w | upper >> 2)) << Shape::Ordinal as u16)
 }
 
 /// `s` (at most eight bytes) packed as by `hash::pack`, for constants.
@@ -248,10 +244,44 @@ const SPELLED_ORDINALS: [u64; 10] = [
     packed(b"tenth"),
 ];
 
-/// Whether the packed lower-case word `w` is `first` .. `tenth`.
+/// [`SPELLED_ORDINALS`] by a perfect hash: each at slot
+/// [`ordinal_slot`] of its packed word, the other slots `!0` (bytes of
+/// `0xff`, no packed ASCII word); and the multiplier of the hash.
+const ORDINAL_SLOTS: ([u64; 32], u64) = ordinal_slots();
+
+/// The slot of packed word `w` in a table of 32 by multiplier `m`: the top
+/// five bits of the product.
+#[inline(always)]
+const fn ordinal_slot(w: u64, m: u64) -> usize {
+    (w.wrapping_mul(m) >> 59) as usize
+}
+
+/// [`ORDINAL_SLOTS`]: the first multiplier of a fixed sequence under which
+/// no two spelled ordinals share a slot (about one in five does).
+const fn ordinal_slots() -> ([u64; 32], u64) {
+    let mut m: u64 = 0x9e37_79b9_7f4a_7c15;
+    loop {
+        let mut table = [!0u64; 32];
+        let mut i = 0;
+        while i < SPELLED_ORDINALS.len() && table[ordinal_slot(SPELLED_ORDINALS[i], m)] == !0 {
+            table[ordinal_slot(SPELLED_ORDINALS[i], m)] = SPELLED_ORDINALS[i];
+            i += 1;
+        }
+        if i == SPELLED_ORDINALS.len() {
+            return (table, m);
+        }
+        m = m.wrapping_mul(0x5851_f42d_4c95_7f2d).wrapping_add(0x1405_7b7e_f767_814f) | 1;
+    }
+}
+
+/// Whether the packed lower-case word `w` is `first` .. `tenth`: one slot
+/// of [`ORDINAL_SLOTS`] compared, without a branch (a packed word equal to
+/// one of five to seven letters has that length, so the length needs no
+/// test of its own).
 #[inline]
 fn is_spelled_ordinal_word(w: u64) -> bool {
-    SPELLED_ORDINALS.contains(&w)
+    let (table, m) = &ORDINAL_SLOTS;
+    table[ordinal_slot(w, *m)] == w
 }
 
 /// The shapes of a token `s` of kind `kind` but `Any` and `Glued`: the
@@ -503,6 +533,38 @@ mod tests {
         }
         for w in ["1nd", "11st", "12nd", "st", "eleventh", "82", "nd", "fires", "Naval", "tents"] {
             assert!(!is_ordinal(w), "{w}");
+        }
+    }
+
+    /// The perfect hash of the spelled ordinals holds each in a slot of
+    /// its own and finds it, and finds no other word: each ordinal with
+    /// one byte changed or cut, in upper case, and random packed words of
+    /// one to eight letters.
+    #[test]
+    fn spelled_ordinal_slots_hold_each_ordinal_alone() {
+        let (table, m) = ORDINAL_SLOTS;
+        assert_eq!(table.iter().filter(|&&t| t != !0).count(), SPELLED_ORDINALS.len());
+        let agrees = |w: u64| {
+            assert_eq!(is_spelled_ordinal_word(w), SPELLED_ORDINALS.contains(&w), "{w:#x}");
+        };
+        for &o in &SPELLED_ORDINALS {
+            assert_eq!(table[ordinal_slot(o, m)], o);
+            assert!(is_spelled_ordinal_word(o), "{o:#x}");
+            agrees(o & !0x2020_2020_2020_2020);
+            for at in 0..8 {
+                agrees(o & !(!0u64 << (8 * at)));
+                for b in [b'a', b'e', b'h', b't', b'z', b'S'] {
+                    agrees(o & !(0xff << (8 * at)) | u64::from(b) << (8 * at));
+                }
+            }
+        }
+        let mut next = crate::testing::xorshift(0x0dd0_0a1d_1a15_7e57);
+        for _ in 0..100_000 {
+            let r = next();
+            let len = 1 + (r % 8) as usize;
+            let word: Vec<u8> =
+                (0..len).map(|i| b"firstecondhdufvnw"[(r >> (3 + 5 * i)) as usize % 17]).collect();
+            agrees(packed(&word));
         }
     }
 
