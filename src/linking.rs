@@ -791,6 +791,60 @@ mod tests {
         assert_eq!(linked(vec![paris]), 1);
     }
 
+    /// Random entities over `tokens` of `text`: at each token, one time in
+    /// `one_in`, an entity of 1 to `max_len` tokens (where that many are
+    /// left) with a random label of `labels`, named by its text.
+    fn random_entities(
+        text: &str,
+        tokens: &[Token],
+        labels: &[&str],
+        max_len: u64,
+        one_in: u64,
+        rng: &mut impl FnMut() -> u64,
+    ) -> Vec<Entity> {
+        let mut entities = Vec::new();
+        let mut at = 0;
+        while at < tokens.len() {
+            let len = 1 + (rng() % max_len) as usize;
+            if rng() % one_in == 0 && at + len <= tokens.len() {
+                let span = crate::rules::token_span(tokens, at..at + len);
+                let label = labels[(rng() % labels.len() as u64) as usize];
+                let name: Arc<str> = Arc::from(&text[span]);
+                let rule: Arc<str> = Arc::from("r");
+                entities.push(Entity::from_rule(span, at..at + len, Arc::from(label), name, rule));
+                at += len;
+            } else {
+                at += 1;
+            }
+        }
+        entities
+    }
+
+    /// What linking may change of each entity.
+    fn describe(v: &[Entity]) -> Vec<(Span, std::ops::Range<usize>, String, String)> {
+        v.iter()
+            .map(|e| (e.span, e.tokens.clone(), e.label.to_string(), e.canonical.to_string()))
+            .collect()
+    }
+
+    /// Links `entities` with the shortcuts and without, asserts that both
+    /// give the same entities, coverage and links, and returns the
+    /// entities of the general path.
+    fn link_both_ways(
+        text: &str,
+        tokens: &[Token],
+        entities: Vec<Entity>,
+        round: usize,
+    ) -> Vec<Entity> {
+        let (mut fast, mut general) = (entities.clone(), entities);
+        let (mut c1, mut c2) = (Vec::new(), Vec::new());
+        let l1 = link_with(text, tokens, &mut fast, &mut c1, true);
+        let l2 = link_with(text, tokens, &mut general, &mut c2, false);
+        assert_eq!(describe(&fast), describe(&general), "round {round}: {text}");
+        assert_eq!((c1, l1), (c2, l2), "round {round}: {text}");
+        general
+    }
+
     #[test]
     fn shortcuts_agree_with_the_general_path() {
         // Random texts of name words with random entities, none to a few
@@ -807,43 +861,11 @@ mod tests {
             let n = 1 + (rng() % 12) as usize;
             let text = crate::testing::random_text(&words, n, |k| (rng() % k as u64) as usize);
             let tokens = tk.tokenize(&text);
-            let mut entities = Vec::new();
-            let mut at = 0;
-            while at < tokens.len() {
-                let len = 1 + (rng() % 3) as usize;
-                if rng() % 3 == 0 && at + len <= tokens.len() {
-                    let span = crate::rules::token_span(&tokens, at..at + len);
-                    let label = labels[(rng() % labels.len() as u64) as usize];
-                    let name: Arc<str> = Arc::from(&text.as_str()[span]);
-                    let rule: Arc<str> = Arc::from("r");
-                    entities.push(Entity::from_rule(
-                        span,
-                        at..at + len,
-                        Arc::from(label),
-                        name,
-                        rule,
-                    ));
-                    at += len;
-                } else {
-                    at += 1;
-                }
-            }
+            let entities = random_entities(&text, &tokens, &labels, 3, 3, &mut rng);
             let persons = entities.iter().filter(|e| &*e.label == "PERSON").count();
             lone += usize::from(persons == 1);
-            let describe = |v: &[Entity]| -> Vec<(Span, std::ops::Range<usize>, String, String)> {
-                v.iter()
-                    .map(|e| {
-                        (e.span, e.tokens.clone(), e.label.to_string(), e.canonical.to_string())
-                    })
-                    .collect()
-            };
             let before = describe(&entities);
-            let (mut fast, mut general) = (entities.clone(), entities);
-            let (mut c1, mut c2) = (Vec::new(), Vec::new());
-            let l1 = link_with(&text, &tokens, &mut fast, &mut c1, true);
-            let l2 = link_with(&text, &tokens, &mut general, &mut c2, false);
-            assert_eq!(describe(&fast), describe(&general), "round {round}: {text}");
-            assert_eq!((c1, l1), (c2, l2), "round {round}: {text}");
+            let general = link_both_ways(&text, &tokens, entities, round);
             changed +=
                 usize::from(describe(&general)[..before.len().min(general.len())] != before[..]);
         }
@@ -888,41 +910,9 @@ mod tests {
             let n = 1 + (rng() % 40) as usize;
             let text = crate::testing::random_text(&words, n, |k| (rng() % k as u64) as usize);
             let tokens = tk.tokenize(&text);
-            let mut entities = Vec::new();
-            let mut at = 0;
-            while at < tokens.len() {
-                let len = 1 + (rng() % 4) as usize;
-                if rng() % 2 == 0 && at + len <= tokens.len() {
-                    let span = crate::rules::token_span(&tokens, at..at + len);
-                    let label = labels[(rng() % labels.len() as u64) as usize];
-                    let name: Arc<str> = Arc::from(&text.as_str()[span]);
-                    let rule: Arc<str> = Arc::from("r");
-                    entities.push(Entity::from_rule(
-                        span,
-                        at..at + len,
-                        Arc::from(label),
-                        name,
-                        rule,
-                    ));
-                    at += len;
-                } else {
-                    at += 1;
-                }
-            }
-            let describe = |v: &[Entity]| -> Vec<(Span, std::ops::Range<usize>, String, String)> {
-                v.iter()
-                    .map(|e| {
-                        (e.span, e.tokens.clone(), e.label.to_string(), e.canonical.to_string())
-                    })
-                    .collect()
-            };
+            let entities = random_entities(&text, &tokens, &labels, 4, 2, &mut rng);
             let before = entities.len();
-            let (mut fast, mut general) = (entities.clone(), entities);
-            let (mut c1, mut c2) = (Vec::new(), Vec::new());
-            let l1 = link_with(&text, &tokens, &mut fast, &mut c1, true);
-            let l2 = link_with(&text, &tokens, &mut general, &mut c2, false);
-            assert_eq!(describe(&fast), describe(&general), "round {round}: {text}");
-            assert_eq!((c1, l1), (c2, l2), "round {round}: {text}");
+            let general = link_both_ways(&text, &tokens, entities, round);
             linked += general.len() - before;
             stepped_over += (2..tokens.len())
                 .filter(|&i| {
