@@ -343,29 +343,7 @@ fn fullest_names(
         let k_len = entities[k].span.len();
         let found = memo.entry((words, k_len)).or_insert_with(|| {
             let rarest = words.iter().filter_map(|w| by_word.get(w)).min_by_key(|l| l.len())?;
-            let mut best: Option<(usize, &Arc<str>)> = None;
-            let mut ambiguous = false;
-            for &(qwords, q_len, c) in rarest.iter().map(|&d| &distinct[d]) {
-                // A fuller name: more name words, or the same words with more
-                // written around them ("Charles Q. Brown Jr." for "Charles Brown").
-                let fuller =
-                    qwords.len() > words.len() || (qwords.len() == words.len() && q_len > k_len);
-                if !fuller || !words.iter().all(|w| qwords.contains(w)) {
-                    continue;
-                }
-                match best {
-                    Some((n, b)) if q_len == n => ambiguous |= b != c,
-                    Some((n, _)) if q_len < n => {}
-                    _ => {
-                        best = Some((q_len, c));
-                        ambiguous = false;
-                    }
-                }
-            }
-            match (best, ambiguous) {
-                (Some((_, c)), false) => Some(c.clone()),
-                _ => None,
-            }
+            fullest_of(words, k_len, rarest.iter().map(|&d| distinct[d])).cloned()
         });
         if let Some(c) = found {
             canon.push((k, c.clone()));
@@ -392,32 +370,49 @@ fn fullest_names_few(
         if kwords.is_empty() {
             continue;
         }
-        let k_len = entities[*k].span.len();
-        let mut best: Option<(usize, &Arc<str>)> = None;
-        let mut ambiguous = false;
-        for (q, qrange) in persons {
-            let qwords = &words[qrange.clone()];
-            let q_len = entities[*q].span.len();
-            let fuller =
-                qwords.len() > kwords.len() || (qwords.len() == kwords.len() && q_len > k_len);
-            if !fuller || !kwords.iter().all(|w| qwords.contains(w)) {
-                continue;
-            }
-            let c = &entities[*q].canonical;
-            match best {
-                Some((n, b)) if q_len == n => ambiguous |= b != c,
-                Some((n, _)) if q_len < n => {}
-                _ => {
-                    best = Some((q_len, c));
-                    ambiguous = false;
-                }
-            }
-        }
-        if let (Some((_, c)), false) = (best, ambiguous) {
+        let others = persons.iter().map(|(q, qrange)| {
+            let q = &entities[*q];
+            (&words[qrange.clone()], q.span.len(), &q.canonical)
+        });
+        if let Some(c) = fullest_of(kwords, entities[*k].span.len(), others) {
             canon.push((*k, c.clone()));
         }
     }
     canon
+}
+
+/// The canonical of the fullest of `names` (name words, length,
+/// canonical) that holds every one of `words`, a person's name words
+/// written in `len` bytes; `None` when there is none, or when the fullest
+/// ones (of the same length) have different canonicals.
+#[inline]
+fn fullest_of<'n>(
+    words: &[&str],
+    len: usize,
+    names: impl Iterator<Item = (&'n [&'n str], usize, &'n Arc<str>)>,
+) -> Option<&'n Arc<str>> {
+    let mut best: Option<(usize, &Arc<str>)> = None;
+    let mut ambiguous = false;
+    for (qwords, q_len, c) in names {
+        // A fuller name: more name words, or the same words with more
+        // written around them ("Charles Q. Brown Jr." for "Charles Brown").
+        let fuller = qwords.len() > words.len() || (qwords.len() == words.len() && q_len > len);
+        if !fuller || !words.iter().all(|w| qwords.contains(w)) {
+            continue;
+        }
+        match best {
+            Some((n, b)) if q_len == n => ambiguous |= b != c,
+            Some((n, _)) if q_len < n => {}
+            _ => {
+                best = Some((q_len, c));
+                ambiguous = false;
+            }
+        }
+    }
+    match (best, ambiguous) {
+        (Some((_, c)), false) => Some(c),
+        _ => None,
+    }
 }
 
 /// A set of strings for scanning a text's tokens for them: a bit of 1,024
@@ -504,16 +499,11 @@ impl Sieve {
     #[inline(never)]
     fn next_text(&self, text: &str, tokens: &[Token], from: usize) -> usize {
         let b = text.as_bytes();
-        let mut i = from;
-        while let Some(t) = tokens.get(i) {
+        self.next_passing(tokens, from, |t| {
             let first = b.get(t.span.start).copied().unwrap_or(0);
             let last = b.get(t.span.end.wrapping_sub(1)).copied().unwrap_or(0);
-            if self.test(Sieve::text_key(t.span.len(), first, last)) {
-                break;
-            }
-            i += 1;
-        }
-        i
+            Sieve::text_key(t.span.len(), first, last)
+        })
     }
 
     /// The first token from `from` on that may be a word starting one of
@@ -523,11 +513,20 @@ impl Sieve {
     #[inline(never)]
     fn next_word_start(&self, text: &str, tokens: &[Token], from: usize) -> usize {
         let b = text.as_bytes();
-        let mut i = from;
-        while let Some(t) = tokens.get(i) {
+        self.next_passing(tokens, from, |t| {
             let first = b.get(t.span.start).copied().unwrap_or(0);
             let second = b.get(t.span.start + 1).copied().unwrap_or(0);
-            if self.test(Sieve::word_start_key(t.kind, first, second)) {
+            Sieve::word_start_key(t.kind, first, second)
+        })
+    }
+
+    /// The first token from `from` on whose sieve key, by `key`, has its
+    /// bit set; `tokens.len()` when none has.
+    #[inline(always)]
+    fn next_passing(&self, tokens: &[Token], from: usize, key: impl Fn(&Token) -> u64) -> usize {
+        let mut i = from;
+        while let Some(t) = tokens.get(i) {
+            if self.test(key(t)) {
                 break;
             }
             i += 1;
@@ -789,6 +788,41 @@ mod tests {
         // "Singh", "SDF" and "SDF" are added; then nothing is.
         assert_eq!(linked(vec![person, forces, paris.clone()]), 6);
         assert_eq!(linked(vec![paris]), 1);
+    }
+
+    /// The rule both ways of finding fullest names share: a fuller name
+    /// holds every word of the person's and has more words, or the same
+    /// words written longer; the longest fuller name wins, and fullest
+    /// names of equal length with different canonicals decide nothing.
+    #[test]
+    fn fullest_of_picks_the_longest_fuller_name() {
+        let [a, b, c]: [Arc<str>; 3] = [Arc::from("A"), Arc::from("B"), Arc::from("C")];
+        let fullest = |words: &[&str], len, names: &[(&[&str], usize, &Arc<str>)]| {
+            fullest_of(words, len, names.iter().copied()).map(|c| c.to_string())
+        };
+        let cb: &[&str] = &["Charles", "Brown"];
+        let cqb: &[&str] = &["Charles", "Q", "Brown"];
+        let lb: &[&str] = &["Li", "Brown"];
+        // Nothing, itself, the same words no longer, or words it lacks.
+        assert_eq!(fullest(cb, 13, &[]), None);
+        assert_eq!(fullest(cb, 13, &[(cb, 13, &a)]), None);
+        assert_eq!(fullest(cb, 13, &[(cb, 12, &a), (lb, 20, &b)]), None);
+        // More words, or the same words written longer.
+        assert_eq!(fullest(cb, 13, &[(cqb, 15, &a)]).as_deref(), Some("A"));
+        assert_eq!(fullest(cb, 13, &[(cb, 19, &b)]).as_deref(), Some("B"));
+        // A fuller name shorter than the person's own still counts...
+        assert_eq!(fullest(cb, 20, &[(cqb, 15, &a)]).as_deref(), Some("A"));
+        // ...and the longest fuller one wins, in any order.
+        for names in [[(cqb, 15, &a), (cb, 19, &b)], [(cb, 19, &b), (cqb, 15, &a)]] {
+            assert_eq!(fullest(cb, 13, &names).as_deref(), Some("B"));
+        }
+        // Fullest names of one length: the same canonical, or ambiguous.
+        assert_eq!(fullest(cb, 13, &[(cqb, 15, &c), (cb, 15, &c)]).as_deref(), Some("C"));
+        assert_eq!(fullest(cb, 13, &[(cqb, 15, &a), (cqb, 15, &b)]), None);
+        assert_eq!(
+            fullest(cb, 13, &[(cqb, 15, &a), (cqb, 15, &b), (cb, 19, &c)]).as_deref(),
+            Some("C")
+        );
     }
 
     /// Random entities over `tokens` of `text`: at each token, one time in

@@ -144,10 +144,7 @@ fn long_letters_shapes(b: &[u8]) -> Option<u16> {
     if upper[0] | lower[0] != HIGH || upper[1] | lower[1] != HIGH {
         return None;
     }
-    // `Cap` and `Lower` without a branch (see `letters_word_shapes`).
-    let mut bits = Shape::Word.bit()
-        | u16::from(upper[0] & 0x80 != 0) << Shape::Cap as u16
-        | u16::from(upper[0] | upper[1] == 0) << Shape::Lower as u16;
+    let mut bits = word_case_bits(upper[0] & 0x80 != 0, upper[0] | upper[1] == 0);
     if lower[0] | lower[1] == 0 {
         bits |= Shape::Upper.bit();
         if is_roman_bytes(b) {
@@ -200,12 +197,9 @@ fn letters_word_shapes(w: u64, len: usize) -> Option<u16> {
     if upper | lower != low_flags(len) {
         return None;
     }
-    // `Cap`, `Lower` and `Ordinal` as bits from comparisons, not
-    // branches: whether a word is capitalised, and how long it is, is in
-    // no pattern a predictor can learn.
-    let mut bits = Shape::Word.bit()
-        | u16::from(upper & 0x80 != 0) << Shape::Cap as u16
-        | u16::from(upper == 0) << Shape::Lower as u16;
+    // `Ordinal`, like `Cap` and `Lower`, as a bit from a comparison, not a
+    // branch: how long a word is is in no pattern a predictor can learn.
+    let mut bits = word_case_bits(upper & 0x80 != 0, upper == 0);
     // All upper case (few words; a word of letters has some of either).
     if lower == 0 {
         if len >= 2 {
@@ -217,6 +211,17 @@ fn letters_word_shapes(w: u64, len: usize) -> Option<u16> {
     }
     // In lower case: each upper-case letter's flag (0x80) moved to 0x20.
     Some(bits | u16::from(is_spelled_ordinal_word(w | upper >> 2)) << Shape::Ordinal as u16)
+}
+
+/// The shapes of a word of letters that its case gives: `Word`, `Cap`
+/// when its first letter is upper case, `Lower` when it has no upper-case
+/// letter. As bits from the two comparisons, not branches: whether a word
+/// is capitalised is in no pattern a predictor can learn.
+#[inline(always)]
+fn word_case_bits(first_upper: bool, no_upper: bool) -> u16 {
+    Shape::Word.bit()
+        | u16::from(first_upper) << Shape::Cap as u16
+        | u16::from(no_upper) << Shape::Lower as u16
 }
 
 /// `s` (at most eight bytes) packed as by `hash::pack`, for constants.
