@@ -6,11 +6,14 @@
 //! ```sh
 //! cargo run --release --example time_extract -- gazetteer GAZ.tsv corpus.jsonl
 //! cargo run --release --example time_extract -- pipeline corpus.jsonl
+//! cargo run --release --example time_extract -- rules RULES.rules corpus.jsonl
 //! ```
 //!
 //! `gazetteer` builds a gazetteer of GAZ.tsv alone and times
 //! `Gazetteer::find_all` (tokenizer + gazetteer); `pipeline` times
-//! `Extractor::extract` with the embedded default model.
+//! `Extractor::extract` with the embedded default model; `rules` times it
+//! with the default gazetteer and the rules of RULES.rules in place of the
+//! default rules (`benches/rule_costs.py` uses it to cost each rule).
 
 use recon::{Extractor, GazetteerBuilder};
 use std::time::Instant;
@@ -19,10 +22,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (mode, gaz, corpus) = match args.as_slice() {
         [m, g, c] if m == "gazetteer" => (m.as_str(), Some(g.as_str()), c.as_str()),
+        [m, r, c] if m == "rules" => (m.as_str(), Some(r.as_str()), c.as_str()),
         [m, c] if m == "pipeline" => (m.as_str(), None, c.as_str()),
         _ => {
             return Err(
-                "usage: time_extract gazetteer GAZ.tsv CORPUS.jsonl | pipeline CORPUS.jsonl".into(),
+                "usage: time_extract gazetteer GAZ.tsv CORPUS.jsonl | pipeline CORPUS.jsonl \
+                 | rules RULES.rules CORPUS.jsonl"
+                    .into(),
             )
         }
     };
@@ -39,6 +45,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let g = b.build()?;
             let texts = &texts;
             Box::new(move || texts.iter().map(|t| g.find_all(t).len()).sum())
+        }
+        ("rules", Some(path)) => {
+            let ex = Extractor::builder().default_rules(false).rules_path(path).build()?;
+            let texts = &texts;
+            Box::new(move || texts.iter().map(|t| ex.extract(t).entities().len()).sum())
         }
         _ => {
             let ex = Extractor::new();
