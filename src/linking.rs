@@ -9,6 +9,11 @@
 //!   "Władysław Kosiniak-Kamysz", and "Kamysz" alone finds nothing.
 //!   A key shared by two different people ("Li" for "Li Shuyin" and "Li
 //!   Qiang") links nothing: ambiguity is left alone rather than guessed.
+//! - A full name written again where no rule found it ("Later, Emil Varga
+//!   met ...", after "Emil Varga said") is linked whole, not by its last
+//!   word: its words one after another from a key, none in an entity, and
+//!   no capitalised word right after. "Li Wenhao" is found whole even when
+//!   "Li" alone is ambiguous.
 //! - A person mention whose name words are all in a longer one ("Charles
 //!   Brown" and "Charles Q. Brown Jr.") takes the longer as canonical.
 //! - `NAME (ACRONYM)` after an organisation, unit, place or weapon defines
@@ -157,16 +162,20 @@ fn link_with(
         Keys::Many(Map::with_capacity_and_hasher(2 * persons.len(), Default::default()))
     };
     let mut key_sieve = Sieve::default();
+    // The full names (two name words or more), each with its canonical:
+    // a full name written again is linked whole, not by its last word.
+    let mut full_names: Vec<(Range<usize>, Arc<str>)> = Vec::new();
     for (k, range) in &persons {
-        let words = &words[range.clone()];
-        if words.len() < 2 {
+        let name = &words[range.clone()];
+        if name.len() < 2 {
             continue;
         }
         let c = &entities[*k].canonical;
-        for w in [words[0], words[words.len() - 1]] {
+        for w in [name[0], name[name.len() - 1]] {
             keys.add(w, c);
             key_sieve.insert_word_start(w);
         }
+        full_names.push((range.clone(), c.clone()));
     }
     if !keys.is_empty() {
         let mut i = 0;
@@ -201,6 +210,33 @@ fn link_with(
             let at = i;
             i = end;
             let Some(found) = keys.get(&text[span]) else { continue };
+            // "Emil Varga" again, after "Emil Varga said": the whole name,
+            // when no entity has any of its words. Its second word is a
+            // capitalised one that no entity has: most keys met are not
+            // looked for among the full names.
+            let full = (covered[at].is_none() && capital_after(text, tokens, covered, end))
+                .then(|| full_name_at(text, tokens, at, &full_names, &words))
+                .flatten();
+            if let Some((full_end, canonical)) = full {
+                if covered[at..full_end].iter().all(Option::is_none)
+                    && !capital_after(text, tokens, covered, full_end)
+                {
+                    for c in &mut covered[at..full_end] {
+                        *c = Some(usize::MAX);
+                    }
+                    added.push(Entity {
+                        span: Span::new(t.span.start, tokens[full_end - 1].span.end),
+                        tokens: at..full_end,
+                        label: Arc::from("PERSON"),
+                        canonical: canonical.clone(),
+                        source: Source::Rule(Arc::from(RULE_NAME)),
+                        entry: None,
+                        alternatives: Vec::new(),
+                    });
+                    i = full_end;
+                    continue;
+                }
+            }
             let owners = &covered[at..end];
             match owners[0] {
                 Some(k) if k != usize::MAX => {
@@ -214,14 +250,7 @@ fn link_with(
                 Some(_) => {}
                 None if owners.iter().any(Option::is_some) => {}
                 None => {
-                    // "Brown University": a capitalised word right after is
-                    // part of another name.
-                    let next_cap = tokens.get(end).is_some_and(|n| {
-                        n.kind == TokenKind::Word
-                            && token_starts_upper(text, n)
-                            && covered[end].is_none()
-                    });
-                    if next_cap {
+                    if capital_after(text, tokens, covered, end) {
                         continue;
                     }
                     let canonical = found.clone().unwrap_or_else(|| Arc::from(&text[span]));
@@ -249,6 +278,59 @@ fn link_with(
         coverage_into(tokens.len(), entities, covered);
     }
     links
+}
+
+/// "Brown University": a capitalised word at token `end` that no entity
+/// has makes the name words before it part of another name, not a person.
+fn capital_after(text: &str, tokens: &[Token], covered: &[Option<usize>], end: usize) -> bool {
+    tokens.get(end).is_some_and(|n| {
+        n.kind == TokenKind::Word
+            && token_starts_upper(text, n)
+            && covered.get(end).is_some_and(Option::is_none)
+    })
+}
+
+/// The longest of `full_names` (ranges of `words`, with their canonicals)
+/// written out from token `at`: its name words one after another, each a
+/// word token (or a double-barrelled name: see [`compound_end`]; two word
+/// tokens always have a space or a punctuation token between them).
+/// Returns the end token and the canonical, or `None` when none is
+/// there, or when two of the longest give different canonicals.
+fn full_name_at<'n>(
+    text: &str,
+    tokens: &[Token],
+    at: usize,
+    full_names: &'n [(Range<usize>, Arc<str>)],
+    words: &[&str],
+) -> Option<(usize, &'n Arc<str>)> {
+    let mut best: Option<(usize, &Arc<str>)> = None;
+    let mut ambiguous = false;
+    for (range, canonical) in full_names {
+        let Some(name) = words.get(range.clone()) else { continue };
+        let mut j = at;
+        let spelled = name.iter().all(|w| {
+            let Some(t) = tokens.get(j) else { return false };
+            if t.kind != TokenKind::Word {
+                return false;
+            }
+            let end = compound_end(text, tokens, j);
+            let same = text.get(t.span.start..tokens[end - 1].span.end) == Some(*w);
+            j = end;
+            same
+        });
+        if !spelled {
+            continue;
+        }
+        match best {
+            Some((b, c)) if b == j => ambiguous |= c != canonical,
+            Some((b, _)) if b > j => {}
+            _ => {
+                best = Some((j, canonical));
+                ambiguous = false;
+            }
+        }
+    }
+    best.filter(|_| !ambiguous)
 }
 
 /// Up to this many people, [`Keys`] are a list (at most two keys each).
@@ -1062,6 +1144,59 @@ mod tests {
         for w in &words {
             assert_eq!(starts_upper(w), w.chars().next().is_some_and(char::is_uppercase), "{w:?}");
         }
+    }
+
+    /// `full_name_at` finds a full name spelled word by word from a token
+    /// (a double-barrelled name as one word), the longest when several
+    /// are, and none when the longest two disagree.
+    #[test]
+    fn full_names_are_found_whole_and_longest_first() {
+        let names = ["Boris Volkonsky", "Boris Volkonsky Petrov", "Ana Ruiz-Castell", "Li Wenhao"];
+        let mut words: Vec<&str> = Vec::new();
+        let mut full: Vec<(Range<usize>, Arc<str>)> = Vec::new();
+        for n in names {
+            let from = words.len();
+            words.extend(n.split(' '));
+            full.push((from..words.len(), Arc::from(n)));
+        }
+        let at = |text: &str, full: &[(Range<usize>, Arc<str>)]| {
+            let tokens = crate::tokenize::Tokenizer::new().tokenize(text);
+            full_name_at(text, &tokens, 0, full, &words).map(|(end, c)| (end, c.to_string()))
+        };
+        let found = |text: &str| at(text, &full);
+        assert_eq!(found("Boris Volkonsky left"), Some((2, "Boris Volkonsky".into())));
+        assert_eq!(
+            found("Boris Volkonsky Petrov left"),
+            Some((3, "Boris Volkonsky Petrov".into()))
+        );
+        assert_eq!(found("Ana Ruiz-Castell left"), Some((4, "Ana Ruiz-Castell".into())));
+        assert_eq!(found("Li Wenhao"), Some((2, "Li Wenhao".into())));
+        // Not the name: a part missing, cut, glued, joined, or in another case.
+        for text in [
+            "Boris left",
+            "Boris Volkonskyi left",
+            "Ana Ruiz left",
+            "Ana Ruiz-Castellano",
+            "Boris-Volkonsky",
+            "Li Wenhao-Chen",
+            "boris Volkonsky",
+            "Volkonsky Boris",
+            "",
+        ] {
+            assert_eq!(found(text), None, "{text:?}");
+        }
+        // Two full names of the same words with different canonicals: none;
+        // with the same canonical, or a longer one there too, it is found.
+        let mut twice = full.clone();
+        twice.push((full[0].0.clone(), Arc::from("Boris I. Volkonsky")));
+        assert_eq!(at("Boris Volkonsky left", &twice), None);
+        assert_eq!(
+            at("Boris Volkonsky Petrov", &twice),
+            Some((3, "Boris Volkonsky Petrov".into()))
+        );
+        let mut same = full.clone();
+        same.push(full[0].clone());
+        assert_eq!(at("Boris Volkonsky left", &same), Some((2, "Boris Volkonsky".into())));
     }
 
     #[test]

@@ -26,6 +26,27 @@ fn surname_last_and_surname_first() {
 }
 
 #[test]
+fn a_full_name_written_again_is_linked_whole() {
+    // Found by its context once, written again where no rule finds it:
+    // linked whole, not by its last word alone.
+    let t = "Gen. Boris Volkonsky arrived on Monday. Later, Boris Volkonsky met the press.";
+    let whole = mentions(t)
+        .into_iter()
+        .filter(|(m, l, c)| m == "Boris Volkonsky" && l == "PERSON" && c == "Boris Volkonsky");
+    assert_eq!(whole.count(), 2, "{:?}", mentions(t));
+    assert_eq!(canonical_of(t, "Volkonsky"), None);
+    // A shared first word leaves "Li" alone ambiguous, not the full name.
+    let t = "Col. Li Shuyin and Maj. Li Wenhao met. Later, Li Wenhao left.";
+    let m = mentions(t);
+    assert_eq!(m.iter().filter(|(m, ..)| m == "Li Wenhao").count(), 2, "{m:?}");
+    assert!(m.iter().all(|(m, ..)| m != "Wenhao"), "{m:?}");
+    // A capitalised word right after makes it part of another name.
+    let t = "Gen. Boris Volkonsky arrived on Monday. Later, Boris Volkonsky Avenue was closed.";
+    let m = mentions(t);
+    assert_eq!(m.iter().filter(|(m, ..)| m.contains("Volkonsky")).count(), 1, "{m:?}");
+}
+
+#[test]
 fn fuller_name_is_canonical() {
     let t = "Gen. Charles Q. Brown Jr. spoke. Charles Brown then left.";
     assert_eq!(canonical_of(t, "Charles Brown").as_deref(), Some("Charles Q. Brown Jr."));
