@@ -221,18 +221,8 @@ fn link_with(
                 if covered[at..full_end].iter().all(Option::is_none)
                     && !capital_after(text, tokens, covered, full_end)
                 {
-                    for c in &mut covered[at..full_end] {
-                        *c = Some(usize::MAX);
-                    }
-                    added.push(Entity {
-                        span: Span::new(t.span.start, tokens[full_end - 1].span.end),
-                        tokens: at..full_end,
-                        label: Arc::from("PERSON"),
-                        canonical: canonical.clone(),
-                        source: Source::Rule(Arc::from(RULE_NAME)),
-                        entry: None,
-                        alternatives: Vec::new(),
-                    });
+                    let span = Span::new(t.span.start, tokens[full_end - 1].span.end);
+                    added.push(name_link(span, at..full_end, canonical.clone(), covered));
                     i = full_end;
                     continue;
                 }
@@ -254,18 +244,7 @@ fn link_with(
                         continue;
                     }
                     let canonical = found.clone().unwrap_or_else(|| Arc::from(&text[span]));
-                    for c in &mut covered[at..end] {
-                        *c = Some(usize::MAX);
-                    }
-                    added.push(Entity {
-                        span,
-                        tokens: at..end,
-                        label: Arc::from("PERSON"),
-                        canonical,
-                        source: Source::Rule(Arc::from(RULE_NAME)),
-                        entry: None,
-                        alternatives: Vec::new(),
-                    });
+                    added.push(name_link(span, at..end, canonical, covered));
                 }
             }
         }
@@ -278,6 +257,28 @@ fn link_with(
         coverage_into(tokens.len(), entities, covered);
     }
     links
+}
+
+/// A person mention found by linking over `tokens`, marked in `covered` as
+/// added (`usize::MAX`: numbered once the added entities are sorted in).
+fn name_link(
+    span: Span,
+    tokens: Range<usize>,
+    canonical: Arc<str>,
+    covered: &mut [Option<usize>],
+) -> Entity {
+    for c in covered.get_mut(tokens.clone()).unwrap_or_default() {
+        *c = Some(usize::MAX);
+    }
+    Entity {
+        span,
+        tokens,
+        label: Arc::from("PERSON"),
+        canonical,
+        source: Source::Rule(Arc::from(RULE_NAME)),
+        entry: None,
+        alternatives: Vec::new(),
+    }
 }
 
 /// "Brown University": a capitalised word at token `end` that no entity
