@@ -4,7 +4,8 @@
 //!
 //! - A person's full name (two or more name words) makes its first and its
 //!   last word keys: "Xu" finds "Xu Qiliang" (surname first) and "Bregman"
-//!   finds "Boris Bregman" (surname last), earlier or later in the text.
+//!   finds "Boris Bregman" (surname last), earlier or later in the text. A
+//!   person named by one word ("Mr. Shoigu", "D. K. Sunil") makes it a key.
 //!   A double-barrelled name is one word: "Kosiniak-Kamysz" finds
 //!   "Władysław Kosiniak-Kamysz", and "Kamysz" alone finds nothing.
 //!   A key shared by two different people ("Li" for "Li Shuyin" and "Li
@@ -167,10 +168,15 @@ fn link_with(
     let mut full_names: Vec<(Range<usize>, Arc<str>)> = Vec::new();
     for (k, range) in &persons {
         let name = &words[range.clone()];
+        let c = &entities[*k].canonical;
         if name.len() < 2 {
+            // One name word ("Mr. Shoigu"): the word finds them again.
+            if let [w] = name {
+                keys.add(w, c);
+                key_sieve.insert_word_start(w);
+            }
             continue;
         }
-        let c = &entities[*k].canonical;
         for w in [name[0], name[name.len() - 1]] {
             keys.add(w, c);
             key_sieve.insert_word_start(w);

@@ -47,6 +47,18 @@ fn a_full_name_written_again_is_linked_whole() {
 }
 
 #[test]
+fn a_one_word_person_finds_its_word_again() {
+    // "Mr. Shoigu" names a person by one word: the bare word later is them.
+    let t = "Mr. Shoigu met Kim Jong Un in Pyongyang. Shoigu later said the talks were useful.";
+    let m = mentions(t);
+    let shoigu = m.iter().filter(|(m, l, _)| m == "Shoigu" && l == "PERSON");
+    assert_eq!(shoigu.count(), 2, "{m:?}");
+    // A name with initials has one name word too ("D. K. Sunil").
+    let t = "The firm's chairman, D. K. Sunil, told reporters. Sunil said deliveries were late.";
+    assert_eq!(canonical_of(t, "Sunil").as_deref(), Some("D. K. Sunil"), "{:?}", mentions(t));
+}
+
+#[test]
 fn fuller_name_is_canonical() {
     let t = "Gen. Charles Q. Brown Jr. spoke. Charles Brown then left.";
     assert_eq!(canonical_of(t, "Charles Brown").as_deref(), Some("Charles Q. Brown Jr."));
