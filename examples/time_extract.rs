@@ -20,7 +20,7 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (mode, gaz, corpus) = match args.as_slice() {
+    let (mode, file, corpus) = match args.as_slice() {
         [m, g, c] if m == "gazetteer" => (m.as_str(), Some(g.as_str()), c.as_str()),
         [m, r, c] if m == "rules" => (m.as_str(), Some(r.as_str()), c.as_str()),
         [m, c] if m == "pipeline" => (m.as_str(), None, c.as_str()),
@@ -38,7 +38,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         texts.push(v["text"].as_str().unwrap_or_default().to_owned());
     }
     let mut found = 0usize;
-    let mut pass: Box<dyn FnMut() -> usize> = match (mode, gaz) {
+    // `file` is the gazetteer in `gazetteer` mode, the rules in `rules`
+    // mode, and none in `pipeline` mode.
+    let mut pass: Box<dyn FnMut() -> usize> = match (mode, file) {
         ("gazetteer", Some(path)) => {
             let mut b = GazetteerBuilder::new();
             b.add_path(path)?;
@@ -46,13 +48,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let texts = &texts;
             Box::new(move || texts.iter().map(|t| g.find_all(t).len()).sum())
         }
-        ("rules", Some(path)) => {
-            let ex = Extractor::builder().default_rules(false).rules_path(path).build()?;
-            let texts = &texts;
-            Box::new(move || texts.iter().map(|t| ex.extract(t).entities().len()).sum())
-        }
-        _ => {
-            let ex = Extractor::new();
+        (_, rules) => {
+            let ex = match rules {
+                Some(path) => Extractor::builder().default_rules(false).rules_path(path).build()?,
+                None => Extractor::new(),
+            };
             let texts = &texts;
             Box::new(move || texts.iter().map(|t| ex.extract(t).entities().len()).sum())
         }
