@@ -163,9 +163,6 @@ fn link_with(
         Keys::Many(Map::with_capacity_and_hasher(2 * persons.len(), Default::default()))
     };
     let mut key_sieve = Sieve::default();
-    // The full names (two name words or more), each with its canonical:
-    // a full name written again is linked whole, not by its last word.
-    let mut full_names: Vec<(Range<usize>, Arc<str>)> = Vec::new();
     for (k, range) in &persons {
         let name = &words[range.clone()];
         let c = &entities[*k].canonical;
@@ -181,7 +178,6 @@ fn link_with(
             keys.add(w, c);
             key_sieve.insert_word_start(w);
         }
-        full_names.push((range.clone(), c.clone()));
     }
     if !keys.is_empty() {
         let mut i = 0;
@@ -219,16 +215,19 @@ fn link_with(
             // "Emil Varga" again, after "Emil Varga said": the whole name,
             // when no entity has any of its words. Its second word is a
             // capitalised one that no entity has: most keys met are not
-            // looked for among the full names.
+            // looked for among the full names. (A full name's canonical is
+            // not changed by this loop, which only sets those of mentions
+            // one key long.)
             let full = (covered[at].is_none() && capital_after(text, tokens, covered, end))
-                .then(|| full_name_at(text, tokens, at, &full_names, &words))
-                .flatten();
+                .then(|| full_name_at(text, tokens, at, &persons, &words, entities))
+                .flatten()
+                .map(|(full_end, c)| (full_end, c.clone()));
             if let Some((full_end, canonical)) = full {
                 if covered[at..full_end].iter().all(Option::is_none)
                     && !capital_after(text, tokens, covered, full_end)
                 {
                     let span = Span::new(t.span.start, tokens[full_end - 1].span.end);
-                    added.push(name_link(span, at..full_end, canonical.clone(), covered));
+                    added.push(name_link(span, at..full_end, canonical, covered));
                     i = full_end;
                     continue;
                 }
@@ -297,23 +296,29 @@ fn capital_after(text: &str, tokens: &[Token], covered: &[Option<usize>], end: u
     })
 }
 
-/// The longest of `full_names` (ranges of `words`, with their canonicals)
-/// written out from token `at`: its name words one after another, each a
-/// word token (or a double-barrelled name: see [`compound_end`]; two word
-/// tokens always have a space or a punctuation token between them).
-/// Returns the end token and the canonical, or `None` when none is
-/// there, or when two of the longest give different canonicals.
-fn full_name_at<'n>(
+/// The longest full name (two name words or more) of `persons` (entities
+/// of `entities`, with their name words as ranges of `words`) written out
+/// from token `at`: its name words one after another, each a word token
+/// (or a double-barrelled name: see [`compound_end`]; two word tokens
+/// always have a space or a punctuation token between them). Returns the
+/// end token and the person's canonical, or `None` when none is there, or
+/// when two of the longest give different canonicals.
+fn full_name_at<'e>(
     text: &str,
     tokens: &[Token],
     at: usize,
-    full_names: &'n [(Range<usize>, Arc<str>)],
+    persons: &[(usize, Range<usize>)],
     words: &[&str],
-) -> Option<(usize, &'n Arc<str>)> {
+    entities: &'e [Entity],
+) -> Option<(usize, &'e Arc<str>)> {
     let mut best: Option<(usize, &Arc<str>)> = None;
     let mut ambiguous = false;
-    for (range, canonical) in full_names {
-        let Some(name) = words.get(range.clone()) else { continue };
+    for (k, range) in persons {
+        let (Some(name), Some(e)) = (words.get(range.clone()), entities.get(*k)) else { continue };
+        if name.len() < 2 {
+            continue;
+        }
+        let canonical = &e.canonical;
         let mut j = at;
         let spelled = name.iter().all(|w| {
             let Some(t) = tokens.get(j) else { return false };
@@ -1155,20 +1160,35 @@ mod tests {
 
     /// `full_name_at` finds a full name spelled word by word from a token
     /// (a double-barrelled name as one word), the longest when several
-    /// are, and none when the longest two disagree.
+    /// are, none when the longest two disagree, and no one-word name.
     #[test]
     fn full_names_are_found_whole_and_longest_first() {
-        let names = ["Boris Volkonsky", "Boris Volkonsky Petrov", "Ana Ruiz-Castell", "Li Wenhao"];
-        let mut words: Vec<&str> = Vec::new();
-        let mut full: Vec<(Range<usize>, Arc<str>)> = Vec::new();
-        for n in names {
-            let from = words.len();
-            words.extend(n.split(' '));
-            full.push((from..words.len(), Arc::from(n)));
-        }
-        let at = |text: &str, full: &[(Range<usize>, Arc<str>)]| {
+        // People by their canonicals, each person's words as written.
+        let people = |names: &[(&'static str, &'static str)]| {
+            let mut words: Vec<&str> = Vec::new();
+            let mut persons = Vec::new();
+            let mut entities = Vec::new();
+            for (k, &(written, canonical)) in names.iter().enumerate() {
+                let from = words.len();
+                words.extend(written.split(' '));
+                persons.push((k, from..words.len()));
+                let (span, label, rule) = (Span::new(0, 0), Arc::from("PERSON"), Arc::from("r"));
+                entities.push(Entity::from_rule(span, 0..0, label, Arc::from(canonical), rule));
+            }
+            (words, persons, entities)
+        };
+        let full = [
+            ("Boris Volkonsky", "Boris Volkonsky"),
+            ("Boris Volkonsky Petrov", "Boris Volkonsky Petrov"),
+            ("Ana Ruiz-Castell", "Ana Ruiz-Castell"),
+            ("Li Wenhao", "Li Wenhao"),
+            ("Boris", "Boris"),
+        ];
+        let at = |text: &str, names: &[(&'static str, &'static str)]| {
+            let (words, persons, entities) = people(names);
             let tokens = crate::tokenize::Tokenizer::new().tokenize(text);
-            full_name_at(text, &tokens, 0, full, &words).map(|(end, c)| (end, c.to_string()))
+            let found = full_name_at(text, &tokens, 0, &persons, &words, &entities);
+            found.map(|(end, c)| (end, c.to_string()))
         };
         let found = |text: &str| at(text, &full);
         assert_eq!(found("Boris Volkonsky left"), Some((2, "Boris Volkonsky".into())));
@@ -1194,15 +1214,15 @@ mod tests {
         }
         // Two full names of the same words with different canonicals: none;
         // with the same canonical, or a longer one there too, it is found.
-        let mut twice = full.clone();
-        twice.push((full[0].0.clone(), Arc::from("Boris I. Volkonsky")));
+        let mut twice = full.to_vec();
+        twice.push(("Boris Volkonsky", "Boris I. Volkonsky"));
         assert_eq!(at("Boris Volkonsky left", &twice), None);
         assert_eq!(
             at("Boris Volkonsky Petrov", &twice),
             Some((3, "Boris Volkonsky Petrov".into()))
         );
-        let mut same = full.clone();
-        same.push(full[0].clone());
+        let mut same = full.to_vec();
+        same.push(full[0]);
         assert_eq!(at("Boris Volkonsky left", &same), Some((2, "Boris Volkonsky".into())));
     }
 
