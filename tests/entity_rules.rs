@@ -70,6 +70,28 @@ fn people_by_name_shape_but_not_organisations() {
 }
 
 #[test]
+fn arabic_names_by_kunya_and_glued_article() {
+    for (text, name) in [
+        ("Abu Hamza al-Muhajir took over the group in 2006.", "Abu Hamza al-Muhajir"),
+        ("Police said Abu Yahya Al-Libi had fled.", "Abu Yahya Al-Libi"),
+        ("Khalid Mahmoud al-Dulaimi was detained in Ramadi.", "Khalid Mahmoud al-Dulaimi"),
+        ("The court sentenced Yusuf an-Nabhani in absentia.", "Yusuf an-Nabhani"),
+    ] {
+        assert!(has(text, name, "PERSON"), "{text}: {:?}", ents(text));
+    }
+    // A kunya alone names places as often as people; an article with a
+    // space after it, or no given name before it, is not a name.
+    for text in [
+        "Convoys left Abu Kamal at dawn.",
+        "Flights to Abu Dhabi resumed.",
+        "Shelling hit Deir al-Zour and Ras al-Ain.",
+        "The al-Nusra Front claimed the attack.",
+    ] {
+        assert!(labelled(text, "PERSON").is_empty(), "{text}: {:?}", ents(text));
+    }
+}
+
+#[test]
 fn units_by_pattern() {
     for (text, unit) in [
         ("The 3rd Separate Assault Brigade held the line.", "3rd Separate Assault Brigade"),
