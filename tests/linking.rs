@@ -92,6 +92,30 @@ fn acronyms_defined_in_parentheses() {
 }
 
 #[test]
+fn acronyms_that_spell_a_named_entitys_initials() {
+    let ex = Extractor::new();
+    // Never defined in parentheses: the initials of one named unit.
+    let t = "The 3rd Separate Assault Brigade held the line. By Friday the SAB had withdrawn.";
+    let doc = ex.extract(t);
+    let sab: Vec<_> = doc.entities().iter().filter(|e| e.text(&doc) == "SAB").collect();
+    assert_eq!(sab.len(), 1, "{:?}", doc.entities());
+    assert_eq!(sab[0].label(), "MILITARY_UNIT");
+    assert_eq!(sab[0].canonical(), "3rd Separate Assault Brigade");
+    assert!(doc.relations().iter().all(|r| r.label() != "ALIAS_OF"), "{:?}", doc.relations());
+    // Two names with the same initials: the acronym is left alone.
+    let t = "The Syrian Democratic Forces and Japan's Self-Defense Forces were praised. \
+             The SDF declined to comment.";
+    assert_eq!(canonical_of(t, "SDF"), None, "{:?}", mentions(t));
+    // A word that is not all capitals is no acronym; a mention already
+    // found is left as it is.
+    let t = "The 3rd Separate Assault Brigade held. Later the Sab and the SAB rested.";
+    assert_eq!(canonical_of(t, "Sab"), None, "{:?}", mentions(t));
+    let t = "The Islamic Revolutionary Guard Corps denied it. An IRGC statement followed.";
+    let doc = ex.extract(t);
+    assert_eq!(doc.entities().iter().filter(|e| e.text(&doc) == "IRGC").count(), 1);
+}
+
+#[test]
 fn no_forced_links() {
     // "the Lockheed Martin jet" stays an organisation; no weapon is made up.
     let m = mentions("Greece ordered the Lockheed Martin jet.");
