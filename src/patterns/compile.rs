@@ -673,9 +673,22 @@ impl EagerStarts {
 
     /// The first block of the eager checks a token with lower-case id `w`
     /// may pass; an id out of range has the block of padding.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn first_block(&self, w: u32) -> &HitBlock {
-        let b = self.block_of.get(w as usize).copied().unwrap_or(0);
+        self.block(self.first_block_of(w))
+    }
+
+    /// The number of the first block of the eager checks a token with
+    /// lower-case id `w` may pass: 0, the block of padding, for a word
+    /// with no hits (and an id out of range).
+    #[inline]
+    pub(crate) fn first_block_of(&self, w: u32) -> u32 {
+        self.block_of.get(w as usize).copied().unwrap_or(0)
+    }
+
+    /// Block `b` (the block of padding when out of range).
+    #[inline]
+    pub(crate) fn block(&self, b: u32) -> &HitBlock {
         self.blocks.get(b as usize).unwrap_or(&PADDING_ONLY)
     }
 
