@@ -385,7 +385,8 @@ impl Extractor {
         if entities.len() < before || stop != usize::MAX {
             doc.entities_truncated = true;
         }
-        let links = linking::link(text, tokens, &mut entities, covered);
+        let capitals = pattern_scratch.shared_capitals();
+        let links = linking::link(text, tokens, &mut entities, covered, capitals);
         let mut relations = Vec::new();
         let at = |span: Span| {
             entities

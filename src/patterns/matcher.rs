@@ -136,6 +136,14 @@ impl Scratch {
         super::shape::shapes_into(text, tokens, &mut self.doc_shapes);
     }
 
+    /// The shape sets of [`Scratch::share_shapes`] (empty when none are
+    /// shared), with the bit of words in capitals (`Upper`): linking finds
+    /// the acronyms among the tokens by them, without reading each token's
+    /// text.
+    pub(crate) fn shared_capitals(&self) -> (&[u16], u16) {
+        (&self.doc_shapes, super::shape::Shape::Upper.bit())
+    }
+
     /// Drops the shapes of [`Scratch::share_shapes`].
     pub(crate) fn forget_shapes(&mut self) {
         self.doc_shapes.clear();
