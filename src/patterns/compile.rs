@@ -1046,6 +1046,13 @@ pub(crate) struct Compiled {
     /// The lexicons matched in lower case, as bits (none when there are
     /// more than 64 lexicons).
     pub lower_lexicons: u64,
+    /// By lower-case id (at most 64 lexicons, else empty): the lexicons an
+    /// entry of which may start at a token of that id, as bits: the lower
+    /// case ones' [`Membership::start`] word, and the exact ones' start
+    /// bits of every exact id such a token can have
+    /// ([`Vocab::or_exact_starts`]). `matcher::confirm_lexicons` walks the
+    /// lower-case ids once with it for both kinds of lexicon.
+    pub lex_starts: Vec<u64>,
 }
 
 impl Compiled {
@@ -1217,6 +1224,18 @@ pub(crate) fn compile(
         }
         _ => 0,
     };
+    let lex_starts = match lower_members.stride {
+        1 => {
+            let mut bits = lower_members.start.clone();
+            let exact = lexicons.iter().enumerate().filter(|(_, l)| l.exact);
+            let all = exact.fold(0, |a, (k, _)| a | 1 << k);
+            if all != 0 {
+                vocab.or_exact_starts(&exact_members.start, all, &mut bits);
+            }
+            bits
+        }
+        _ => Vec::new(),
+    };
     let unions = starts
         .iter()
         .map(|c| match c {
@@ -1239,6 +1258,7 @@ pub(crate) fn compile(
         lower_members,
         exact_members,
         lower_lexicons,
+        lex_starts,
     })
 }
 

@@ -210,6 +210,21 @@ impl Vocab {
         }
     }
 
+    /// ORs into `bits` (a table by lower-case id) the words of `starts`
+    /// (a table of one word of bits an exact id, as
+    /// [`super::compile::Membership::start`]) of every exact id a token of
+    /// that normal form can have by [`Vocab::exact_id_of`]: the one
+    /// expected form's, or `all` where several forms share the normal form
+    /// (the general lookup may give any). Ids no exact form has are left.
+    pub(crate) fn or_exact_starts(&self, starts: &[u64], all: u64, bits: &mut [u64]) {
+        for (&of, b) in self.exact_of.iter().zip(bits) {
+            if of != NO_EXACT {
+                let e = self.expect.get(of as usize);
+                *b |= e.map_or(all, |e| starts.get(e.id as usize).copied().unwrap_or(0));
+            }
+        }
+    }
+
     /// Gives back the room [`Vocab::grow_marks`] made past the last marked
     /// id (an id past the end reads as unmarked), once nothing more is
     /// interned: the table grows by doubling.
