@@ -686,6 +686,13 @@ impl EagerStarts {
         self.block_of.get(w as usize).copied().unwrap_or(0)
     }
 
+    /// Heap bytes of the tables.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.block_of.capacity() * std::mem::size_of::<u32>()
+            + self.blocks.capacity() * std::mem::size_of::<HitBlock>()
+            + self.exact.iter().map(|e| e.len() + std::mem::size_of::<Box<str>>()).sum::<usize>()
+    }
+
     /// Block `b` (the block of padding when out of range).
     #[inline]
     pub(crate) fn block(&self, b: u32) -> &HitBlock {
@@ -1076,6 +1083,8 @@ impl Compiled {
             + self.starts.capacity() * std::mem::size_of::<StartCheck>()
             + members(&self.lower_members)
             + members(&self.exact_members)
+            + 8 * self.lex_starts.capacity()
+            + self.eager.heap_bytes()
             + self.index.heap_bytes()
             + self.labels.heap_bytes()
     }
