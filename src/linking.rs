@@ -27,7 +27,7 @@
 //!   mention of it (rule `acronym_initials`; no `ALIAS_OF`).
 //! - Nothing else is forced: "the Lockheed Martin jet" stays as it is.
 
-use crate::document::{Entity, Source};
+use crate::document::Entity;
 use crate::hash::FastBuildHasher;
 use crate::span::Span;
 use crate::tokenize::{Token, TokenKind};
@@ -85,7 +85,7 @@ fn link_with(
     let mut acronyms: Map<&str, (Arc<str>, Arc<str>)> = Map::default();
     let mut acronym_sieve = Sieve::default();
     for e in entities.iter() {
-        if matches!(&*e.label, "PERSON" | "DATE" | "MONEY" | "QUANTITY" | "NATIONALITY") {
+        if !has_acronyms(&e.label) {
             continue;
         }
         let i = e.tokens.end;
@@ -125,16 +125,9 @@ fn link_with(
                 }
                 Some(_) => {}
                 None => {
-                    covered[i] = Some(usize::MAX);
-                    added.push(Entity {
-                        span: t.span,
-                        tokens: i..i + 1,
-                        label: label.clone(),
-                        canonical: canonical.clone(),
-                        source: Source::Rule(Arc::from(RULE_ACRONYM)),
-                        entry: None,
-                        alternatives: Vec::new(),
-                    });
+                    let (label, canonical) = (label.clone(), canonical.clone());
+                    let e = linked(t.span, i..i + 1, label, canonical, RULE_ACRONYM, covered);
+                    added.push(e);
                 }
             }
         }
@@ -304,9 +297,7 @@ fn link_initials(
     // initials two names share.
     let mut names: Vec<(u64, usize)> = Vec::new();
     for (k, e) in entities.iter().enumerate() {
-        if e.tokens.len() < 3
-            || matches!(&*e.label, "PERSON" | "DATE" | "MONEY" | "QUANTITY" | "NATIONALITY")
-        {
+        if e.tokens.len() < 3 || !has_acronyms(&e.label) {
             continue;
         }
         let Some(key) = tokens.get(e.tokens.clone()).and_then(|t| initials(text, t)) else {
@@ -324,13 +315,7 @@ fn link_initials(
             None => names.push((key, k)),
         }
     }
-    // The first letters of the initials, as bits: most tokens start with
-    // none of them, and are passed over on their first byte.
-    let firsts = names
-        .iter()
-        .filter(|&&(_, k)| k != usize::MAX)
-        .fold(0u32, |m, &(key, _)| m | 1 << (key >> (56 - key.leading_zeros() / 8 * 8) & 31));
-    if firsts == 0 {
+    if names.iter().all(|&(_, k)| k == usize::MAX) {
         return;
     }
     let b = text.as_bytes();
@@ -342,17 +327,8 @@ fn link_initials(
         let Some(&(_, k)) = names.iter().find(|&&(x, k)| x == key && k != usize::MAX) else {
             return;
         };
-        let e = &entities[k];
-        covered[i] = Some(usize::MAX);
-        added.push(Entity {
-            span: t.span,
-            tokens: i..i + 1,
-            label: e.label.clone(),
-            canonical: e.canonical.clone(),
-            source: Source::Rule(Arc::from(RULE_INITIALS)),
-            entry: None,
-            alternatives: Vec::new(),
-        });
+        let (label, canonical) = (entities[k].label.clone(), entities[k].canonical.clone());
+        added.push(linked(t.span, i..i + 1, label, canonical, RULE_INITIALS, covered));
     };
     let (flags, capital) = capitals;
     if flags.len() == tokens.len() {
@@ -364,6 +340,13 @@ fn link_initials(
         }
         return;
     }
+    // Without flags, the first letters of the initials, as bits: most
+    // tokens start with none of them, and are passed over on their first
+    // byte.
+    let firsts = names
+        .iter()
+        .filter(|&&(_, k)| k != usize::MAX)
+        .fold(0u32, |m, &(key, _)| m | 1 << (key >> (56 - key.leading_zeros() / 8 * 8) & 31));
     for (i, t) in tokens.iter().enumerate() {
         let first = b.get(t.span.start).copied().unwrap_or(0);
         if first.is_ascii_uppercase() && firsts >> (first & 31) & 1 != 0 {
@@ -382,9 +365,10 @@ fn capitals_of(word: &[u8]) -> Option<u64> {
 }
 
 /// The initials of the name written by `tokens`, as one number (their
-/// bytes, the first the highest), when three to eight of its words give one: its word tokens (the
-/// tokenizer splits hyphenated words) less the function words ("of",
-/// "the", "and", ...), each giving its first letter in capitals: "Syrian
+/// bytes, the first the highest), when three to eight of its words give
+/// one: its word tokens (the tokenizer splits hyphenated words) less the
+/// function words ("of", "the", "and", ...), each giving its first letter
+/// in capitals: "Syrian
 /// Democratic Forces" is SDF, "Islamic Revolutionary Guard Corps" IRGC,
 /// "Organisation for the Prohibition of Chemical Weapons" OPCW,
 /// "Self-Defense Forces" SDF. A word that starts with a letter outside
@@ -431,26 +415,37 @@ fn is_function_word(w: &[u8]) -> bool {
     )
 }
 
-/// A person mention found by linking over `tokens`, marked in `covered` as
-/// added (`usize::MAX`: numbered once the added entities are sorted in).
+/// Whether an entity of `label` can be written as an acronym (defined in
+/// parentheses, or spelling its initials): organisations, units, places
+/// and weapons, not people, dates, amounts or nationalities.
+fn has_acronyms(label: &str) -> bool {
+    !matches!(label, "PERSON" | "DATE" | "MONEY" | "QUANTITY" | "NATIONALITY")
+}
+
+/// A mention found by linking over `tokens` by `rule`, marked in `covered`
+/// as added (`usize::MAX`: numbered once the added entities are sorted in).
+fn linked(
+    span: Span,
+    tokens: Range<usize>,
+    label: Arc<str>,
+    canonical: Arc<str>,
+    rule: &str,
+    covered: &mut [Option<usize>],
+) -> Entity {
+    for c in covered.get_mut(tokens.clone()).unwrap_or_default() {
+        *c = Some(usize::MAX);
+    }
+    Entity::from_rule(span, tokens, label, canonical, Arc::from(rule))
+}
+
+/// A person mention found by linking (see [`linked`]).
 fn name_link(
     span: Span,
     tokens: Range<usize>,
     canonical: Arc<str>,
     covered: &mut [Option<usize>],
 ) -> Entity {
-    for c in covered.get_mut(tokens.clone()).unwrap_or_default() {
-        *c = Some(usize::MAX);
-    }
-    Entity {
-        span,
-        tokens,
-        label: Arc::from("PERSON"),
-        canonical,
-        source: Source::Rule(Arc::from(RULE_NAME)),
-        entry: None,
-        alternatives: Vec::new(),
-    }
+    linked(span, tokens, Arc::from("PERSON"), canonical, RULE_NAME, covered)
 }
 
 /// "Brown University": a capitalised word at token `end` that no entity

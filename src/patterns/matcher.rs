@@ -631,7 +631,7 @@ impl StartSets {
         // it (−0.5 M instructions over the benchmark run).
         if let StartCheck::Test(Test::Flat(t)) = check {
             if f.rules_out(t) {
-                clear_words(&mut self.bits[k * w..(k + 1) * w]);
+                self.cleared(k);
                 return;
             }
         }
