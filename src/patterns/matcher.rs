@@ -2075,23 +2075,41 @@ mod tests {
         compiled: &Compiled,
         pool: &[&str],
         labels: &[&str],
+        seed: u64,
+        f: impl FnMut(&Cx<'_>, &mut StartSets, &str),
+    ) {
+        let lens = [70, 1, 8, 30, 64, 130].repeat(15);
+        each_sentence_of(compiled, pool, &lens, labels, seed, f);
+    }
+
+    /// Sentences of `lens` tokens from `pool`, one after another through
+    /// one scratch (as in use: nothing may leak into the next sentence),
+    /// each prepared whole with its eager sets made, given to `f` with a
+    /// description for failures: with entities labelled from `labels` at
+    /// about one token in three, or none when `labels` is empty.
+    fn each_sentence_of(
+        compiled: &Compiled,
+        pool: &[&str],
+        lens: &[usize],
+        labels: &[&str],
         mut seed: u64,
         mut f: impl FnMut(&Cx<'_>, &mut StartSets, &str),
     ) {
         let tk = Tokenizer::new();
         let mut sc = Scratch::default();
-        for _ in 0..15 {
-            for len in [70, 1, 8, 30, 64, 130] {
-                let text = sentence(&mut seed, pool, len);
-                let tokens = tk.tokenize(&text);
-                let ents = entities(&mut seed, tokens.len(), 3, 2, labels);
-                let all = whole(&text, &tokens);
-                let range = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
-                let Scratch { facts, starts, .. } = &mut sc;
-                let cx = Cx::new(compiled, &text, &tokens, range, facts);
-                starts.reset_eager(&cx);
-                f(&cx, starts, &format!("{text:?} {ents:?}"));
-            }
+        for &len in lens {
+            let text = sentence(&mut seed, pool, len);
+            let tokens = tk.tokenize(&text);
+            let ents = match labels {
+                [] => Vec::new(),
+                _ => entities(&mut seed, tokens.len(), 3, 2, labels),
+            };
+            let all = whole(&text, &tokens);
+            let range = prepare(compiled, &text, &tokens, &all, &ents, &mut sc);
+            let Scratch { facts, starts, .. } = &mut sc;
+            let cx = Cx::new(compiled, &text, &tokens, range, facts);
+            starts.reset_eager(&cx);
+            f(&cx, starts, &format!("{text:?} {ents:?}"));
         }
     }
 
@@ -2356,49 +2374,32 @@ mod tests {
             "the", "The", "Smith", "US", "us", "Army", "army", "NATO", "2024", "and", "x1", "New",
             "York", ",", "said", "Said", "3rd", "Paris", "x2", "x3", "x4", "x5", "x6", "x7",
         ];
-        let tk = Tokenizer::new();
-        let mut seed = 5;
         let (mut set_bits, mut listed) = (0, 0);
-        // One scratch for all sentences, as in use: no set may leak into
-        // the next sentence.
-        let mut sc = Scratch::default();
-        for _ in 0..20 {
-            for len in [130, 1, 65, 5, 64, 63] {
-                let text = sentence(&mut seed, &pool, len);
-                let tokens = tk.tokenize(&text);
-                let all = whole(&text, &tokens);
-                let range = prepare(compiled, &text, &tokens, &all, &[], &mut sc);
-                let Scratch { facts, starts, .. } = &mut sc;
-                let cx = Cx::new(compiled, &text, &tokens, range, facts);
-                starts.reset_eager(&cx);
-                // The tokens whose hits were read are those with hits, in
-                // order, each with its first block.
-                let with_hits: Vec<(u32, u32)> = (cx.facts.words.iter().enumerate())
-                    .filter(|&(_, &id)| !compiled.eager.hits(id).is_empty())
-                    .map(|(p, &id)| (p as u32, compiled.eager.first_block_of(id)))
-                    .collect();
-                let first = starts.hit_tokens.get(..with_hits.len());
-                assert_eq!(first, Some(&with_hits[..]), "{text:?}");
-                listed += with_hits.len();
-                for k in 0..eager {
-                    let c = &compiled.starts[k];
-                    for p in 0..cx.tokens.len() {
-                        let want = match c {
-                            StartCheck::OneOf(parts) => parts
-                                .iter()
-                                .any(|&q| check_at(&cx, &compiled.starts[q as usize], p)),
-                            c => check_at(&cx, c, p),
-                        };
-                        assert_eq!(
-                            starts.passes(&cx, k as u32, p),
-                            want,
-                            "{c:?} at {p} of {text:?}"
-                        );
-                        set_bits += usize::from(want);
-                    }
+        let lens = [130, 1, 65, 5, 64, 63].repeat(20);
+        each_sentence_of(compiled, &pool, &lens, &[], 5, |cx, starts, what| {
+            // The tokens whose hits were read are those with hits, in
+            // order, each with its first block.
+            let with_hits: Vec<(u32, u32)> = (cx.facts.words.iter().enumerate())
+                .filter(|&(_, &id)| !compiled.eager.hits(id).is_empty())
+                .map(|(p, &id)| (p as u32, compiled.eager.first_block_of(id)))
+                .collect();
+            let first = starts.hit_tokens.get(..with_hits.len());
+            assert_eq!(first, Some(&with_hits[..]), "{what}");
+            listed += with_hits.len();
+            for k in 0..eager {
+                let c = &compiled.starts[k];
+                for p in 0..cx.tokens.len() {
+                    let want = match c {
+                        StartCheck::OneOf(parts) => {
+                            parts.iter().any(|&q| check_at(cx, &compiled.starts[q as usize], p))
+                        }
+                        c => check_at(cx, c, p),
+                    };
+                    assert_eq!(starts.passes(cx, k as u32, p), want, "{c:?} at {p} of {what}");
+                    set_bits += usize::from(want);
                 }
             }
-        }
+        });
         assert!(set_bits > 500 && listed > 500, "{set_bits} positions passed, {listed} listed");
         // A word has a first block of its own exactly when it has hits:
         // block 0, all padding, is no word's with hits.
@@ -2754,35 +2755,26 @@ mod tests {
             "x1", "New", "York", ",", "said", "F-35",
         ];
         let (mut ruled, mut kept) = (0, 0);
-        let tk = Tokenizer::new();
-        let mut sc = Scratch::default();
-        let mut seed = 11;
         // Short sentences, which lack most shapes and lexicons, and longer
-        // ones, through one scratch.
-        for len in [1, 2, 3, 5, 8, 70].repeat(100) {
-            let text = sentence(&mut seed, &pool, len);
-            let tokens = tk.tokenize(&text);
-            let all = whole(&text, &tokens);
-            let range = prepare(compiled, &text, &tokens, &all, &[], &mut sc);
-            let Scratch { facts, starts, .. } = &mut sc;
-            let cx = Cx::new(compiled, &text, &tokens, range, facts);
-            starts.reset_eager(&cx);
+        // ones.
+        let lens = [1, 2, 3, 5, 8, 70].repeat(100);
+        each_sentence_of(compiled, &pool, &lens, &[], 11, |cx, starts, what| {
             for &(k, t) in &flats {
-                starts.ensure(&cx, k);
+                starts.ensure(cx, k);
                 let passing: Vec<usize> =
-                    (0..cx.tokens.len()).filter(|&p| eval_flat(&cx, t, p)).collect();
+                    (0..cx.tokens.len()).filter(|&p| eval_flat(cx, t, p)).collect();
                 if cx.facts.rules_out(t) {
-                    assert_eq!(passing, Vec::<usize>::new(), "{t:?} ruled out in {text:?}");
+                    assert_eq!(passing, Vec::<usize>::new(), "{t:?} ruled out in {what}");
                     ruled += 1;
                 } else {
                     kept += 1;
                 }
                 for p in 0..cx.tokens.len() {
-                    let got = starts.passes(&cx, k, p);
-                    assert_eq!(got, passing.contains(&p), "{t:?} at {p} of {text:?}");
+                    let got = starts.passes(cx, k, p);
+                    assert_eq!(got, passing.contains(&p), "{t:?} at {p} of {what}");
                 }
             }
-        }
+        });
         assert!(ruled > 1000 && kept > 1000, "{ruled} ruled out, {kept} kept");
     }
 
