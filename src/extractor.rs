@@ -387,6 +387,7 @@ impl Extractor {
         }
         let capitals = pattern_scratch.shared_capitals();
         let links = linking::link(text, tokens, &mut entities, covered, capitals);
+        gaz.link_short_names(text, tokens, gaz_scratch, &mut entities, covered);
         let mut relations = Vec::new();
         let at = |span: Span| {
             entities

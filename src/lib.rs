@@ -18,7 +18,9 @@
 //!    dates, money, quantities, found from context.
 //! 4. One conflict policy for overlapping candidates (longest, then source,
 //!    then label; the losers in [`Document::rejected`]), then in-document
-//!    linking ("Singh" -> "Rajnath Singh", acronyms as `ALIAS_OF`).
+//!    linking ("Singh" -> "Rajnath Singh", acronyms as `ALIAS_OF`), then
+//!    persons of the gazetteer named by a short name alone ("Putin met
+//!    Erdogan": see [`gazetteer::SHORT_NAMES`]).
 //! 5. Relation rules: who holds which post, visited, met, bought, sold,
 //!    made, operates what, with coordination, modality and evidence
 //!    ([`Extractor::explain`]).

@@ -11,6 +11,7 @@ mod output_formats;
 mod properties;
 mod relations;
 mod robustness;
+mod short_names;
 mod spec_examples;
 mod tokenizer;
 

@@ -30,14 +30,26 @@
 //! [`GazetteerBuilder::priority`]; user files are loaded above the embedded
 //! defaults); then the one added first. The others are kept as
 //! [`GazMatch::alternatives`].
+//!
+//! # Short names of persons
+//!
+//! A `PERSON` entry may list, under the metadata key [`SHORT_NAMES`], the
+//! words news use alone for it ("Putin"). They are not matched as aliases
+//! are: the extractor gives such a word to the person after in-document
+//! linking, where the text names no one else by it (see the
+//! `short_names` module).
 
 mod entry;
 mod keys;
 mod load;
+mod short_names;
 mod trie;
 
 pub use entry::{CaseMode, Entry, EntryId};
+use short_names::ShortNames;
+pub use short_names::SHORT_NAMES;
 
+use crate::document::Entity;
 use crate::error::{Error, ErrorKind};
 use crate::hash::FastBuildHasher;
 use crate::limits::Limits;
@@ -275,6 +287,7 @@ impl GazetteerBuilder {
             }
         }
         let alias_count = aliases.len();
+        let short_names = ShortNames::build(&self.entries, &tk, &mut vocab)?;
         vocab.shrink_to_fit();
         let trie = Trie::build(vocab.len(), keys.toks, keys.recs, aliases)?;
         // The entries are compiled after the trie, so that they and the
@@ -292,7 +305,14 @@ impl GazetteerBuilder {
             })
             .collect();
         Ok(Gazetteer {
-            inner: Arc::new(Inner { entries, vocab, trie, alias_count, tokenizer: tk }),
+            inner: Arc::new(Inner {
+                entries,
+                vocab,
+                trie,
+                alias_count,
+                short_names,
+                tokenizer: tk,
+            }),
         })
     }
 }
@@ -453,6 +473,8 @@ struct Inner {
     vocab: Vocab,
     trie: Trie,
     alias_count: usize,
+    /// The persons' short names (see [`ShortNames`]).
+    short_names: ShortNames,
     tokenizer: Tokenizer,
 }
 
@@ -522,7 +544,25 @@ impl Gazetteer {
     /// token normal forms, the key trie and the candidate table (the
     /// entries themselves not counted).
     pub fn memory_usage(&self) -> usize {
-        self.inner.vocab.heap_bytes() + self.inner.trie.heap_bytes()
+        self.inner.vocab.heap_bytes()
+            + self.inner.trie.heap_bytes()
+            + self.inner.short_names.heap_bytes()
+    }
+
+    /// Links the persons' short names in `text` (see [`ShortNames::link`]),
+    /// after [`Gazetteer::find_into`] matched its `tokens` with `scratch`
+    /// and linking made `entities` and their coverage `covered`.
+    pub(crate) fn link_short_names(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        scratch: &Scratch,
+        entities: &mut Vec<Entity>,
+        covered: &mut Vec<Option<usize>>,
+    ) {
+        let Some(ids) = self.token_ids(scratch, tokens.len()) else { return };
+        let entries = &self.inner.entries;
+        self.inner.short_names.link(text, tokens, ids, entities, covered, |k| &entries[k as usize]);
     }
 
     /// The vocabulary of the keys' words, whose numbers

@@ -1,0 +1,255 @@
+//! Persons the gazetteer knows, named by one word: "Putin met Erdogan in
+//! Sochi" names Vladimir Putin and Recep Tayyip Erdoğan, though no full
+//! name is written.
+//!
+//! A `PERSON` entry lists the words that news use alone for it in its
+//! metadata, under [`SHORT_NAMES`] (`|`-separated: `Zelensky|Zelenskyy`).
+//! They are not aliases: an alias is matched wherever it is written, and a
+//! surname alone is weaker evidence than that. After in-document linking
+//! has given each surname the person of its own text ("Singh told
+//! reporters" after "Rajnath Singh"), [`ShortNames::link`]:
+//!
+//! - gives a person found by a rule and named by one word ("President
+//!   Putin", canonical `Putin`) the entry whose short name that word is;
+//! - makes an entity of a short name that nothing covers, written as
+//!   listed or in capitals, when it stands alone: no capitalised word that
+//!   nothing covers is next to it ("Hafez Assad" is someone else), it is
+//!   not part of a hyphenated word, and no person of the text has it among
+//!   their name words (that person is meant, and linking decides).
+//!
+//! A short name that two entries list names neither. The embedded people
+//! list gets its short names from `scripts/gen_gazetteer.py`, which leaves
+//! out common census surnames, given names and English words (DATA.md).
+
+use super::{CompiledEntry, Entry};
+use crate::document::{Entity, Source};
+use crate::error::{Error, ErrorKind};
+use crate::hash::FastBuildHasher;
+use crate::normalize;
+use crate::tokenize::{Token, TokenKind, Tokenizer};
+use crate::vocab::Vocab;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The metadata key under which a `PERSON` entry lists its short names,
+/// separated by `|` (the TSV column `meta.short_names`).
+///
+/// # Examples
+///
+/// ```
+/// use recon::gazetteer::SHORT_NAMES;
+/// use recon::{Entry, Extractor};
+///
+/// let person = Entry::new("Ivan Petrovsky", "PERSON").meta(SHORT_NAMES, "Petrovsky|Petrowski");
+/// let x = Extractor::builder().default_gazetteer(false).entry(person).build()?;
+/// let doc = x.extract("Petrovsky arrived on Monday.");
+/// assert_eq!(doc.entities()[0].canonical(), "Ivan Petrovsky");
+/// assert_eq!(doc.entities()[0].source().to_string(), "rule:short_name");
+/// // Another given name before it: someone else, left alone.
+/// let doc = x.extract("Anna Petrovsky arrived on Monday.");
+/// assert!(doc.entities().iter().all(|e| e.canonical() != "Ivan Petrovsky"));
+/// # Ok::<(), recon::Error>(())
+/// ```
+pub const SHORT_NAMES: &str = "short_names";
+
+/// The rule name of the entities [`ShortNames::link`] adds
+/// (`rule:short_name` in output).
+const RULE: &str = "short_name";
+
+/// The short names of a gazetteer's persons, compiled with it.
+#[derive(Debug, Default)]
+pub(crate) struct ShortNames {
+    /// One bit for each vocabulary number, set for the normal form of a
+    /// short name: the scan reads the gazetteer's number of each token,
+    /// which it has already, rather than the token's text.
+    bits: Vec<u64>,
+    /// Each short name as listed and in capitals, to the index of the
+    /// entry that lists it; `None` when two entries do.
+    names: HashMap<Box<str>, Option<u32>, FastBuildHasher>,
+}
+
+impl ShortNames {
+    /// The short names of the `PERSON` entries of `entries`, their normal
+    /// forms interned in `vocab` (so that a short name no alias has is
+    /// numbered too).
+    ///
+    /// # Errors
+    ///
+    /// When a short name is not one word (one word token), naming the entry.
+    pub(crate) fn build(
+        entries: &[Arc<Entry>],
+        tk: &Tokenizer,
+        vocab: &mut Vocab,
+    ) -> Result<ShortNames, Error> {
+        let mut names: HashMap<Box<str>, Option<u32>, FastBuildHasher> = HashMap::default();
+        let mut ids = Vec::new();
+        let mut norm = String::new();
+        for (i, entry) in entries.iter().enumerate() {
+            if entry.label() != "PERSON" {
+                continue;
+            }
+            let Some(list) = entry.get_meta(SHORT_NAMES) else { continue };
+            for name in list.split('|').map(str::trim).filter(|n| !n.is_empty()) {
+                let tokens = tk.tokenize(name);
+                let [token] = tokens.as_slice() else {
+                    return Err(not_one_word(entry, name));
+                };
+                if token.kind != TokenKind::Word || token.span.len() != name.len() {
+                    return Err(not_one_word(entry, name));
+                }
+                norm.clear();
+                normalize::push_token(name, token, &mut norm);
+                ids.push(vocab.intern(&norm)?);
+                for form in [name.to_string(), name.to_uppercase()] {
+                    let owner = names.entry(form.into_boxed_str()).or_insert(Some(i as u32));
+                    if *owner != Some(i as u32) {
+                        *owner = None;
+                    }
+                }
+            }
+        }
+        let mut bits = Vec::new();
+        if !names.is_empty() {
+            bits = vec![0u64; (vocab.len() + 1).div_ceil(64)];
+            for id in ids {
+                bits[id as usize >> 6] |= 1 << (id & 63);
+            }
+        }
+        Ok(ShortNames { bits, names })
+    }
+
+    /// True when no entry has a short name.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Bytes of heap memory the tables use (the map's keys counted at
+    /// their length).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.bits.capacity() * 8
+            + self.names.capacity() * std::mem::size_of::<(Box<str>, Option<u32>)>()
+            + self.names.keys().map(|k| k.len()).sum::<usize>()
+    }
+
+    /// The entry a short name written `word` names, when exactly one does.
+    fn owner(&self, word: &str) -> Option<u32> {
+        self.names.get(word).copied().flatten()
+    }
+
+    /// Links the short names of `text` (see the module docs). `ids` are the
+    /// gazetteer's numbers of `tokens`, `entities` are sorted and linked,
+    /// and `covered` is their coverage ([`crate::linking::coverage_into`]),
+    /// brought up to date when entities are added. `entry` gives the
+    /// compiled entry of an index.
+    pub(crate) fn link<'g>(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        ids: &[u32],
+        entities: &mut Vec<Entity>,
+        covered: &mut Vec<Option<usize>>,
+        entry: impl Fn(u32) -> &'g CompiledEntry,
+    ) {
+        if self.is_empty() {
+            return;
+        }
+        // Persons a rule found by one word ("President Putin"), or linked
+        // to none (two people of the text share it).
+        for k in 0..entities.len() {
+            let e = &entities[k];
+            if e.entry.is_some() || &*e.label != "PERSON" || e.canonical.contains(' ') {
+                continue;
+            }
+            let Some(owner) = self.owner(&e.canonical) else { continue };
+            if named_in_text(text, tokens, entities, &e.canonical) {
+                continue;
+            }
+            let c = entry(owner);
+            let e = &mut entities[k];
+            e.canonical = c.canonical.clone();
+            e.entry = Some(c.entry.clone());
+        }
+        let mut added = Vec::new();
+        let n = tokens.len().min(ids.len()).min(covered.len());
+        let bits = self.bits.as_slice();
+        for i in 0..n {
+            // Nearly every token's number has no bit; the miss number (the
+            // vocabulary's length) has one, never set, so that every number
+            // is in the table. (An index loop: iterators zipped or
+            // enumerated cost 20 to 50 % more here.)
+            let id = ids[i] as usize;
+            let set = bits.get(id >> 6).is_some_and(|w| w >> (id & 63) & 1 != 0);
+            if !set || covered[i].is_some() {
+                continue;
+            }
+            let t = &tokens[i];
+            let word = t.as_str(text);
+            let Some(k) = self.owner(word) else { continue };
+            if !stands_alone(text, tokens, covered, i)
+                || named_in_text(text, tokens, entities, word)
+            {
+                continue;
+            }
+            let c = entry(k);
+            added.push(Entity {
+                span: t.span,
+                tokens: i..i + 1,
+                label: c.label.clone(),
+                canonical: c.canonical.clone(),
+                source: Source::Rule(Arc::from(RULE)),
+                entry: Some(c.entry.clone()),
+                alternatives: Vec::new(),
+            });
+        }
+        if !added.is_empty() {
+            entities.extend(added);
+            entities.sort_by_key(|e| (e.span.start, e.span.end));
+            crate::linking::coverage_into(tokens.len(), entities, covered);
+        }
+    }
+}
+
+/// The error for a short name of `entry` that is not one word.
+fn not_one_word(entry: &Entry, name: &str) -> Error {
+    let id = entry.stable_id().map(|id| format!(" ({id})")).unwrap_or_default();
+    Error::new(ErrorKind::Build(format!(
+        "entry {:?}{id}: short name {name:?} in meta.{SHORT_NAMES} is not one word",
+        entry.canonical()
+    )))
+}
+
+/// True when token `i` is a word of its own: not joined by a hyphen or an
+/// apostrophe to the text before it, nor by a hyphen to the text after, and
+/// with no capitalised word that nothing covers right before or after it
+/// (where it would be part of a name no entity has). A word in capitals
+/// is in a line in capitals ("PUTIN ARRIVES IN MINSK"), where every word
+/// is: words in capitals next to it do not count.
+fn stands_alone(text: &str, tokens: &[Token], covered: &[Option<usize>], i: usize) -> bool {
+    let b = text.as_bytes();
+    let t = &tokens[i];
+    let glued_before = t.span.start > 0 && matches!(b[t.span.start - 1], b'-' | b'\'');
+    let glued_after = b.get(t.span.end) == Some(&b'-');
+    if glued_before || glued_after {
+        return false;
+    }
+    let in_capitals = |s: &str| !s.chars().any(char::is_lowercase);
+    let capitals = in_capitals(t.as_str(text));
+    let unknown_name = |j: usize| {
+        tokens.get(j).is_some_and(|u| {
+            let s = u.as_str(text);
+            u.kind == TokenKind::Word
+                && covered.get(j).is_some_and(Option::is_none)
+                && s.chars().next().is_some_and(char::is_uppercase)
+                && !(capitals && in_capitals(s))
+        })
+    };
+    !(unknown_name(i + 1) || i > 0 && unknown_name(i - 1))
+}
+
+/// True when a person entity of the text of two tokens or more has a name
+/// word written `word`.
+fn named_in_text(text: &str, tokens: &[Token], entities: &[Entity], word: &str) -> bool {
+    entities.iter().filter(|e| &*e.label == "PERSON" && e.tokens.len() > 1).any(|e| {
+        tokens.get(e.tokens.clone()).is_some_and(|ts| ts.iter().any(|t| t.as_str(text) == word))
+    })
+}
