@@ -146,6 +146,23 @@ fn dates_money_and_quantities() {
 }
 
 #[test]
+fn days_named_from_today_are_dates() {
+    for (text, d) in [
+        ("The minister said yesterday that talks would resume.", "yesterday"),
+        ("Today, the ministry confirmed the strike.", "Today"),
+        ("The talks resume tomorrow morning in Geneva.", "tomorrow morning"),
+        ("Drones struck the port last night.", "last night"),
+        ("Officials said this morning that two soldiers died.", "this morning"),
+        ("The vote is expected tonight.", "tonight"),
+    ] {
+        assert_eq!(labelled(text, "DATE"), [d], "{text}: {:?}", ents(text));
+    }
+    // The parts of a day follow only the words that name a day.
+    assert!(labelled("He arrived in the morning.", "DATE").is_empty());
+    assert!(labelled("The last nightclub closed.", "DATE").is_empty());
+}
+
+#[test]
 fn conflicts_keep_the_longest_and_expose_the_losers() {
     let ex = Extractor::new();
     // The gazetteer knows "Austin" (a city); the title rule reads the longer name.
