@@ -609,6 +609,7 @@ const NEGATED: &[&str] = &[
 ];
 const SPECULATED: &[&str] = &[
     "reportedly",
+    "possible",
     "may",
     "might",
     "could",
@@ -654,6 +655,7 @@ const REPORTED: &[&str] = &[
 ];
 const PLANNED: &[&str] = &[
     "will",
+    "proposed",
     "plans to",
     "plan to",
     "planning to",

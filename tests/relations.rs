@@ -120,6 +120,28 @@ fn acquires_and_supplies() {
 }
 
 #[test]
+fn a_sale_named_by_its_noun_has_a_buyer() {
+    let t = "Washington approved the possible sale of 24 F-35A jets to Romania.";
+    assert!(has(t, "ACQUIRES", "Romania", "F-35 Lightning II"), "{:?}", rels(t));
+    // A possible sale is not yet one.
+    assert_eq!(modality(t, "ACQUIRES"), Some(Modality::Speculated));
+    let t = "The contract covers deliveries of 180 K2 tanks to Poland through 2026.";
+    assert!(has(t, "ACQUIRES", "Poland", "K2 Black Panther"), "{:?}", rels(t));
+    let doc = Extractor::new().extract(t);
+    let r = doc.relations().iter().find(|r| r.label() == "ACQUIRES").unwrap();
+    assert_eq!(r.attributes().get("quantity").map(String::as_str), Some("180"));
+    // The buyer written first.
+    let t = "China protested the sale to Taiwan of 66 F-16V fighters.";
+    assert!(has(t, "ACQUIRES", "Taiwan", "F-16 Fighting Falcon"), "{:?}", rels(t));
+    // A proposed sale is planned.
+    let t = "The proposed sale of Leopard 2 tanks to Qatar drew criticism.";
+    assert_eq!(modality(t, "ACQUIRES"), Some(Modality::Planned), "{:?}", rels(t));
+    // "of" names what is sold, not the buyer of something else.
+    let t = "Sales of Rafale jets rose, and France hosted Egypt's president.";
+    assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
+}
+
+#[test]
 fn manufactures_operates_based_in() {
     let t = "Saab will build the Gripen fighters at Linkoping.";
     assert!(rels(t).iter().any(|(l, h, ..)| l == "MANUFACTURES" && h == "Saab"), "{:?}", rels(t));
