@@ -343,6 +343,9 @@ impl Extractor {
         tk.sentences_into(text, tokens, sentences);
         matches.clear();
         let gaz = &self.inner.gazetteer;
+        let rules = &self.inner.rules;
+        // The rules' token shapes computed with the words' ids, in one pass.
+        gaz_scratch.shape_tokens(!rules.entity.is_empty() || !rules.relation.is_empty());
         gaz.find_into(text, tokens, sentences, gaz_scratch, matches);
         // At the entity cap, nothing from the first match left out on is kept.
         let stop = matches.get(budget).map_or(usize::MAX, |m| m.span.start);
@@ -366,10 +369,12 @@ impl Extractor {
             cands.push(Candidate::new(entity, gazetteer_priority(c.priority)));
         }
         // Entity rules see the gazetteer's entities in their {LABEL} slots.
-        let rules = &self.inner.rules;
         pm.clear();
         if !rules.entity.is_empty() || !rules.relation.is_empty() {
-            pattern_scratch.share_shapes(text, tokens);
+            match gaz.token_shapes(gaz_scratch, tokens.len()) {
+                Some(shapes) => pattern_scratch.share_shapes_of(shapes),
+                None => pattern_scratch.share_shapes(text, tokens),
+            }
             let numbers = gaz.token_ids(gaz_scratch, tokens.len());
             rules.share_words(text, tokens, numbers, pattern_scratch);
         }

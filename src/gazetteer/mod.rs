@@ -504,6 +504,20 @@ pub(crate) struct Scratch {
     norm: String,
     /// Vocabulary number of each token (`Vocab::miss` when in no key).
     ids: Vec<u32>,
+    /// The rules' shapes of each token, when [`Scratch::shape_tokens`]
+    /// asked for them (else those of an earlier text, which
+    /// [`Gazetteer::token_shapes`] does not give).
+    shapes: Vec<u16>,
+    shaped: bool,
+}
+
+impl Scratch {
+    /// Whether [`Gazetteer::find_into`] also gives the tokens' shapes (see
+    /// [`Gazetteer::token_shapes`]): it computes them in its pass over the
+    /// tokens' words, for the rules that read them.
+    pub(crate) fn shape_tokens(&mut self, shaped: bool) {
+        self.shaped = shaped;
+    }
 }
 
 impl Gazetteer {
@@ -589,6 +603,21 @@ impl Gazetteer {
         (!self.inner.trie.is_empty() && scratch.ids.len() == tokens).then_some(&scratch.ids)
     }
 
+    /// The shapes of the tokens of the text [`find_into`] last matched
+    /// with `scratch`, which had `tokens` tokens, as the rules compute them;
+    /// `None` when it did not compute them (not asked to, see
+    /// [`Scratch::shape_tokens`], or no keys).
+    ///
+    /// [`find_into`]: Gazetteer::find_into
+    pub(crate) fn token_shapes<'s>(
+        &self,
+        scratch: &'s Scratch,
+        tokens: usize,
+    ) -> Option<&'s [u16]> {
+        let fits = !self.inner.trie.is_empty() && scratch.shaped && scratch.shapes.len() == tokens;
+        fits.then_some(&scratch.shapes)
+    }
+
     /// Finds the entries named in `text`, in text order, without overlaps.
     ///
     /// # Examples
@@ -642,10 +671,14 @@ impl Gazetteer {
         if trie.is_empty() {
             return;
         }
-        let Scratch { norm, ids } = scratch;
+        let Scratch { norm, ids, shapes, shaped } = scratch;
         // A token in no key gets `miss`, which the trie has no edge for.
         let miss = vocab.miss();
-        vocab.token_ids(text, tokens, ids, norm);
+        if *shaped {
+            crate::patterns::ids_and_shapes_into(vocab, text, tokens, ids, shapes, norm);
+        } else {
+            vocab.token_ids(text, tokens, ids, norm);
+        }
         // Matches stay inside a sentence: `stop` is where the sentence of
         // token `i` ends. It is found once per sentence, and the tokens up
         // to it are the slice `seg`: one bounds check also stops a walk at
@@ -940,6 +973,34 @@ mod tests {
         assert_eq!(found(&g, &text), t(&[(long, long), (&upper, long)]));
         // An empty gazetteer finds nothing.
         assert!(Gazetteer::empty().find_all("Iron Dome").is_empty());
+    }
+
+    /// The shapes `find_into` gives when asked ([`Scratch::shape_tokens`])
+    /// are the rules' shapes of the text it last matched, and there are
+    /// none when it was not asked, though a text of as many tokens was
+    /// shaped just before.
+    #[test]
+    fn token_shapes_are_the_last_texts_when_asked() {
+        let g = gaz(vec![Entry::new("New York", "LOCATION")]);
+        let tk = Tokenizer::new();
+        let (mut sc, mut rules) = (Scratch::default(), crate::patterns::Scratch::default());
+        let mut out = Vec::new();
+        let texts = [
+            ("New York , NATO 1999", true),
+            ("new york ; nato 2099", false),
+            ("NEW YORK: Nato first", true),
+            ("Paris , Texas , 1900", true),
+        ];
+        for (text, shaped) in texts {
+            let tokens = tk.tokenize(text);
+            assert_eq!(tokens.len(), 5, "{text}");
+            sc.shape_tokens(shaped);
+            g.find_into(text, &tokens, &tk.sentences(text, &tokens), &mut sc, &mut out);
+            rules.share_shapes(text, &tokens);
+            let want = shaped.then(|| rules.shared_capitals().0);
+            assert_eq!(g.token_shapes(&sc, tokens.len()), want, "{text}");
+            assert_eq!(g.token_ids(&sc, tokens.len()).map(<[u32]>::len), Some(5), "{text}");
+        }
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub(crate) struct Index {
     row_len: usize,
     /// The rows, `row_len` words each; row 0 is all zero (nothing).
     rows: Vec<u64>,
+    /// The rows as pairs when they are two words (up to 64 rules and 64
+    /// groups, the usual case), else empty: a row is then one bounds test
+    /// in [`Index::add_words`], where a range of `rows` was two.
+    pairs: Vec<[u64; 2]>,
     /// Row of each lower-case word id (0 for none).
     word_rows: Vec<u32>,
     /// Row of each label id.
@@ -183,10 +187,15 @@ impl Index {
         let label_rows = store.number(&b.labels);
         let shape_rows = store.number(&b.shapes);
         let lex_rows = store.number(&b.lexicons);
+        let pairs = match row_len {
+            2 => store.rows.chunks_exact(2).map(|r| [r[0], r[1]]).collect(),
+            _ => Vec::new(),
+        };
         Index {
             rule_words,
             row_len,
             rows: store.rows,
+            pairs,
             word_rows,
             label_rows,
             shape_rows: shape_rows.try_into().unwrap_or([0; SHAPE_COUNT]),
@@ -201,6 +210,7 @@ impl Index {
     /// Approximate heap bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
         8 * (self.rows.capacity() + self.always.capacity() + self.needs.capacity())
+            + 16 * self.pairs.capacity()
             + 8 * self.lex_firsts.capacity()
             + 4 * (self.word_rows.capacity() + self.label_rows.capacity())
     }
@@ -241,12 +251,36 @@ impl Index {
             // in two locals, not loaded and stored again for each token,
             // and row 0 (nothing) ORed in rather than branched around.
             let (mut x, mut y) = (*a, *b);
+            // The rows as pairs, and the two tables by word id cut to one
+            // length (both have an entry for every id but with more than
+            // 64 lexicons, when there are no lexicon starts): one bounds
+            // test a token for both tables and one for its row, where
+            // there were three with the row's range (−1.0 M instructions
+            // over the benchmark run's two rule sets and three passes).
+            let rows = &self.pairs;
+            let firsts = &self.lex_firsts;
+            if let Some(firsts) = firsts.get(..self.word_rows.len()) {
+                let word_rows = &self.word_rows[..firsts.len()];
+                for &w in words {
+                    // The tables have an entry for the id that stands for
+                    // every word no rule has (`matcher::clamp_ids`): the
+                    // bounds tests always pass.
+                    if let (Some(&row), Some(&first)) =
+                        (word_rows.get(w as usize), firsts.get(w as usize))
+                    {
+                        if let Some(&[p, q]) = rows.get(row as usize) {
+                            x |= p;
+                            y |= q;
+                        }
+                        lexicons |= first;
+                    }
+                }
+                (*a, *b) = (x, y);
+                return lexicons;
+            }
             for &w in words {
-                // The tables have an entry for the id that stands for
-                // every word no rule has (`matcher::clamp_ids`): the
-                // bounds tests always pass.
-                let row = self.word_rows.get(w as usize).map_or(0, |&r| 2 * r as usize);
-                if let Some(&[p, q]) = self.rows.get(row..row + 2) {
+                let row = self.word_rows.get(w as usize).map_or(0, |&r| r as usize);
+                if let Some(&[p, q]) = rows.get(row) {
                     x |= p;
                     y |= q;
                 }
@@ -387,14 +421,22 @@ mod tests {
     use crate::patterns::RuleSetBuilder;
 
     /// `add_words` selects what `add_word` token by token does, and finds
-    /// the same lexicon starts, with rows of two words (its fast path)
+    /// the same lexicon starts, with rows of two words (its fast path,
+    /// with and without lexicon starts: more than 64 lexicons have none)
     /// and longer ones, for random runs of ids (unknown ones and `NONE`
     /// among them).
     #[test]
     fn add_words_agrees_with_add_word() {
         let mut next = crate::testing::xorshift(0x0add_5e1f);
-        for rules in [8, 150] {
+        for (rules, lexicons) in [(8, 0), (150, 0), (8, 70)] {
             let mut src = String::from("lexicon L = w1 | \"w2 w3\" | w9\n");
+            let many: Vec<String> = (0..lexicons).map(|l| format!("<M{l}>")).collect();
+            for l in 0..lexicons {
+                src += &format!("lexicon M{l} = w{}\n", l % 30);
+            }
+            if lexicons > 0 {
+                src += &format!("entity many X: \"w3\" ({}) Cap\n", many.join(" | "));
+            }
             for r in 0..rules {
                 let (a, b) = (next() % 20, next() % 20);
                 src += &format!("entity r{r} X: \"w{a}\" (<L> | \"w{b}\") Cap\n");
@@ -404,6 +446,7 @@ mod tests {
             let set = b.build().unwrap_or_else(|e| panic!("{e}"));
             let (index, vocab) = (&set.inner.compiled.index, &set.inner.compiled.vocab);
             assert_eq!(index.row_len == 2, rules == 8, "{} words a row", index.row_len);
+            assert_eq!(index.lex_firsts.is_empty(), lexicons > 64);
             let known = vocab.lower_len() as u64;
             for _ in 0..300 {
                 let words: Vec<u32> = (0..next() % 40)

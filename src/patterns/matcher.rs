@@ -136,6 +136,13 @@ impl Scratch {
         super::shape::shapes_into(text, tokens, &mut self.doc_shapes);
     }
 
+    /// [`Scratch::share_shapes`] of shapes already computed (by the
+    /// gazetteer's pass over the words, see `Gazetteer::token_shapes`).
+    pub(crate) fn share_shapes_of(&mut self, shapes: &[u16]) {
+        self.doc_shapes.clear();
+        self.doc_shapes.extend_from_slice(shapes);
+    }
+
     /// The shape sets of [`Scratch::share_shapes`] (empty when none are
     /// shared), with the bit of words in capitals (`Upper`): linking finds
     /// the acronyms among the tokens by them, without reading each token's

@@ -75,6 +75,7 @@ mod syntax;
 
 pub use matcher::Scratch;
 pub(crate) use matcher::WordMap;
+pub(crate) use shape::ids_and_shapes_into;
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::tokenize::{Sentence, Token};
