@@ -144,11 +144,13 @@ impl Scratch {
     }
 
     /// The shape sets of [`Scratch::share_shapes`] (empty when none are
-    /// shared), with the bit of words in capitals (`Upper`): linking finds
-    /// the acronyms among the tokens by them, without reading each token's
-    /// text.
-    pub(crate) fn shared_capitals(&self) -> (&[u16], u16) {
-        (&self.doc_shapes, super::shape::Shape::Upper.bit())
+    /// shared), with the bit of words in capitals (`Upper`) and the bit of
+    /// tokens whose first character is a capital (`Cap`): linking finds
+    /// the acronyms and name keys among the tokens by them, without
+    /// reading each token's text.
+    pub(crate) fn shared_capitals(&self) -> (&[u16], u16, u16) {
+        use super::shape::Shape;
+        (&self.doc_shapes, Shape::Upper.bit(), Shape::Cap.bit())
     }
 
     /// Drops the shapes of [`Scratch::share_shapes`].
