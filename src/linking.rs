@@ -25,9 +25,12 @@
 //!   Forces" is written) that spells the initials of exactly one named
 //!   organisation, unit, place or weapon of three words or more is a
 //!   mention of it (rule `acronym_initials`; no `ALIAS_OF`).
+//! - A mention linked to an entity of the gazetteer takes its entry too
+//!   (id and metadata): "Assad" after "Bashar al-Assad".
 //! - Nothing else is forced: "the Lockheed Martin jet" stays as it is.
 
 use crate::document::Entity;
+use crate::gazetteer::Entry;
 use crate::hash::FastBuildHasher;
 use crate::span::Span;
 use crate::tokenize::{Token, TokenKind};
@@ -79,6 +82,8 @@ fn link_with(
     shortcuts: bool,
 ) -> Vec<AliasLink> {
     let mut links = Vec::new();
+    // Whether a mention was added or given another canonical name.
+    let mut renamed = false;
     coverage_into(tokens.len(), entities, covered);
     // The tokens whose first character is a capital, by the flags (when
     // the caller has them), as a bit set: every acronym, initials and name
@@ -142,6 +147,7 @@ fn link_with(
             match covered[i] {
                 Some(k) if entities[k].span == t.span => {
                     entities[k].canonical = canonical.clone();
+                    renamed = true;
                 }
                 Some(_) => {}
                 None => {
@@ -179,6 +185,7 @@ fn link_with(
         };
         for (k, c) in canon {
             entities[k].canonical = c;
+            renamed = true;
         }
     }
     // Keys: first and last name words of full names.
@@ -267,6 +274,7 @@ fn link_with(
                     if &*e.label == "PERSON" && e.span == span {
                         if let Some(c) = found {
                             e.canonical = c.clone();
+                            renamed = true;
                         }
                     }
                 }
@@ -283,14 +291,62 @@ fn link_with(
         }
     }
     if !added.is_empty() {
+        renamed = true;
         entities.extend(added);
         entities.sort_by_key(|e| (e.span.start, e.span.end));
         // The added entities were marked, not numbered, and the others
         // have moved.
         coverage_into(tokens.len(), entities, covered);
     }
+    // Most texts have no mention linking renamed, and are not looked at.
+    if renamed {
+        share_entries(text, entities);
+    }
     links
 }
+
+/// Mentions that linking named after an entity of the gazetteer ("Assad"
+/// after "Bashar al-Assad", "CENTCOM" after "U.S. Central Command
+/// (CENTCOM)") take its entry, so that they carry its id and metadata too.
+///
+/// A renamed mention (no entry, a label linking names, a canonical name
+/// that is not its own text) shares its canonical name with the entity it
+/// was named after: the same `Arc`, not a copy. So the entry is that of the
+/// entity whose canonical name is the same pointer, found by a scan over
+/// the entities for each of the few renamed mentions of most texts (a
+/// table of the entries by label and name cost 5 M instructions on the
+/// benchmark run), or by a table of the pointers when there are many.
+fn share_entries(text: &str, entities: &mut [Entity]) {
+    let renamed = |e: &Entity| {
+        e.entry.is_none()
+            && (&*e.label == "PERSON" || has_acronyms(&e.label))
+            && text.get(e.span.start..e.span.end) != Some(&*e.canonical)
+    };
+    let name_of = |e: &Entity| Arc::as_ptr(&e.canonical) as *const u8 as usize;
+    let count = entities.iter().filter(|e| renamed(e)).take(FEW_RENAMED + 1).count();
+    if count <= FEW_RENAMED {
+        for k in 0..entities.len() {
+            if !renamed(&entities[k]) {
+                continue;
+            }
+            let name = name_of(&entities[k]);
+            let found = entities.iter().find(|o| o.entry.is_some() && name_of(o) == name);
+            entities[k].entry = found.and_then(|o| o.entry.clone());
+        }
+    } else {
+        let entries: Map<usize, Arc<Entry>> =
+            entities.iter().filter_map(|e| Some((name_of(e), e.entry.clone()?))).collect();
+        for e in entities.iter_mut() {
+            if renamed(e) {
+                e.entry = entries.get(&name_of(e)).cloned();
+            }
+        }
+    }
+}
+
+/// Up to this many renamed mentions, [`share_entries`] scans the entities
+/// for each rather than making a table.
+const FEW_RENAMED: usize = 8;
 
 /// Acronyms used with no definition ("the SDF" in a text that names the
 /// Syrian Democratic Forces but never writes "(SDF)"): an uncovered word of

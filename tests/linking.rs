@@ -139,3 +139,36 @@ fn double_barrelled_surnames_are_one_key() {
     let t = "Gen. Jonas Berg spoke. Berg-Olsen, his deputy, did not.";
     assert!(mentions(t).iter().all(|(m, ..)| m != "Berg"), "{:?}", mentions(t));
 }
+
+#[test]
+fn linked_mentions_carry_the_entry_of_their_full_name() {
+    // (mention text, id) of each entity.
+    let ids = |text: &str| -> Vec<(String, Option<String>)> {
+        let doc = Extractor::new().extract(text);
+        doc.entities()
+            .iter()
+            .map(|e| (e.text(&doc).to_owned(), e.id().map(str::to_owned)))
+            .collect()
+    };
+    let t = "Bashar al-Assad left Damascus on Monday. Later, Assad met his generals.";
+    let found = ids(t);
+    let short = found.iter().find(|(m, _)| m == "Assad").expect("linked");
+    assert_eq!(short.1.as_deref(), Some("person:bashar-al-assad"), "{found:?}");
+    let t = "U.S. Central Command (CENTCOM) said that CENTCOM aircraft struck two sites.";
+    let found = ids(t);
+    let full = found[0].1.clone();
+    assert!(full.is_some(), "{found:?}");
+    assert!(found.iter().filter(|(m, _)| m == "CENTCOM").all(|(_, id)| *id == full), "{found:?}");
+    // Many renamed mentions (a table rather than a scan for each).
+    let t = format!("Bashar al-Assad spoke in Damascus.{}", " Assad said more.".repeat(12));
+    let found = ids(&t);
+    let short: Vec<_> = found.iter().filter(|(m, _)| m == "Assad").collect();
+    assert_eq!(short.len(), 12, "{found:?}");
+    assert!(
+        short.iter().all(|(_, id)| id.as_deref() == Some("person:bashar-al-assad")),
+        "{found:?}"
+    );
+    // A person no gazetteer knows has no id, nor have their short mentions.
+    let t = "Gen. Boris Volkonsky arrived on Monday. Volkonsky said the talks went well.";
+    assert!(ids(t).iter().all(|(_, id)| id.is_none()), "{:?}", ids(t));
+}
