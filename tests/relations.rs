@@ -34,6 +34,24 @@ fn modality(text: &str, label: &str) -> Option<Modality> {
 }
 
 #[test]
+fn a_post_in_a_countrys_forces_is_in_the_forces() {
+    let t = "Igor Volkov, a spokesman for Russia's Defence Ministry, denied the report.";
+    let r = rels(t);
+    let tails: Vec<&str> = r
+        .iter()
+        .filter(|(l, h, ..)| l == "HOLDS_POSITION" && h == "Igor Volkov")
+        .map(|(.., t, _)| t.as_str())
+        .collect();
+    assert_eq!(tails, ["Russian Ministry of Defence"], "{r:?}");
+    let t = "David Barak, head of Israel's Mossad, resigned on Monday.";
+    assert!(has(t, "HOLDS_POSITION", "David Barak", "Mossad"), "{:?}", rels(t));
+    assert!(!has(t, "HOLDS_POSITION", "David Barak", "Israel"), "{:?}", rels(t));
+    // A country alone is still the tail.
+    let t = "John Carter, ambassador to France, left Paris.";
+    assert!(has(t, "HOLDS_POSITION", "John Carter", "France"), "{:?}", rels(t));
+}
+
+#[test]
 fn holds_position() {
     let t = "Japanese Defense Minister Haruto Sakamoto inspected the base.";
     assert!(has(t, "HOLDS_POSITION", "Haruto Sakamoto", "Japan"), "{:?}", rels(t));
