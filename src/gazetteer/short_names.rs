@@ -28,7 +28,7 @@ use crate::hash::FastBuildHasher;
 use crate::normalize;
 use crate::tokenize::{Token, TokenKind, Tokenizer};
 use crate::vocab::Vocab;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The metadata key under which a `PERSON` entry lists its short names,
@@ -153,6 +153,13 @@ impl ShortNames {
         if self.is_empty() {
             return;
         }
+        // The name words of the text's persons, made once when first asked
+        // for (a scan of the entities for each word made a text of many
+        // one-word persons quadratic).
+        let mut person_words: Option<WordSet<'_>> = None;
+        let mut named_in_text = |entities: &[Entity], word: &str| {
+            person_words.get_or_insert_with(|| name_words(text, tokens, entities)).contains(word)
+        };
         // Persons a rule found by one word ("President Putin"), or linked
         // to none (two people of the text share it).
         for k in 0..entities.len() {
@@ -161,7 +168,7 @@ impl ShortNames {
                 continue;
             }
             let Some(owner) = self.owner(&e.canonical) else { continue };
-            if named_in_text(text, tokens, entities, &e.canonical) {
+            if named_in_text(entities, &e.canonical) {
                 continue;
             }
             let c = entry(owner);
@@ -185,9 +192,7 @@ impl ShortNames {
             let t = &tokens[i];
             let word = t.as_str(text);
             let Some(k) = self.owner(word) else { continue };
-            if !stands_alone(text, tokens, covered, i)
-                || named_in_text(text, tokens, entities, word)
-            {
+            if !stands_alone(text, tokens, covered, i) || named_in_text(entities, word) {
                 continue;
             }
             let c = entry(k);
@@ -246,10 +251,17 @@ fn stands_alone(text: &str, tokens: &[Token], covered: &[Option<usize>], i: usiz
     !(unknown_name(i + 1) || i > 0 && unknown_name(i - 1))
 }
 
-/// True when a person entity of the text of two tokens or more has a name
-/// word written `word`.
-fn named_in_text(text: &str, tokens: &[Token], entities: &[Entity], word: &str) -> bool {
-    entities.iter().filter(|e| &*e.label == "PERSON" && e.tokens.len() > 1).any(|e| {
-        tokens.get(e.tokens.clone()).is_some_and(|ts| ts.iter().any(|t| t.as_str(text) == word))
-    })
+/// A set of words of a text.
+type WordSet<'t> = HashSet<&'t str, FastBuildHasher>;
+
+/// The words of the person entities of two tokens or more: a short name
+/// among them is that person's, whom linking decides about.
+fn name_words<'t>(text: &'t str, tokens: &[Token], entities: &[Entity]) -> WordSet<'t> {
+    entities
+        .iter()
+        .filter(|e| &*e.label == "PERSON" && e.tokens.len() > 1)
+        .filter_map(|e| tokens.get(e.tokens.clone()))
+        .flatten()
+        .map(|t| t.as_str(text))
+        .collect()
 }
