@@ -160,6 +160,17 @@ fn a_sale_named_by_its_noun_has_a_buyer() {
 }
 
 #[test]
+fn a_country_that_fires_a_weapon_operates_it() {
+    let t = "Pakistan test-fired a Shaheen-III missile on Monday.";
+    assert!(rels(t).iter().any(|(l, h, ..)| l == "OPERATES" && h == "Pakistan"), "{:?}", rels(t));
+    let t = "North Korea on Friday launched three Hwasong-18 missiles.";
+    assert!(has(t, "OPERATES", "North Korea", "Hwasong-18"), "{:?}", rels(t));
+    // Fired at a weapon is not firing it.
+    let t = "Russia fired at Patriot batteries near Kyiv.";
+    assert!(none_with(t, "OPERATES"), "{:?}", rels(t));
+}
+
+#[test]
 fn manufactures_operates_based_in() {
     let t = "Saab will build the Gripen fighters at Linkoping.";
     assert!(rels(t).iter().any(|(l, h, ..)| l == "MANUFACTURES" && h == "Saab"), "{:?}", rels(t));
