@@ -640,7 +640,7 @@ SHORT_NAME_PREFIXES = ("al-", "Al-", "el-", "El-", "ad-", "an-", "ar-", "as-", "
 # candidate list; a capitalised sentence opener must not become a person.
 SHORT_NAME_STOP = {"Back", "Friday", "Eagle", "Said", "Song", "Nova", "Store", "Warden", "Talon", "Gram",
                    "Sing", "Corona", "Haya", "Mais", "Toro", "Moros", "Breton", "Costa", "Rama", "Chapo",
-                   "Boko", "Diay", "Irani", "Masri", "Tove", "Melo", "Zorn", "Karp", "Eagle", "Haas",
+                   "Boko", "Diay", "Irani", "Masri", "Tove", "Melo", "Zorn", "Karp", "Haas",
                    "Sanders", "Bauer", "Berger", "Heine", "Petri", "Neves", "Pardo", "Ramos", "Tiani", "Shah"}
 CENSUS_COMMON_RANK = 1000   # a surname this common in the 1990 US census names nobody in particular
 # Countries whose names put the family name first or have none ("Xi Jinping", "Yoon Suk Yeol", "Pham Minh

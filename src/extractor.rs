@@ -344,8 +344,9 @@ impl Extractor {
         matches.clear();
         let gaz = &self.inner.gazetteer;
         let rules = &self.inner.rules;
+        let has_rules = !rules.entity.is_empty() || !rules.relation.is_empty();
         // The rules' token shapes computed with the words' ids, in one pass.
-        gaz_scratch.shape_tokens(!rules.entity.is_empty() || !rules.relation.is_empty());
+        gaz_scratch.shape_tokens(has_rules);
         gaz.find_into(text, tokens, sentences, gaz_scratch, matches);
         // At the entity cap, nothing from the first match left out on is kept.
         let stop = matches.get(budget).map_or(usize::MAX, |m| m.span.start);
@@ -370,7 +371,7 @@ impl Extractor {
         }
         // Entity rules see the gazetteer's entities in their {LABEL} slots.
         pm.clear();
-        if !rules.entity.is_empty() || !rules.relation.is_empty() {
+        if has_rules {
             match gaz.token_shapes(gaz_scratch, tokens.len()) {
                 Some(shapes) => pattern_scratch.share_shapes_of(shapes),
                 None => pattern_scratch.share_shapes(text, tokens),

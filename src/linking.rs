@@ -419,16 +419,14 @@ fn link_initials(
     if let Some(among) = among.get() {
         // One flag test a token whose first character is a capital.
         for (w, &bits) in among.iter().enumerate() {
-            let mut m = bits;
-            while m != 0 {
-                let i = w * 64 + m.trailing_zeros() as usize;
-                m &= m - 1;
+            crate::swar::for_bits(bits, |b| {
+                let i = w * 64 + b;
                 if let (Some(&f), Some(t)) = (flags.get(i), tokens.get(i)) {
                     if f & upper != 0 {
                         link_word(i, t);
                     }
                 }
-            }
+            });
         }
         return;
     }
@@ -542,7 +540,12 @@ fn name_link(
 
 /// "Brown University": a capitalised word at token `end` that no entity
 /// has makes the name words before it part of another name, not a person.
-fn capital_after(text: &str, tokens: &[Token], covered: &[Option<usize>], end: usize) -> bool {
+pub(crate) fn capital_after(
+    text: &str,
+    tokens: &[Token],
+    covered: &[Option<usize>],
+    end: usize,
+) -> bool {
     tokens.get(end).is_some_and(|n| {
         n.kind == TokenKind::Word
             && token_starts_upper(text, n)

@@ -25,6 +25,7 @@ use super::{CompiledEntry, Entry};
 use crate::document::{Entity, Source};
 use crate::error::{Error, ErrorKind};
 use crate::hash::FastBuildHasher;
+use crate::linking::capital_after;
 use crate::normalize;
 use crate::tokenize::{Token, TokenKind, Tokenizer};
 use crate::vocab::Vocab;
@@ -240,13 +241,8 @@ fn stands_alone(text: &str, tokens: &[Token], covered: &[Option<usize>], i: usiz
     let in_capitals = |s: &str| !s.chars().any(char::is_lowercase);
     let capitals = in_capitals(t.as_str(text));
     let unknown_name = |j: usize| {
-        tokens.get(j).is_some_and(|u| {
-            let s = u.as_str(text);
-            u.kind == TokenKind::Word
-                && covered.get(j).is_some_and(Option::is_none)
-                && s.chars().next().is_some_and(char::is_uppercase)
-                && !(capitals && in_capitals(s))
-        })
+        capital_after(text, tokens, covered, j)
+            && !(capitals && in_capitals(tokens[j].as_str(text)))
     };
     !(unknown_name(i + 1) || i > 0 && unknown_name(i - 1))
 }

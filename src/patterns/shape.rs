@@ -83,10 +83,17 @@ impl Shape {
 /// slicing the common tokens need not pay.
 pub(crate) fn shapes_into(text: &str, tokens: &[Token], out: &mut Vec<u16>) {
     let bytes = text.as_bytes();
-    out.extend(tokens.iter().map(|t| match quick_shapes(bytes, t) {
+    out.extend(tokens.iter().map(|t| quick_or_general(quick_shapes(bytes, t), text, t)));
+}
+
+/// The shapes of `t` from `quick`, the shapes a fast path found without
+/// `Any` and `Glued`, or, when it found none (`None`), [`shape_bits`].
+#[inline(always)]
+fn quick_or_general(quick: Option<u16>, text: &str, t: &Token) -> u16 {
+    match quick {
         Some(bits) => bits | glue_bits(t),
         None => shape_bits(text, t),
-    }));
+    }
 }
 
 /// [`shapes_into`] (into `shapes`) and `vocab.token_ids` (into `ids`) of
@@ -127,10 +134,7 @@ pub(crate) fn ids_and_shapes_into(
             if let Some(w) = crate::normalize::load_word(bytes, start, n).filter(|w| w & HIGH == 0)
             {
                 *id = vocab.get_short(lower(w), n);
-                *shape = match letters_word_shapes(w, n) {
-                    Some(bits) => bits | glue_bits(t),
-                    None => shape_bits(text, t),
-                };
+                *shape = quick_or_general(letters_word_shapes(w, n), text, t);
                 continue;
             }
         } else if t.kind == TokenKind::Word && n.wrapping_sub(9) < 8 {
@@ -139,10 +143,7 @@ pub(crate) fn ids_and_shapes_into(
                 let (first, last) = (word(b.first_chunk()), word(b.last_chunk()));
                 if (first | last) & HIGH == 0 {
                     *id = vocab.get_medium(lower(first), lower(last), n);
-                    *shape = match long_letters_shapes(b) {
-                        Some(bits) => bits | glue_bits(t),
-                        None => shape_bits(text, t),
-                    };
+                    *shape = quick_or_general(long_letters_shapes(b), text, t);
                     continue;
                 }
             }
@@ -154,10 +155,7 @@ pub(crate) fn ids_and_shapes_into(
             }
         }
         *id = vocab.token_id(text, t, norm);
-        *shape = match quick_shapes(bytes, t) {
-            Some(bits) => bits | glue_bits(t),
-            None => shape_bits(text, t),
-        };
+        *shape = quick_or_general(quick_shapes(bytes, t), text, t);
     }
 }
 
