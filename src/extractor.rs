@@ -1034,7 +1034,7 @@ mod tests {
         let (mut shared, mut alone) = (PatternScratch::default(), PatternScratch::default());
         let (mut with_shared, mut with_own) = (Vec::new(), Vec::new());
         let mut matches = 0;
-        for _ in 0..300 {
+        for _ in 0..400 {
             let mut text = String::new();
             for _ in 0..1 + next() % 120 {
                 let w = pool[next() as usize % pool.len()];

@@ -52,6 +52,9 @@ pub(crate) struct Scratch {
     pairs: Vec<(usize, usize)>,
     /// The cues of the sentence last seen.
     cues: SentenceCues,
+    /// A match's attributes read from words before its tail: the key and
+    /// the entity those words are (see [`own_attributes`]).
+    before_tail: Vec<(String, Option<usize>)>,
 }
 
 /// Builds the relations of the matches of relation rules.
@@ -80,7 +83,7 @@ pub(crate) fn relations_from(
     }
     // About one relation a match: one allocation rather than growth.
     out.reserve(matches.len());
-    let Scratch { heads, tails, more, pairs, cues } = scratch;
+    let Scratch { heads, tails, more, pairs, cues, before_tail } = scratch;
     // Conjuncts found for another text are not this one's.
     heads.forget();
     tails.forget();
@@ -97,7 +100,7 @@ pub(crate) fn relations_from(
             continue;
         };
         let heads = heads.of(text, tokens, entities, owner, h, more);
-        let tails = tails.of(text, tokens, entities, owner, t, more);
+        let tails = tails.of(text, tokens, entities, owner, t.clone(), more);
         if heads.is_empty() || tails.is_empty() {
             continue;
         }
@@ -129,12 +132,18 @@ pub(crate) fn relations_from(
             m.tokens.end - base,
         );
         let mut attrs = BTreeMap::new();
+        // Attributes read from words before the tail ("48" in "48 K9
+        // howitzers"): a tail coordinated with it has its own.
+        before_tail.clear();
         for (i, a) in attributes.iter().enumerate() {
             let value = match &a.value {
                 AttrValue::Literal(v) => Some(v.clone()),
-                AttrValue::Capture(_) => slots
-                    .capture(rule, m, 2 + i)
-                    .map(|r| tokens_one_line(text, tokens, r).into_owned()),
+                AttrValue::Capture(_) => slots.capture(rule, m, 2 + i).map(|r| {
+                    if r.end <= t.start {
+                        before_tail.push((a.key.clone(), owner.get(r.start).copied().flatten()));
+                    }
+                    tokens_one_line(text, tokens, r).into_owned()
+                }),
             };
             if let Some(v) = value {
                 attrs.insert(a.key.clone(), v);
@@ -156,11 +165,62 @@ pub(crate) fn relations_from(
             sentence,
             captures,
         };
+        // A tail coordinated with the captured one ("48 K9 howitzers and
+        // 180 K2 tanks") takes the words before it, not the capture's.
+        let own = |tl: usize, attrs: &BTreeMap<String, String>| {
+            let mut attrs = attrs.clone();
+            if entities[tl].tokens.start < t.start || entities[tl].tokens.end > t.end {
+                own_attributes(text, tokens, entities, owner, before_tail, tl, &mut attrs);
+            }
+            attrs
+        };
         // Every pair but the last gets copies; the last takes the originals.
         for &(hd, tl) in &pairs[..pairs.len() - 1] {
-            out.push(relation(hd, tl, attrs.clone(), captures.clone()));
+            out.push(relation(hd, tl, own(tl, &attrs), captures.clone()));
         }
-        out.push(relation(last_hd, last_tl, attrs, captures));
+        let last_attrs = if before_tail.is_empty() { attrs } else { own(last_tl, &attrs) };
+        out.push(relation(last_hd, last_tl, last_attrs, captures));
+    }
+}
+
+/// The attributes of a relation whose tail is coordinated with the
+/// captured one ("48 K9 howitzers and 180 K2 tanks"): each attribute read
+/// from words before the captured tail (`before_tail`: key and the entity
+/// those words are) is replaced by the same kind of entity before `tail`
+/// ("180"), with at most two lower-case words between ("180 more"), or
+/// left out when there is none: the captured tail's count is not its
+/// conjunct's.
+fn own_attributes(
+    text: &str,
+    tokens: &[Token],
+    entities: &[Entity],
+    owner: &[Option<usize>],
+    before_tail: &[(String, Option<usize>)],
+    tail: usize,
+    attrs: &mut BTreeMap<String, String>,
+) {
+    for (key, captured) in before_tail {
+        attrs.remove(key);
+        let Some(label) = captured.map(|k| &entities[k].label) else { continue };
+        let mut i = entities[tail].tokens.start;
+        let mut skipped = 0;
+        while i > 0 && owner[i - 1].is_none() && skipped < 2 {
+            let t = &tokens[i - 1];
+            let w = t.as_str(text);
+            if t.kind != TokenKind::Word || !all_lowercase(w) || matches!(w, "and" | "or") {
+                break;
+            }
+            i -= 1;
+            skipped += 1;
+        }
+        if let Some(k) = i.checked_sub(1).and_then(|j| owner[j]) {
+            if entities[k].label == *label {
+                attrs.insert(
+                    key.clone(),
+                    tokens_one_line(text, tokens, entities[k].tokens.clone()).into_owned(),
+                );
+            }
+        }
     }
 }
 
@@ -353,9 +413,17 @@ fn conjuncts(
     more.clear();
     let mut closed = false;
     let mut last = *found.last().expect("non-empty");
-    while let Some((next, word_conj)) =
+    while let Some((mut next, word_conj)) =
         next_conjunct(text, tokens, owner, entities[last].tokens.end, true)
     {
+        // A count before the next conjunct is its own: "40 Shahed drones
+        // and three Kh-101 missiles".
+        if &*entities[next].label == "QUANTITY" && &**label != "QUANTITY" {
+            match owner.get(entities[next].tokens.end).copied().flatten() {
+                Some(k) => next = k,
+                None => break,
+            }
+        }
         if entities[next].label != *label || found.contains(&next) || more.contains(&next) {
             break;
         }

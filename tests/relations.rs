@@ -431,3 +431,63 @@ fn negation_in_another_quotation_does_not_count() {
         Some(Modality::Negated)
     );
 }
+
+#[test]
+fn a_meeting_with_a_counterpart_named_after_the_country() {
+    let t = "Defence Minister Anna Berg met her Norwegian counterpart Lars Holm in Oslo.";
+    assert!(has(t, "MET", "Anna Berg", "Lars Holm"), "{:?}", rels(t));
+    let t = "Peter Hansen held talks with his Polish opposite number, Thomas Weber, on Friday.";
+    assert!(has(t, "MET", "Peter Hansen", "Thomas Weber"), "{:?}", rels(t));
+    // The counterpart unnamed: the person after is not met.
+    let t = "Anna Berg met her Norwegian counterpart, and Lars Holm said nothing.";
+    assert!(none_with(t, "MET"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_contract_won_to_make_a_weapon_names_its_maker() {
+    let t =
+        "Raytheon was awarded a $1.2 billion contract by the U.S. Navy to produce SM-6 missiles.";
+    assert!(has(t, "MANUFACTURES", "RTX", "SM-6"), "{:?}", rels(t));
+    let t = "Hanwha Aerospace secured an order from Estonia on Tuesday to build K9 howitzers.";
+    assert!(has(t, "MANUFACTURES", "Hanwha Aerospace", "K9 Thunder"), "{:?}", rels(t));
+    // A contract to maintain or upgrade a weapon is not one to make it.
+    let t = "Lockheed Martin won a contract to maintain F-16 jets for Chile.";
+    assert!(none_with(t, "MANUFACTURES"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_listed_weapon_with_its_own_count_has_that_count() {
+    let t = "Norway ordered 24 K9 howitzers and six K2 tanks from South Korea.";
+    let doc = Extractor::new().extract(t);
+    let e = doc.entities();
+    let counts: Vec<(&str, &str, Option<&str>)> = doc
+        .relations()
+        .iter()
+        .filter(|r| r.label() == "ACQUIRES")
+        .map(|r| {
+            let q = r.attributes().get("quantity").map(String::as_str);
+            (e[r.head()].canonical(), e[r.tail()].canonical(), q)
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [("Norway", "K9 Thunder", Some("24")), ("Norway", "K2 Black Panther", Some("six"))],
+        "{:?}",
+        rels(t)
+    );
+    // The seller of a list sells every item.
+    assert!(has(t, "SUPPLIES", "South Korea", "K2 Black Panther"), "{:?}", rels(t));
+    // A count in words before a weapon is a quantity, and the list goes on past it.
+    let t = "Iran launched 30 Shahed drones and four Emad missiles at Israel.";
+    assert!(has(t, "OPERATES", "Iran", "Emad missile"), "{:?}", rels(t));
+    // A listed weapon with no count of its own has none.
+    let t = "Greece bought 18 Rafale jets and Exocet missiles.";
+    let doc = Extractor::new().extract(t);
+    let q: Vec<_> = doc
+        .relations()
+        .iter()
+        .filter(|r| r.label() == "ACQUIRES")
+        .map(|r| r.attributes().get("quantity").cloned())
+        .collect();
+    assert_eq!(q, [Some("18".to_owned()), None], "{:?}", rels(t));
+}
