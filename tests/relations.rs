@@ -491,3 +491,27 @@ fn a_listed_weapon_with_its_own_count_has_that_count() {
         .collect();
     assert_eq!(q, [Some("18".to_owned()), None], "{:?}", rels(t));
 }
+
+#[test]
+fn a_weapon_supplied_by_a_state_names_its_seller() {
+    let t = "The army fields Patriot batteries supplied by Germany.";
+    assert!(has(t, "SUPPLIES", "Germany", "MIM-104 Patriot"), "{:?}", rels(t));
+    // Made by is the maker, not a seller.
+    let t = "The air force flies F-16 jets made by Lockheed Martin.";
+    assert!(none_with(t, "SUPPLIES"), "{:?}", rels(t));
+    assert!(has(t, "MANUFACTURES", "Lockheed Martin", "F-16 Fighting Falcon"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_visit_to_a_companys_site_is_a_visit_to_its_place() {
+    let t = "Rishi Sunak visited the BAE Systems shipyard in Glasgow on Thursday.";
+    assert!(has(t, "VISITED", "Rishi Sunak", "Glasgow"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_deal_signed_by_a_minister_names_the_seller() {
+    let t = "Greek Defence Minister Nikos Dendias signed a contract with Naval Group for three FDI frigates.";
+    assert!(has(t, "SUPPLIES", "Naval Group", "FDI frigate"), "{:?}", rels(t));
+    // Nobody's buyer is made up: the minister buys nothing.
+    assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
+}
