@@ -800,6 +800,13 @@ pub(crate) struct Union {
     pub flats_none: u16,
     /// The other parts, checked one by one.
     pub rest: Box<[u32]>,
+    /// The parts whose own sets make the union's set: the eager parts,
+    /// the conjunction tests (read from the sentence's columns) and
+    /// `rest`. The shapes, lexicons, labels and `start` above are not
+    /// among them: the union's set takes those from its masks, in one
+    /// pass over the tokens for each kind (see
+    /// `matcher::StartSets::ensure_union`).
+    pub sets: Box<[u32]>,
 }
 
 impl Union {
@@ -809,9 +816,13 @@ impl Union {
         let mut u = Union::default();
         let (mut eager_parts, mut labels, mut flats, mut rest) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut sets = Vec::new();
         for &p in parts {
             match checks.get(p as usize) {
-                _ if (p as usize) < eager => eager_parts.push(p),
+                _ if (p as usize) < eager => {
+                    eager_parts.push(p);
+                    sets.push(p);
+                }
                 Some(StartCheck::Test(Test::Shape(bits))) => u.shapes |= bits,
                 Some(StartCheck::Lex(l)) if lexicons.len() <= 64 => {
                     match lexicons.get(*l as usize) {
@@ -822,8 +833,14 @@ impl Union {
                 }
                 Some(StartCheck::Ent(v)) => labels.extend_from_slice(v.labels()),
                 Some(StartCheck::Start) => u.start = true,
-                Some(StartCheck::Test(Test::Flat(t))) => flats.push((**t).clone()),
-                _ => rest.push(p),
+                Some(StartCheck::Test(Test::Flat(t))) => {
+                    flats.push((**t).clone());
+                    sets.push(p);
+                }
+                _ => {
+                    rest.push(p);
+                    sets.push(p);
+                }
             }
         }
         labels.sort_unstable();
@@ -834,6 +851,7 @@ impl Union {
         u.flats_none = flats.iter().fold(!0, |m, t| m & t.shapes_none);
         u.flats = flats.into();
         u.rest = rest.into();
+        u.sets = sets.into();
         u
     }
 }
