@@ -56,6 +56,12 @@ pub(crate) struct Index {
     label_rows: Vec<u32>,
     /// Row of each shape bit number.
     shape_rows: [u32; SHAPE_COUNT],
+    /// With rows of two words, the rows of the shapes of each value of the
+    /// low byte of a sentence's shape bits, ORed together, then those of
+    /// each value of the high byte (512 rows, else none): a sentence's
+    /// shapes are two rows, where they were a row a shape (7.4 a sentence
+    /// on the benchmark's news, 1.46 M instructions a run; −1.4 M).
+    shape_bytes: Vec<[u64; 2]>,
     /// Row of each lexicon (only the first 64 make triggers).
     lex_rows: [u32; 64],
     /// For each lower-case word id, the lexicons (as bits) one of whose
@@ -64,12 +70,40 @@ pub(crate) struct Index {
     /// holds the start of an entry of lexicon `l` only when one of its
     /// words has bit `l`.
     lex_firsts: Vec<u64>,
+    /// By lower-case word id, its row, lexicon firsts and lexicons' bits
+    /// together (see [`Index::add_word_facts`]), for
+    /// [`Index::add_words_and_rows`]; empty unless rows are two words and
+    /// there are at most 64 lexicons.
+    words: Vec<WordFacts>,
     /// Bits of the shapes some rule is triggered by.
     shape_mask: u16,
     /// Rule bits of the rules tried on every sentence.
     always: Vec<u64>,
     /// Group bits each rule needs, `row_len - rule_words` words a rule.
     needs: Vec<u64>,
+    /// With rows of two words: for byte `k` of a group word and each value
+    /// `v` of it, the rules (bits) that need one of the groups `v` names
+    /// there, at `256 * k + v` (256 entries for each byte up to the last
+    /// group's, else none): the rules a sentence's unmet groups rule out
+    /// are a few loads, where each selected rule's needs were a test (17
+    /// a sentence on the benchmark's news, 11 instructions each, and a
+    /// branch on the answer): −1.6 M instructions over a benchmark run.
+    needed_by: Vec<u64>,
+}
+
+/// What [`Index::add_words_and_rows`] reads for a word id, in one place.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct WordFacts {
+    /// The lexicons an entry of which starts with the word
+    /// ([`Index::lex_firsts`]).
+    firsts: u64,
+    /// The lexicons the word is a one-token entry of (lower case).
+    one: u64,
+    /// The lexicons an entry of which may start at a token of that id
+    /// (`Compiled::lex_starts`).
+    starts: u64,
+    /// Its row ([`Index::word_rows`]).
+    row: u32,
 }
 
 /// Rows being built: a dense table of rows for each kind of trigger.
@@ -187,9 +221,17 @@ impl Index {
         let label_rows = store.number(&b.labels);
         let shape_rows = store.number(&b.shapes);
         let lex_rows = store.number(&b.lexicons);
-        let pairs = match row_len {
+        let pairs: Vec<[u64; 2]> = match row_len {
             2 => store.rows.chunks_exact(2).map(|r| [r[0], r[1]]).collect(),
             _ => Vec::new(),
+        };
+        let needed_by = match (rule_words, group_words) {
+            (1, 1) => needed_by(&needs, groups.len()),
+            _ => Vec::new(),
+        };
+        let shape_bytes = match pairs.is_empty() {
+            true => Vec::new(),
+            false => shape_bytes(&shape_rows, &pairs),
         };
         Index {
             rule_words,
@@ -199,19 +241,24 @@ impl Index {
             word_rows,
             label_rows,
             shape_rows: shape_rows.try_into().unwrap_or([0; SHAPE_COUNT]),
+            shape_bytes,
             lex_rows: lex_rows.try_into().unwrap_or([0; 64]),
             lex_firsts: lex_firsts(lexicons, words),
+            words: Vec::new(),
             shape_mask,
             always,
             needs,
+            needed_by,
         }
     }
 
     /// Approximate heap bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
         8 * (self.rows.capacity() + self.always.capacity() + self.needs.capacity())
-            + 16 * self.pairs.capacity()
+            + 8 * self.needed_by.capacity()
+            + 16 * (self.pairs.capacity() + self.shape_bytes.capacity())
             + 8 * self.lex_firsts.capacity()
+            + std::mem::size_of::<WordFacts>() * self.words.capacity()
             + 4 * (self.word_rows.capacity() + self.label_rows.capacity())
     }
 
@@ -225,6 +272,12 @@ impl Index {
     /// Empties `sel` for a new sentence's selection.
     #[inline]
     pub(crate) fn clear(&self, sel: &mut Vec<u64>) {
+        // Two words (the usual case) stored, without a `memset` call (35
+        // instructions a sentence with it).
+        if let ([a, b], 2) = (&mut sel[..], self.row_len) {
+            (*a, *b) = (0, 0);
+            return;
+        }
         sel.clear();
         sel.resize(self.row_len, 0);
     }
@@ -295,6 +348,73 @@ impl Index {
         lexicons
     }
 
+    /// Fills [`Index::words`] from the lexicons' tables by lower-case word
+    /// id: `one`, the one-token entries' bits, and `starts`, the bits of
+    /// the lexicons an entry of which may start at the word (see
+    /// `Compiled::lex_starts`). Left empty with more than 64 lexicons or
+    /// rows of more than two words.
+    pub(crate) fn add_word_facts(&mut self, one: &[u64], starts: &[u64]) {
+        self.words.clear();
+        if self.row_len != 2 || self.lex_firsts.len() != self.word_rows.len() {
+            return;
+        }
+        let word = |w: usize| WordFacts {
+            row: self.word_rows[w],
+            firsts: self.lex_firsts[w],
+            one: one.get(w).copied().unwrap_or(0),
+            starts: starts.get(w).copied().unwrap_or(0),
+        };
+        self.words = (0..self.word_rows.len()).map(word).collect();
+    }
+
+    /// [`Index::add_words`] with [`Index::words`] (rows of two words, at
+    /// most 64 lexicons), in one pass over `words` that also gives each
+    /// token its one-token lexicon bits (into `one`) and the lexicons an
+    /// entry of which may start there (into `starts`), both replacing what
+    /// was there. Returns the lexicons an entry of which may start at one
+    /// of the words and the bits of `one` ORed together; `None`, with
+    /// nothing done, without [`Index::words`].
+    ///
+    /// One loop and one table where three loops read four tables by word
+    /// id (the selection, the one-token rows, and `confirm_lexicons`
+    /// looking for starts at every token), each with a bounds test: 21
+    /// instructions a token where the three took about 35, on the
+    /// benchmark run's 368k tokens of both rule sets. (The same loop over
+    /// the four tables apart, with their base pointers spilled, took 36.)
+    #[inline(never)]
+    pub(crate) fn add_words_and_rows(
+        &self,
+        sel: &mut [u64],
+        words: &[u32],
+        one: &mut Vec<u64>,
+        starts: &mut Vec<u64>,
+    ) -> Option<(u64, u64)> {
+        let ([a, b], false) = (&mut *sel, self.words.is_empty()) else { return None };
+        let (table, pairs) = (&self.words, &self.pairs);
+        let (mut x, mut y, mut lexicons, mut any) = (*a, *b, 0, 0);
+        // Every entry is written: grown or cut, not cleared.
+        for out in [&mut *one, &mut *starts] {
+            out.resize(words.len(), 0);
+        }
+        for ((&w, o), s) in words.iter().zip(one.iter_mut()).zip(starts.iter_mut()) {
+            // Every id of `Facts` is inside the table (see
+            // `matcher::clamp_ids`): the test always passes.
+            let Some(e) = table.get(w as usize) else {
+                (*o, *s) = (0, 0);
+                continue;
+            };
+            if let Some(&[p, q]) = pairs.get(e.row as usize) {
+                x |= p;
+                y |= q;
+            }
+            lexicons |= e.firsts;
+            any |= e.one;
+            (*o, *s) = (e.one, e.starts);
+        }
+        (*a, *b) = (x, y);
+        Some((lexicons, any))
+    }
+
     /// Adds the starts of entries of the lexicons `lexicons` (bits) to the
     /// selection.
     #[inline]
@@ -311,6 +431,19 @@ impl Index {
     /// Adds the shapes with bits `shapes` to the selection.
     #[inline]
     pub(crate) fn add_shapes(&self, sel: &mut [u64], shapes: u16) {
+        let [lo, hi] = shapes.to_le_bytes().map(usize::from);
+        let bytes = &self.shape_bytes;
+        if let ([a, b], Some(&[p, q]), Some(&[r, t])) =
+            (&mut *sel, bytes.get(lo), bytes.get(256 + hi))
+        {
+            (*a, *b) = (*a | p | r, *b | q | t);
+            return;
+        }
+        self.add_shape_rows(sel, shapes);
+    }
+
+    /// [`Index::add_shapes`] a row a shape.
+    fn add_shape_rows(&self, sel: &mut [u64], shapes: u16) {
         let row = |s: usize| self.shape_rows.get(s).copied().unwrap_or(0);
         for_bits(u64::from(shapes), |s| self.add_row(sel, row(s)));
     }
@@ -355,6 +488,21 @@ impl Index {
     #[inline]
     pub(crate) fn select(&self, sel: &[u64], out: &mut Vec<u32>) {
         let (rules, met) = sel.split_at(self.rule_words.min(sel.len()));
+        if let ([rules], [m], false) = (rules, met, self.needed_by.is_empty()) {
+            let unmet = !m;
+            let mut out_of = 0;
+            for (k, t) in self.needed_by.chunks_exact(256).enumerate() {
+                out_of |= t[(unmet >> (8 * k % 64)) as usize % 256];
+            }
+            for_bits(rules & !out_of, |r| out.push(r as u32));
+            return;
+        }
+        self.select_each(sel, out);
+    }
+
+    /// [`Index::select`] testing each selected rule's groups.
+    fn select_each(&self, sel: &[u64], out: &mut Vec<u32>) {
+        let (rules, met) = sel.split_at(self.rule_words.min(sel.len()));
         let gw = met.len();
         if let [m] = *met {
             // Up to 64 groups (the usual case): one word a rule, without
@@ -379,6 +527,41 @@ impl Index {
             });
         }
     }
+}
+
+/// The [`Index::needed_by`] of rules needing the groups `needs` (one word
+/// a rule), of `groups` groups.
+fn needed_by(needs: &[u64], groups: usize) -> Vec<u64> {
+    // The rules needing each group.
+    let mut of = [0u64; 64];
+    for (r, &need) in needs.iter().enumerate().take(64) {
+        for_bits(need, |g| of[g % 64] |= 1 << r);
+    }
+    let mut out = vec![0u64; 256 * groups.div_ceil(8)];
+    for (k, t) in out.chunks_exact_mut(256).enumerate() {
+        // A value's rules: those of its lowest bit's group and those of
+        // the value without that bit, already there.
+        for v in 1..256 {
+            let low = v & (v - 1);
+            t[v] = t[low] | of[(8 * k + (v.trailing_zeros() as usize)) % 64];
+        }
+    }
+    out
+}
+
+/// The [`Index::shape_bytes`] of shapes whose rows are `shape_rows` (by
+/// shape bit), rows of `pairs`.
+fn shape_bytes(shape_rows: &[u32], pairs: &[[u64; 2]]) -> Vec<[u64; 2]> {
+    let mut out = vec![[0u64; 2]; 512];
+    for (k, o) in out.iter_mut().enumerate() {
+        // Entry `k`: byte `k / 256` of the shape bits, of value `k % 256`.
+        for_bits((k % 256) as u64, |b| {
+            let row = shape_rows.get(8 * (k / 256) + b).copied().unwrap_or(0);
+            let [p, q] = pairs.get(row as usize).copied().unwrap_or([0, 0]);
+            *o = [o[0] | p, o[1] | q];
+        });
+    }
+    out
 }
 
 /// A group's triggers, sorted and without repeats.
@@ -424,10 +607,13 @@ mod tests {
     /// the same lexicon starts, with rows of two words (its fast path,
     /// with and without lexicon starts: more than 64 lexicons have none)
     /// and longer ones, for random runs of ids (unknown ones and `NONE`
-    /// among them).
+    /// among them); so does `add_words_and_rows` where it applies (rows of
+    /// two words, at most 64 lexicons), whose tokens' lexicon words are
+    /// those of the tables it was made from, whatever the rows held before.
     #[test]
     fn add_words_agrees_with_add_word() {
         let mut next = crate::testing::xorshift(0x0add_5e1f);
+        let mut fast = 0;
         for (rules, lexicons) in [(8, 0), (150, 0), (8, 70)] {
             let mut src = String::from("lexicon L = w1 | \"w2 w3\" | w9\n");
             let many: Vec<String> = (0..lexicons).map(|l| format!("<M{l}>")).collect();
@@ -455,13 +641,99 @@ mod tests {
                         _ => (next() % (known + 3)) as u32,
                     })
                     .collect();
-                let (mut want, mut got) = (Vec::new(), Vec::new());
+                let (mut want, mut got, mut fused) = (Vec::new(), Vec::new(), Vec::new());
                 index.clear(&mut want);
                 index.clear(&mut got);
+                index.clear(&mut fused);
                 let lex = words.iter().fold(0, |a, &w| a | index.add_word(&mut want, w));
                 assert_eq!(index.add_words(&mut got, &words), lex, "{words:?}");
                 assert_eq!(got, want, "{words:?}");
+                // The fused pass, over rows left from an earlier sentence
+                // (longer or shorter): the selection, the lexicon starts,
+                // and each token's words of the two lexicon tables.
+                let c = &set.inner.compiled;
+                let stale = (next() % 50) as usize;
+                let (mut one, mut starts) = (vec![u64::MAX; stale], vec![7; stale / 2]);
+                let word = |t: &[u64], w: u32| t.get(w as usize).copied().unwrap_or(0);
+                let tables = (&c.lower_members.one, &c.lex_starts);
+                match index.add_words_and_rows(&mut fused, &words, &mut one, &mut starts) {
+                    Some((l, any)) => {
+                        assert_eq!((l, &fused), (lex, &want), "{words:?}");
+                        let rows: Vec<u64> = words.iter().map(|&w| word(tables.0, w)).collect();
+                        let at: Vec<u64> = words.iter().map(|&w| word(tables.1, w)).collect();
+                        assert_eq!((&one, &starts), (&rows, &at), "{words:?}");
+                        assert_eq!(any, rows.iter().fold(0, |a, r| a | r), "{words:?}");
+                        fast += 1;
+                    }
+                    None => {
+                        assert!(index.row_len != 2 || lexicons > 64);
+                        assert_eq!(fused, vec![0; index.row_len]);
+                    }
+                }
             }
+        }
+        assert_eq!(fast, 300);
+    }
+
+    /// `add_shapes` by the two tables of [`Index::shape_bytes`] adds what
+    /// the shapes' rows one by one do, for every set of shapes, and
+    /// `select` by [`Index::needed_by`] picks the rules testing each
+    /// selected rule's groups does, for random selections: with up to 64
+    /// rules and groups (the tables) and more (no tables).
+    #[test]
+    fn byte_tables_agree_with_a_row_at_a_time() {
+        let mut next = crate::testing::xorshift(0x000b_17e5);
+        for rules in [12, 40, 150] {
+            let mut src = String::from("lexicon L = w1 | \"w2 w3\" | w9\n");
+            for r in 0..rules {
+                let (a, b, c) = (next() % 30, next() % 30, next() % 30);
+                src += &match r % 4 {
+                    0 => format!("entity r{r} X: \"w{a}\" (<L> | \"w{b}\") Cap\n"),
+                    1 => format!("entity r{r} X: Ordinal (\"w{a}\" | Year) (\"w{b}\" | Roman)\n"),
+                    2 => format!("entity r{r} X: (Designator | IsoDate) Cap (\"w{c}\" | Glued)\n"),
+                    _ => format!("entity r{r} X: (\"w{a}\" | \"w{b}\") ... (\"w{c}\" | <L>)\n"),
+                };
+            }
+            let mut b = RuleSetBuilder::new();
+            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let index = &set.inner.compiled.index;
+            let small = rules <= 64;
+            assert_eq!(index.shape_bytes.is_empty(), !small, "{rules} rules");
+            assert_eq!(index.needed_by.is_empty(), !small, "{rules} rules");
+            assert!(index.shape_mask != 0, "{rules} rules");
+            let groups = index.needs.iter().fold(0, |a, n| a | n).count_ones();
+            assert!(groups > 8, "{rules} rules, {groups} groups");
+            for shapes in 0..=u16::MAX {
+                let (mut want, mut got) = (Vec::new(), Vec::new());
+                index.clear(&mut want);
+                index.clear(&mut got);
+                index.add_shape_rows(&mut want, shapes);
+                index.add_shapes(&mut got, shapes);
+                assert_eq!(got, want, "{rules} rules, shapes {shapes:#x}");
+            }
+            let (mut picked, mut left) = (0, 0);
+            for _ in 0..3000 {
+                let mut sel = Vec::new();
+                index.clear(&mut sel);
+                // Rule bits of real rules; group bits, most of them met.
+                for (k, w) in sel.iter_mut().enumerate() {
+                    *w = next() | next();
+                    if k < index.rule_words && (k + 1) * 64 > rules {
+                        *w &= (1 << (rules % 64)) - 1;
+                    }
+                    if k >= index.rule_words && next() % 2 == 0 {
+                        *w |= next() | next();
+                    }
+                }
+                let (mut want, mut got) = (Vec::new(), Vec::new());
+                index.select_each(&sel, &mut want);
+                index.select(&sel, &mut got);
+                assert_eq!(got, want, "{rules} rules, {sel:x?}");
+                let selected = sel[..index.rule_words].iter().map(|w| w.count_ones()).sum::<u32>();
+                (picked, left) = (picked + want.len(), left + selected as usize - want.len());
+            }
+            assert!(picked > 1000 && left > 1000, "{rules} rules: {picked} {left}");
         }
     }
 }

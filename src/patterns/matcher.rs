@@ -14,7 +14,7 @@ use super::compile::{
     ColumnBits, Compiled, EagerHit, Flat, Inst, LabelSet, Landmark, Membership, Program, Second,
     StartCheck, Test, Union, HIT_BLOCK,
 };
-use super::lexicon::{Lineage, NONE};
+use super::lexicon::{Lexicon, Lineage, NONE};
 use super::limits::{MAX_MATCH_TOKENS, MAX_STEPS_PER_SENTENCE};
 use super::shape::SHAPE_COUNT;
 use super::{Captures, EntityRef, PatternMatch, RuleSet};
@@ -1095,6 +1095,10 @@ struct Facts {
     /// first and only word of [`Membership::row`].
     lex_lower: Vec<u64>,
     lex_exact: Vec<u64>,
+    /// With at most 64 lexicons, the lexicons an entry of which may start
+    /// at each token ([`Compiled::lex_starts`] of its lower-case id), as
+    /// `confirm_lexicons` reads them.
+    lex_starts: Vec<u64>,
     /// The shapes some token of the sentence has, as bits; and its
     /// tokens' one-token lexicon memberships, together (all bits when
     /// there are no rows: more than 64 lexicons).
@@ -1231,12 +1235,13 @@ fn prepare(
     sc.cands.clear();
     facts.words.clear();
     facts.exact.clear();
-    facts.lex_lower.clear();
     facts.lex_exact.clear();
     facts.shapes.clear();
     facts.ents.clear();
     facts.lex_seen = 0;
     if nrules == 0 || toks.is_empty() {
+        facts.lex_lower.clear();
+        facts.lex_starts.clear();
         return s0..e0;
     }
 
@@ -1258,37 +1263,32 @@ fn prepare(
             facts.words.extend(toks.iter().map(|t| v.lower_id(text, t, &mut sc.norm).min(past)));
         }
     }
-    let lexicons = index.add_words(sel, &facts.words);
+    // With at most 64 lexicons, the tokens' one-token lexicon rows and
+    // their entry starts in the same pass as the selection.
+    let lower = &compiled.lower_members;
+    let fused = match lower.stride {
+        1 => {
+            index.add_words_and_rows(sel, &facts.words, &mut facts.lex_lower, &mut facts.lex_starts)
+        }
+        _ => None,
+    };
+    // (Left as they were for `add_words_and_rows`, which writes them
+    // whole: cleared, they were written twice, once by `memset`.)
+    let lexicons = match fused {
+        Some((lexicons, any)) => {
+            facts.any_lower = any;
+            lexicons
+        }
+        None => {
+            facts.lex_lower.clear();
+            facts.lex_starts.clear();
+            index.add_words(sel, &facts.words)
+        }
+    };
     facts.lex_seen = lexicons;
 
     if !compiled.labels.is_empty() {
-        let first = entities.partition_point(|e| e.tokens.start < s0);
-        // Entities come sorted by start, mostly in this order too (the
-        // relation rules' are resolved): checked as they come, without a
-        // branch, and sorted only when not (12.3k sorts a run before).
-        let (mut sorted, mut last) = (true, 0);
-        for e in entities.get(first..).unwrap_or(&[]) {
-            if e.tokens.start >= e0 {
-                break;
-            }
-            if e.tokens.end <= e.tokens.start || e.tokens.end > e0 || e.tokens.start < s0 {
-                continue;
-            }
-            if let Some(label) = compiled.labels.get(e.label) {
-                let ent = Ent {
-                    start: (e.tokens.start - s0) as u32,
-                    end: (e.tokens.end - s0) as u32,
-                    label,
-                };
-                let key = ent.order();
-                (sorted, last) = (sorted & (last <= key), key);
-                facts.ents.push(ent);
-                index.add_label(sel, label);
-            }
-        }
-        if !sorted {
-            facts.ents.sort_unstable_by_key(Ent::order);
-        }
+        sentence_entities(compiled, entities, s0..e0, &mut facts.ents, sel);
     }
     index.add_always(sel);
 
@@ -1308,12 +1308,18 @@ fn prepare(
         // Before the selection, which needs them too (see
         // `confirm_lexicons`); nearly every sentence that gets here has
         // candidates.
-        if compiled.lower_members.stride == 1 {
-            let (lower, exact) = (&compiled.lower_members, &compiled.exact_members);
-            facts.lex_lower.extend(facts.words.iter().map(|&id| one_word(&lower.one, id)));
+        if lower.stride == 1 {
+            if fused.is_none() {
+                facts.lex_lower.clear();
+                facts.lex_lower.extend(facts.words.iter().map(|&id| one_word(&lower.one, id)));
+                facts.any_lower = facts.lex_lower.iter().fold(0, |a, &r| a | r);
+                let starts = |&id| one_word(&compiled.lex_starts, id);
+                facts.lex_starts.clear();
+                facts.lex_starts.extend(facts.words.iter().map(starts));
+            }
+            let exact = &compiled.exact_members;
             facts.lex_exact.extend(facts.exact.iter().map(|&id| one_word(&exact.one, id)));
             facts.lex_exact.resize(facts.words.len(), 0);
-            facts.any_lower = facts.lex_lower.iter().fold(0, |a, &r| a | r);
             facts.any_exact = facts.lex_exact.iter().fold(0, |a, &r| a | r);
         } else {
             (facts.any_lower, facts.any_exact) = (!0, !0);
@@ -1322,6 +1328,54 @@ fn prepare(
         index.select(sel, &mut sc.cands);
     }
     s0..e0
+}
+
+/// The entities of `entities` (sorted by start) inside the sentence of
+/// tokens `range` whose labels the rules name, sentence-relative, into
+/// `ents` (sorted by start, then longest first), and their labels' rows
+/// into the selection `sel`. Out of line, with the rows and the order
+/// checked in passes of their own: in `prepare`, among its live values,
+/// the one loop kept its own in memory (≈ 110 instructions an entity;
+/// −0.8 M over the benchmark run's 41k entities).
+#[inline(never)]
+fn sentence_entities(
+    compiled: &Compiled,
+    entities: &[EntityRef<'_>],
+    range: std::ops::Range<usize>,
+    ents: &mut Vec<Ent>,
+    sel: &mut [u64],
+) {
+    let (s0, e0, index) = (range.start, range.end, &compiled.index);
+    let first = entities.partition_point(|e| e.tokens.start < s0);
+    for e in entities.get(first..).unwrap_or(&[]) {
+        if e.tokens.start >= e0 {
+            break;
+        }
+        if e.tokens.end <= e.tokens.start || e.tokens.end > e0 || e.tokens.start < s0 {
+            continue;
+        }
+        if let Some(label) = compiled.labels.get(e.label) {
+            let (start, end) = ((e.tokens.start - s0) as u32, (e.tokens.end - s0) as u32);
+            ents.push(Ent { start, end, label });
+        }
+    }
+    // The rows and the order in passes of their own, each with few live
+    // values. Entities come sorted by start, mostly in this order too (the
+    // relation rules' are resolved): sorted only when not.
+    for e in ents.iter() {
+        index.add_label(sel, e.label);
+    }
+    if !ents.is_sorted_by_key(Ent::order) {
+        sort_ents(ents);
+    }
+}
+
+/// Sorts a sentence's entities (see [`Ent::order`]), out of line: most
+/// come in order.
+#[cold]
+#[inline(never)]
+fn sort_ents(ents: &mut [Ent]) {
+    ents.sort_unstable_by_key(Ent::order);
 }
 
 /// The exact ids of `toks` into `facts.exact`, from their lower-case ids
@@ -1374,15 +1428,17 @@ fn confirm_lexicons(compiled: &Compiled, facts: &Facts, seen: u64) -> u64 {
     let mine = compiled.lower_lexicons;
     let mut pending = seen & (mine & !facts.any_lower | !mine & !facts.any_exact);
     let (words, exacts) = (&facts.words, &facts.exact);
-    // Most words start no entry of a pending lexicon.
-    for (p, &id) in words.iter().enumerate() {
-        if pending == 0 {
-            break;
-        }
-        let maybe = one_word(&compiled.lex_starts, id) & pending;
-        if maybe == 0 {
-            continue;
-        }
+    // Each token's starts as `prepare` listed them (see
+    // `Index::add_words_and_rows`), not looked up again by its id.
+    let starts = &facts.lex_starts;
+    let mut p = 0;
+    while pending != 0 {
+        // Most words start no entry of a pending lexicon: skipped by a
+        // search that only reads and tests (4 instructions a token, where
+        // the loop with its three counters took 9).
+        let at = starts.get(p..).and_then(|s| s.iter().position(|&s| s & pending != 0));
+        let Some(maybe) = at.and_then(|k| starts.get(p + k)).map(|&s| s & pending) else { break };
+        p += at.unwrap_or(0);
         // The lower-case lexicons' bits are `lower.start`'s.
         let low = maybe & mine;
         if low != 0 {
@@ -1397,6 +1453,7 @@ fn confirm_lexicons(compiled: &Compiled, facts: &Facts, seen: u64) -> u64 {
                 pending &= !entries_at(compiled, exact, exacts, p, e);
             }
         }
+        p += 1;
     }
     seen & !pending
 }
@@ -1617,13 +1674,14 @@ fn longest_at<const FUSE: bool>(
                     } else {
                         (&facts.words, &cx.compiled.lower_members)
                     };
-                    if pos >= limit || !ids.get(pos).is_some_and(|&id| members.starts(id, *l)) {
+                    let Some(&first) = ids.get(pos).filter(|_| pos < limit) else { break };
+                    if !members.starts(first, *l) {
                         break;
                     }
                     let k = if lex.single {
                         1
                     } else {
-                        ids.get(pos..limit).map_or(0, |w| lex.trie.longest(w))
+                        longest_entry(ids.get(pos..limit).unwrap_or(&[]), members, lex, *l)
                     };
                     if k == 0 {
                         break;
@@ -1748,6 +1806,28 @@ fn longest_at<const FUSE: bool>(
         }
     }
     best_end
+}
+
+/// The token count of the longest entry of lexicon `lex` (number `l`)
+/// that `ids` starts with (its first word starts one), or 0, as
+/// `lex.trie.longest` finds it. When the first two words are no pair an
+/// entry of two tokens or more starts with (`Membership::first_pair`),
+/// the answer is whether the first word is an entry alone, without the
+/// walk, whose search of the root's many edges was ≈ 130 instructions a
+/// call: most multi-token entries' first words ("minister", "the") are
+/// followed by a word that continues none (−1.3 M instructions over the
+/// benchmark run).
+#[inline(always)]
+fn longest_entry(ids: &[u32], members: &Membership, lex: &Lexicon, l: u32) -> usize {
+    match ids {
+        [first, second, ..]
+            if members.first_pair(*first, *second).checked_shr(l).is_some_and(|b| b & 1 == 0) =>
+        {
+            usize::from(members.one(*first, l))
+        }
+        [first] => usize::from(members.one(*first, l)),
+        _ => lex.trie.longest(ids),
+    }
 }
 
 /// Capture slots are reset, and kept as the best, a block of this many at
@@ -1944,12 +2024,11 @@ fn eval_flat_rest(cx: &Cx<'_>, t: &Flat, pos: usize, shape: u16) -> bool {
     }
     if let (Some(&lower), Some(&exact)) = (f.lex_lower.get(pos), f.lex_exact.get(pos)) {
         // At most 64 lexicons: one word of bits each.
-        let first = |m: &[u64]| m.first().copied().unwrap_or(0);
-        let pass = |bits: u64, all: &[u64], none: &[u64]| {
-            bits & first(all) == first(all) && bits & first(none) == 0
-        };
-        return pass(lower, &t.lower_all, &t.lower_none)
-            && pass(exact, &t.exact_all, &t.exact_none);
+        let [lower_all, lower_none, exact_all, exact_none] = t.first_words;
+        return lower & lower_all == lower_all
+            && lower & lower_none == 0
+            && exact & exact_all == exact_all
+            && exact & exact_none == 0;
     }
     flat_lexicons_pass(cx, t, pos)
 }
@@ -2697,6 +2776,59 @@ mod tests {
         }
     }
 
+    /// `longest_entry` (the pair table first, the trie when a pair may
+    /// start an entry of two tokens or more) finds what the trie walk
+    /// does at every position where a lexicon's entry starts, for exact
+    /// and lower-case lexicons of one-, two- and three-token entries, with
+    /// up to 64 lexicons (a pair table) and past them (none), at the end of
+    /// a sentence and of a match's reach.
+    #[test]
+    fn longest_entries_agree_with_the_trie_walk() {
+        let pool =
+            ["the", "The", "new", "New", "York", "york", "City", "US", "Army", "army", "said", ","];
+        for count in [4, 70] {
+            let mut rules = String::new();
+            for l in 0..count {
+                let exact = if l % 4 == 3 { " exact" } else { "" };
+                let entries = match l % 4 {
+                    0 => "new | \"new york\" | \"new york city\" | york | city",
+                    1 => "\"the new\" | \"new york\" | the",
+                    2 => "\"york city\" | \"new army\" | said",
+                    _ => "US | \"US Army\" | \"New York City\" | York",
+                };
+                rules += &format!("lexicon L{l}{exact} = {entries}\nentity r{l} X: <L{l}> Any\n");
+            }
+            let set = rule_set(&rules);
+            let compiled = &set.inner.compiled;
+            let mut seen = [0usize; 4];
+            each_prepared_sentence(compiled, &pool, 17, |cx, _, what| {
+                let f = cx.facts;
+                for (l, lex) in compiled.lexicons.iter().enumerate() {
+                    let (ids, members) = if lex.exact {
+                        (&f.exact, &compiled.exact_members)
+                    } else {
+                        (&f.words, &compiled.lower_members)
+                    };
+                    // The exact ids are left empty in a sentence with no
+                    // marked token (the interpreter's `get` then fails).
+                    for pos in 0..ids.len().min(cx.tokens.len()) {
+                        if !members.starts(ids[pos], l as u32) {
+                            continue;
+                        }
+                        for limit in [cx.tokens.len(), pos + 1, pos + 2] {
+                            let w = &ids[pos..limit.min(cx.tokens.len())];
+                            let want = lex.trie.longest(w);
+                            let got = longest_entry(w, members, lex, l as u32);
+                            assert_eq!(got, want, "L{l} at {pos} (to {limit}) of {what}");
+                            seen[want.min(3)] += 1;
+                        }
+                    }
+                }
+            });
+            assert!(seen[..3].iter().all(|&n| n > 500) && seen[3] > 5, "{count}: {seen:?}");
+        }
+    }
+
     /// Lexicons, lower case and exact, whose entries are one word or more,
     /// and words among which several exact forms share a normal form
     /// ("US", "Us"), forms are longer than 8 bytes, have a normal form of
@@ -2774,6 +2906,50 @@ mod tests {
             }
         }
         assert!(kept.iter().flatten().all(|&k| k > 100), "{kept:?}");
+    }
+
+    /// A scratch reused from sentence to sentence and between two rule
+    /// sets (as the entity and relation rules share one) holds, after
+    /// `prepare`, the facts a fresh scratch does: the per-token rows that
+    /// `Index::add_words_and_rows` writes whole are not cleared between
+    /// sentences, so a longer or shorter sentence before must leave nothing
+    /// behind. Sentences of 0 to 70 tokens, with entities.
+    #[test]
+    fn reused_scratch_prepares_what_a_fresh_one_does() {
+        let a = rule_set(LEXICON_RULES);
+        let b = rule_set(
+            "lexicon M = w1 | \"w2 w3\" | said\nentity m X: <M> Cap\nentity p Y: {PER} said\n\
+             entity q Y: {ORG} (w4 | <M>)\n",
+        );
+        let tk = Tokenizer::new();
+        let mut pool: Vec<&str> = LEXICON_POOL.split(' ').collect();
+        pool.extend(["w1", "w2", "w3", "w4", "7", "Foo", "."]);
+        let (mut reused, mut seed, mut compared) = (Scratch::default(), 5, 0);
+        for round in 0..600 {
+            let len = [0, 1, 3, 9, 30, 70, 2, 40][round % 8];
+            let text = sentence(&mut seed, &pool, len);
+            let tokens = tk.tokenize(&text);
+            let ents = entities(&mut seed, tokens.len(), 4, 3, &["PER", "ORG"]);
+            for set in [&a, &b] {
+                let c = &set.inner.compiled;
+                let mut fresh = Scratch::default();
+                prepare(c, &text, &tokens, &whole(&text, &tokens), &ents, &mut fresh);
+                prepare(c, &text, &tokens, &whole(&text, &tokens), &ents, &mut reused);
+                let facts = |f: &Facts| {
+                    let ents: Vec<_> = f.ents.iter().map(|e| (e.start, e.end, e.label)).collect();
+                    let rows = (f.lex_lower.clone(), f.lex_starts.clone(), f.lex_exact.clone());
+                    (f.words.clone(), f.exact.clone(), rows, ents, f.lex_seen)
+                };
+                assert_eq!(facts(&reused.facts), facts(&fresh.facts), "{text:?}");
+                assert_eq!(reused.cands, fresh.cands, "{text:?}");
+                if !fresh.cands.is_empty() {
+                    let any = |f: &Facts| (f.any_lower, f.any_exact, f.any_shapes);
+                    assert_eq!(any(&reused.facts), any(&fresh.facts), "{text:?}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 600, "{compared}");
     }
 
     /// The words of lexicon membership that `one_word` reads in `prepare`
@@ -3176,7 +3352,9 @@ mod tests {
     /// from one-word rows or, without them, from the membership rows)
     /// against the general `eval` of the tests a flat test is made of, on
     /// random conjunctions of shapes, words, lexicons, their negations and
-    /// shape alternatives, at every token of generated sentences.
+    /// shape alternatives, at every token of generated sentences; and the
+    /// first words the flat test holds in place (`Flat::first_words`)
+    /// against its lexicon sets.
     #[test]
     fn flat_tests_agree_with_their_parts_at_each_token() {
         let set = rule_set(
@@ -3227,6 +3405,9 @@ mod tests {
                     parts.push(part);
                 }
                 let Some(flat) = Flat::of(&parts, &compiled.lexicons) else { continue };
+                let sets = [&flat.lower_all, &flat.lower_none, &flat.exact_all, &flat.exact_none];
+                let firsts = sets.map(|m| m.first().copied().unwrap_or(0));
+                assert_eq!(flat.first_words, firsts, "{parts:?}");
                 for p in 0..n {
                     let want = parts.iter().all(|t| eval(cx, t, p));
                     assert_eq!(eval_flat(cx, &flat, p), want, "{parts:?} at {p} of {name}");
