@@ -95,7 +95,7 @@ pub(crate) fn relations_from(
     let mut cached: Option<usize> = None;
     for m in matches {
         let rule = &set.rules()[m.rule];
-        let Action::Relation { attributes, .. } = rule.action() else { continue };
+        let Action::Relation { attributes, match_cues, .. } = rule.action() else { continue };
         let (Some(h), Some(t)) = (slots.capture(rule, m, 0), slots.capture(rule, m, 1)) else {
             continue;
         };
@@ -130,6 +130,7 @@ pub(crate) fn relations_from(
             &tokens[sentence_tokens.clone()],
             m.tokens.start - base,
             m.tokens.end - base,
+            *match_cues,
         );
         let mut attrs = BTreeMap::new();
         // Attributes read from words before the tail ("48" in "48 K9
@@ -763,7 +764,7 @@ pub(crate) fn cue_modality(
 ) -> Modality {
     let mut cues = SentenceCues::default();
     cues.fill(text, tokens);
-    cues.modality(text, tokens, match_start, match_end)
+    cues.modality(text, tokens, match_start, match_end, false)
 }
 
 /// A word of a sentence as cues are compared with it: only the sentence's
@@ -1255,18 +1256,22 @@ impl SentenceCues {
 
     /// The modality of a match over words `match_start..match_end` of the
     /// sentence `tokens` (of `text`) that [`SentenceCues::fill`] read.
+    /// With `match_cues`, cues count from the match's own first word
+    /// rather than from its clause's.
     fn modality(
         &mut self,
         text: &str,
         tokens: &[Token],
         match_start: usize,
         match_end: usize,
+        match_cues: bool,
     ) -> Modality {
         let Some(m) = self.cued_match(match_start, match_end) else { return Modality::Asserted };
         // The clause the match starts in (a clause break at the match's
         // first word does not count).
         let clause = match m.start {
             0 => 0,
+            s if match_cues => s,
             s => clause_start(text, tokens, s - 1),
         };
         self.modality_in(clause, m, text, tokens)
@@ -1654,7 +1659,7 @@ mod tests {
             for start in 0..ts.len() {
                 for end in start + 1..=ts.len() {
                     assert_eq!(
-                        fast.modality(text, ts, start, end),
+                        fast.modality(text, ts, start, end, false),
                         general.modality_from_words(start, end)
                     );
                 }
@@ -1880,7 +1885,7 @@ mod tests {
             }
             let (start, end) = (next(n + 1), next(n + 2));
             assert_eq!(
-                fast.modality(&text, &tokens, start, end),
+                fast.modality(&text, &tokens, start, end, false),
                 general.modality_from_words(start, end),
                 "{text:?} {start}..{end}"
             );

@@ -339,7 +339,7 @@ impl Slots {
 pub(crate) fn action_capture(rule: &Rule, j: usize) -> Option<&str> {
     match rule.action() {
         Action::Entity { capture } => capture.as_deref().filter(|_| j == 0),
-        Action::Relation { head, tail, attributes } => match j {
+        Action::Relation { head, tail, attributes, .. } => match j {
             0 => Some(head),
             1 => Some(tail),
             _ => match &attributes.get(j - 2)?.value {

@@ -515,3 +515,17 @@ fn a_deal_signed_by_a_minister_names_the_seller() {
     // Nobody's buyer is made up: the minister buys nothing.
     assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_title_is_not_planned_or_doubted_by_the_clause_around_it() {
+    let t =
+        "Ukraine may soon receive more F-16 jets, Dutch Defence Minister Ruben Brekelmans said.";
+    let r = rels(t);
+    let post = r.iter().find(|(l, h, ..)| l == "HOLDS_POSITION" && h == "Ruben Brekelmans");
+    assert_eq!(post.map(|(.., m)| *m), Some(Modality::Asserted), "{r:?}");
+    // The clause's own relation keeps its cue.
+    assert_eq!(modality(t, "ACQUIRES"), Some(Modality::Speculated), "{r:?}");
+    // Rules without the setting still read the clause.
+    let t = "Kenya will not buy Bayraktar TB2 drones, Defence Minister Aden Duale said.";
+    assert_eq!(modality(t, "ACQUIRES"), Some(Modality::Negated), "{:?}", rels(t));
+}

@@ -112,6 +112,14 @@ pub enum Action {
         tail: String,
         /// Further `key=value` pairs, in written order.
         attributes: Vec<Attribute>,
+        /// Whether modality cues count only inside the match
+        /// (`cues="match"` in the header) rather than from the start of its
+        /// clause: for a noun phrase, such as a title before a name, that
+        /// says the same whatever the clause around it says ("Ukraine will
+        /// get F-16s, Dutch Prime Minister Mark Rutte said": the post is not
+        /// planned). Attribution cues count anywhere in the sentence either
+        /// way.
+        match_cues: bool,
     },
 }
 

@@ -484,6 +484,7 @@ impl Parser<'_> {
                 let mut head = None;
                 let mut tail = None;
                 let mut attributes: Vec<Attribute> = Vec::new();
+                let mut match_cues = None;
                 loop {
                     self.skip_ws();
                     if self.peek() == Some(':') {
@@ -503,7 +504,8 @@ impl Parser<'_> {
                     };
                     let dup = attributes.iter().any(|a| a.key == key)
                         || (key == "head" && head.is_some())
-                        || (key == "tail" && tail.is_some());
+                        || (key == "tail" && tail.is_some())
+                        || (key == "cues" && match_cues.is_some());
                     if dup {
                         return rule_err(format!("`{key}` given twice"), kat);
                     }
@@ -513,13 +515,20 @@ impl Parser<'_> {
                         ("head" | "tail", AttrValue::Literal(_)) => {
                             return rule_err(format!("`{key}` must name a capture"), vat)
                         }
+                        ("cues", AttrValue::Literal(v)) if v == "match" || v == "clause" => {
+                            match_cues = Some(v == "match");
+                        }
+                        ("cues", _) => {
+                            return rule_err("`cues` must be \"match\" or \"clause\"", vat)
+                        }
                         (_, value) => attributes.push(Attribute { key, value }),
                     }
                 }
                 let (Some(head), Some(tail)) = (head, tail) else {
                     return rule_err("a relation needs `head=CAPTURE` and `tail=CAPTURE`", at);
                 };
-                Action::Relation { head, tail, attributes }
+                let match_cues = match_cues.unwrap_or(false);
+                Action::Relation { head, tail, attributes, match_cues }
             }
         };
         self.skip_ws();
@@ -953,14 +962,22 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let Stmt::Rule(r) = &stmts[0] else { panic!() };
         match &r.action {
-            Action::Relation { head, tail, attributes } => {
+            Action::Relation { head, tail, attributes, match_cues } => {
                 assert_eq!((head.as_str(), tail.as_str()), ("p", "loc"));
                 assert_eq!(attributes[0].key, "role");
                 assert_eq!(attributes[0].value, AttrValue::Literal("visitor".into()));
                 assert_eq!(attributes[1].value, AttrValue::Capture("x".into()));
+                assert!(!match_cues);
             }
             Action::Entity { .. } => panic!("entity"),
         }
+        // `cues` is a setting, not an attribute.
+        let (stmts, errors) =
+            parse("relation t HOLDS head=p tail=o cues=\"match\":\n  p:{PERSON} o:{ORG}\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        let Stmt::Rule(r) = &stmts[0] else { panic!() };
+        let Action::Relation { attributes, match_cues, .. } = &r.action else { panic!() };
+        assert!(attributes.is_empty() && *match_cues);
         let (stmts, errors) = parse("entity whole X:\n  Cap Cap\n");
         assert!(errors.is_empty());
         let Stmt::Rule(r) = &stmts[0] else { panic!() };
@@ -969,6 +986,14 @@ mod tests {
 
     #[test]
     fn located_errors() {
+        assert_eq!(
+            err("relation t HOLDS head=p tail=o cues=\"word\":\n  p:{PERSON} o:{ORG}\n"),
+            "t.rules:1:37: `cues` must be \"match\" or \"clause\""
+        );
+        assert_eq!(
+            err("relation t HOLDS head=p tail=o cues=o:\n  p:{PERSON} o:{ORG}\n"),
+            "t.rules:1:37: `cues` must be \"match\" or \"clause\""
+        );
         assert_eq!(
             err("entity a X = n:\n    <RANK> (n:Cap\n"),
             "t.rules:2:12: unbalanced parenthesis: `(` is never closed"
