@@ -529,3 +529,14 @@ fn a_title_is_not_planned_or_doubted_by_the_clause_around_it() {
     let t = "Kenya will not buy Bayraktar TB2 drones, Defence Minister Aden Duale said.";
     assert_eq!(modality(t, "ACQUIRES"), Some(Modality::Negated), "{:?}", rels(t));
 }
+
+#[test]
+fn a_place_where_fighting_happens_is_not_a_party_to_it() {
+    let t = "Ukrainian troops repelled Russian assaults near Pokrovsk on Sunday.";
+    assert!(!has(t, "FIGHTING_AGAINST", "Russia", "Pokrovsk"), "{:?}", rels(t));
+    let t = "Hezbollah fighters attacked positions in northern Israel.";
+    assert!(!has(t, "FIGHTING_AGAINST", "Hezbollah", "Israel"), "{:?}", rels(t));
+    // A party after the fighting word still is one.
+    let t = "Hezbollah fighters attacked Israel on Tuesday.";
+    assert!(has(t, "FIGHTING_AGAINST", "Hezbollah", "Israel"), "{:?}", rels(t));
+}
