@@ -280,3 +280,20 @@ fn units_with_a_bracketed_word() {
         assert!(has(text, unit, "MILITARY_UNIT"), "{text}: {:?}", ents(text));
     }
 }
+
+#[test]
+fn a_company_named_after_what_it_is() {
+    let t = "Estonian drone maker Marduk Technologies unveiled a new interceptor.";
+    assert!(has(t, "Marduk Technologies", "ORGANIZATION"), "{:?}", ents(t));
+    let t = "The missiles use motors from rocket manufacturer Roxel, officials said.";
+    assert!(has(t, "Roxel", "ORGANIZATION"), "{:?}", ents(t));
+    // The kind with only an article before it, or a title or a day
+    // after it, names no company.
+    for t in [
+        "The company Orion said nothing.",
+        "British defence firm Chairman Tom Hill resigned.",
+        "Swedish arms maker Monday reported higher orders.",
+    ] {
+        assert_eq!(labelled(t, "ORGANIZATION"), Vec::<String>::new(), "{t}");
+    }
+}
