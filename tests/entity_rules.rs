@@ -297,3 +297,16 @@ fn a_company_named_after_what_it_is() {
         assert_eq!(labelled(t, "ORGANIZATION"), Vec::<String>::new(), "{t}");
     }
 }
+
+#[test]
+fn a_count_in_words_before_a_weapon_is_a_quantity() {
+    // A named weapon, or a class written in capitals, which the count of
+    // a lower-case noun does not reach.
+    for (t, q) in [
+        ("The battalion lost three Leopard 2 tanks in the assault.", "three"),
+        ("Insurgents drove six VBIEDs toward the checkpoint.", "six"),
+        ("The navy bought twelve UAVs last year.", "twelve"),
+    ] {
+        assert_eq!(labelled(t, "QUANTITY"), [q], "{t}: {:?}", ents(t));
+    }
+}
