@@ -29,7 +29,7 @@
 
 use crate::document::{Entity, Modality, Relation, RelationCaptures};
 use crate::hash::FastBuildHasher;
-use crate::patterns::{Action, AttrValue, PatternMatch, RuleSet};
+use crate::patterns::{Action, AttrValue, Attribute, PatternMatch, RuleSet};
 use crate::rules::{token_span, tokens_one_line, CaptureSlots};
 use crate::swar::{in_range, low_flags, HIGH};
 use crate::tokenize::{Sentence, Token, TokenKind};
@@ -52,9 +52,10 @@ pub(crate) struct Scratch {
     pairs: Vec<(usize, usize)>,
     /// The cues of the sentence last seen.
     cues: SentenceCues,
-    /// A match's attributes read from words before its tail: the key and
-    /// the entity those words are (see [`own_attributes`]).
-    before_tail: Vec<(String, Option<usize>)>,
+    /// A match's attributes read from words before its tail: the
+    /// attribute's index and the entity those words are (see
+    /// [`own_attributes`]).
+    before_tail: Vec<(usize, Option<usize>)>,
 }
 
 /// Builds the relations of the matches of relation rules.
@@ -141,7 +142,7 @@ pub(crate) fn relations_from(
                 AttrValue::Literal(v) => Some(v.clone()),
                 AttrValue::Capture(_) => slots.capture(rule, m, 2 + i).map(|r| {
                     if r.end <= t.start {
-                        before_tail.push((a.key.clone(), owner.get(r.start).copied().flatten()));
+                        before_tail.push((i, owner.get(r.start).copied().flatten()));
                     }
                     tokens_one_line(text, tokens, r).into_owned()
                 }),
@@ -171,7 +172,7 @@ pub(crate) fn relations_from(
         let own = |tl: usize, attrs: &BTreeMap<String, String>| {
             let mut attrs = attrs.clone();
             if entities[tl].tokens.start < t.start || entities[tl].tokens.end > t.end {
-                own_attributes(text, tokens, entities, owner, before_tail, tl, &mut attrs);
+                own_attributes(text, tokens, entities, owner, attributes, before_tail, tl, &mut attrs);
             }
             attrs
         };
@@ -186,21 +187,24 @@ pub(crate) fn relations_from(
 
 /// The attributes of a relation whose tail is coordinated with the
 /// captured one ("48 K9 howitzers and 180 K2 tanks"): each attribute read
-/// from words before the captured tail (`before_tail`: key and the entity
-/// those words are) is replaced by the same kind of entity before `tail`
+/// from words before the captured tail (`before_tail`: its index in
+/// `attributes` and the entity those words are) is replaced by the same kind of entity before `tail`
 /// ("180"), with at most two lower-case words between ("180 more"), or
 /// left out when there is none: the captured tail's count is not its
 /// conjunct's.
+#[allow(clippy::too_many_arguments)]
 fn own_attributes(
     text: &str,
     tokens: &[Token],
     entities: &[Entity],
     owner: &[Option<usize>],
-    before_tail: &[(String, Option<usize>)],
+    attributes: &[Attribute],
+    before_tail: &[(usize, Option<usize>)],
     tail: usize,
     attrs: &mut BTreeMap<String, String>,
 ) {
-    for (key, captured) in before_tail {
+    for &(a, captured) in before_tail {
+        let key = &attributes[a].key;
         attrs.remove(key);
         let Some(label) = captured.map(|k| &entities[k].label) else { continue };
         let mut i = entities[tail].tokens.start;
