@@ -540,3 +540,14 @@ fn a_place_where_fighting_happens_is_not_a_party_to_it() {
     let t = "Hezbollah fighters attacked Israel on Tuesday.";
     assert!(has(t, "FIGHTING_AGAINST", "Hezbollah", "Israel"), "{:?}", rels(t));
 }
+
+#[test]
+fn its_post_refers_back_to_the_organisation() {
+    let t = "The 24th Mechanized Brigade held its positions near Chasiv Yar, its commander Oleh Petrenko said.";
+    assert!(has(t, "HOLDS_POSITION", "Oleh Petrenko", "24th Mechanized Brigade"), "{:?}", rels(t));
+    let t = "Hensoldt, whose chief executive Thomas Mueller spoke on Monday, raised its forecast.";
+    assert!(has(t, "HOLDS_POSITION", "Thomas Mueller", "Hensoldt"), "{:?}", rels(t));
+    // Another organisation between: "its" may be that one's.
+    let t = "Hensoldt sold radars to the German Navy, its commander Jan Weber said.";
+    assert!(!has(t, "HOLDS_POSITION", "Jan Weber", "Hensoldt"), "{:?}", rels(t));
+}
