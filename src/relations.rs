@@ -172,7 +172,16 @@ pub(crate) fn relations_from(
         let own = |tl: usize, attrs: &BTreeMap<String, String>| {
             let mut attrs = attrs.clone();
             if entities[tl].tokens.start < t.start || entities[tl].tokens.end > t.end {
-                own_attributes(text, tokens, entities, owner, attributes, before_tail, tl, &mut attrs);
+                own_attributes(
+                    text,
+                    tokens,
+                    entities,
+                    owner,
+                    attributes,
+                    before_tail,
+                    tl,
+                    &mut attrs,
+                );
             }
             attrs
         };
