@@ -74,3 +74,12 @@ fn forces_weapons_and_organisations() {
         .iter()
         .any(|(m, l, _)| m == "Patriot" && l == "WEAPON_SYSTEM"));
 }
+
+#[test]
+fn a_town_with_a_base_is_the_town() {
+    // The shipyard town, not the submarine base near it.
+    let t = "Electric Boat builds the submarines in Groton.";
+    assert!(has(t, "Groton", "LOCATION", "Groton"), "{:?}", found(t));
+    let t = "The carrier was commissioned at Cochin.";
+    assert!(has(t, "Cochin", "LOCATION", "Kochi"), "{:?}", found(t));
+}
