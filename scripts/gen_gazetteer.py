@@ -37,6 +37,8 @@ CASE_SENSITIVE = {
     # split out of case-sensitive entries in the 2026 alias audit (also ordinary phrases)
     "The Observer", "The Sunday Times", "Army Times", "Navy Times", "Air Force Times", "Marine Corps Times",
     "Naval Technology", "Airforce Technology",
+    # an alias that is also a description ("its first indigenous aircraft carrier")
+    "INS Vikrant",
 }
 
 

@@ -83,3 +83,17 @@ fn a_town_with_a_base_is_the_town() {
     let t = "The carrier was commissioned at Cochin.";
     assert!(has(t, "Cochin", "LOCATION", "Kochi"), "{:?}", found(t));
 }
+
+#[test]
+fn a_ships_descriptive_alias_needs_its_capitals() {
+    // "Indigenous Aircraft Carrier" names INS Vikrant; the same words in
+    // lower case describe any carrier built at home.
+    let t = "Beijing launched its third indigenous aircraft carrier.";
+    assert!(found(t).iter().all(|(.., c)| c != "INS Vikrant"), "{:?}", found(t));
+    let t = "The Indigenous Aircraft Carrier left Kochi for sea trials.";
+    assert!(
+        has(t, "Indigenous Aircraft Carrier", "WEAPON_SYSTEM", "INS Vikrant"),
+        "{:?}",
+        found(t)
+    );
+}
