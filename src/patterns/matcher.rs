@@ -718,15 +718,8 @@ impl StartSets {
         // are one word, read without a multiply by the stride.
         if let (1, [o]) = (members.stride, &mut *out) {
             // And a sentence of up to 64 tokens (nearly all): its set is
-            // one word, kept in a register, and built from the last token
-            // back, each token's bit shifted in by one place rather than
-            // by its position (which took the shift register from the
-            // lexicon's bit): −0.9 M instructions a benchmark run.
-            let (start, shift) = (&members.start, l % 64);
-            *o = ids
-                .iter()
-                .rev()
-                .fold(0, |m, &id| m << 1 | start.get(id as usize).map_or(0, |w| w >> shift & 1));
+            // one word, kept in a register.
+            *o = start_word(ids, &members.start, 1 << (l % 64));
         } else if members.stride == 1 {
             lex_start_bits(ids, &members.start, 1, l, out);
         } else {
@@ -814,6 +807,18 @@ impl StartSets {
     }
 }
 
+/// The positions among `ids` (at most 64 tokens) where an entry of one of
+/// the lexicons `mask` (bits) can start, by `starts` (one word a word id,
+/// at most 64 lexicons), as one word. Built from the last token back, each
+/// token's bit shifted in by one place rather than by its position (which
+/// took the shift register from the lexicon's bit: −0.9 M instructions a
+/// benchmark run). For one lexicon ([`StartSets::ensure_lex`]) and for
+/// the lexicon parts of a union ([`masked_parts`]).
+#[inline(always)]
+fn start_word(ids: &[u32], starts: &[u64], mask: u64) -> u64 {
+    ids.iter().rev().fold(0, |m, &id| m << 1 | u64::from(one_word(starts, id) & mask != 0))
+}
+
 /// The positions of a sentence of up to 64 tokens where one of the parts
 /// of union `u` that are in its masks passes ([`Union::shapes`],
 /// [`Union::lower`], [`Union::exact`], [`Union::labels`],
@@ -824,11 +829,7 @@ impl StartSets {
 fn masked_parts(cx: &Cx<'_>, u: &Union) -> u64 {
     let (f, c, n) = (cx.facts, cx.compiled, cx.tokens.len());
     let mut m = u64::from(u.start && n > 0);
-    // Each fold runs from the last token back, shifting each token's bit
-    // in by one place (see `StartSets::ensure_lex`).
-    let of = |ids: &[u32], starts: &[u64], bits: u64| {
-        ids.iter().rev().fold(0, |m, &id| m << 1 | u64::from(one_word(starts, id) & bits != 0))
-    };
+    // The shapes' fold runs from the last token back, as `start_word`'s.
     if u.shapes & f.any_shapes != 0 {
         let shapes = f.shapes.get(..n).unwrap_or(&f.shapes);
         m |= shapes.iter().rev().fold(0, |m, &s| m << 1 | u64::from(s & u.shapes != 0));
@@ -837,10 +838,10 @@ fn masked_parts(cx: &Cx<'_>, u: &Union) -> u64 {
     // `Facts::lex_seen`).
     let (lower, exact) = (u.lower & f.lex_seen, u.exact & f.lex_seen);
     if lower != 0 {
-        m |= of(f.words.get(..n).unwrap_or(&f.words), &c.lower_members.start, lower);
+        m |= start_word(f.words.get(..n).unwrap_or(&f.words), &c.lower_members.start, lower);
     }
     if exact != 0 {
-        m |= of(f.exact.get(..n).unwrap_or(&f.exact), &c.exact_members.start, exact);
+        m |= start_word(f.exact.get(..n).unwrap_or(&f.exact), &c.exact_members.start, exact);
     }
     if !u.labels.is_empty() {
         for e in f.ents.iter().filter(|e| (e.start as usize) < n && u.labels.has(e.label)) {
