@@ -551,3 +551,55 @@ fn its_post_refers_back_to_the_organisation() {
     let t = "Hensoldt sold radars to the German Navy, its commander Jan Weber said.";
     assert!(!has(t, "HOLDS_POSITION", "Jan Weber", "Hensoldt"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_post_in_a_body_named_after_its_country_or_alliance_is_in_the_body() {
+    let t = "Vice Admiral Brad Cooper, commander of U.S. Naval Forces Central Command, said the drones were downed.";
+    assert!(
+        has(t, "HOLDS_POSITION", "Brad Cooper", "Naval Forces Central Command"),
+        "{:?}",
+        rels(t)
+    );
+    assert!(!has(t, "HOLDS_POSITION", "Brad Cooper", "U.S."), "{:?}", rels(t));
+    let t = "Admiral Rob Bauer, chair of NATO's Military Committee, warned of shortages.";
+    assert!(has(t, "HOLDS_POSITION", "Rob Bauer", "Military Committee"), "{:?}", rels(t));
+    // A country alone is still the tail.
+    let t = "Bridget Brink, ambassador to Ukraine, left Kyiv.";
+    assert!(has(t, "HOLDS_POSITION", "Bridget Brink", "Ukraine"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_visitor_may_be_named_before_an_apposition() {
+    let t =
+        "Sergei Shoigu, the secretary of Russia's Security Council, arrived in Tehran on Thursday.";
+    assert!(has(t, "VISITED", "Sergei Shoigu", "Tehran"), "{:?}", rels(t));
+    let t = "Grant Shapps, the British defence secretary, visited Odesa last week.";
+    assert!(has(t, "VISITED", "Grant Shapps", "Odesa"), "{:?}", rels(t));
+    // A visit inside the clause is someone else's; the one after it is his.
+    let t = "Lloyd Austin, whom Rustem Umerov visited in Washington, arrived in Warsaw on Monday.";
+    assert!(has(t, "VISITED", "Lloyd Austin", "Warsaw"), "{:?}", rels(t));
+    assert!(!has(t, "VISITED", "Lloyd Austin", "Washington"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_call_between_two_people_is_a_meeting() {
+    let t =
+        "Israeli Prime Minister Benjamin Netanyahu spoke by phone with Antony Blinken on Sunday.";
+    assert!(has(t, "MET", "Benjamin Netanyahu", "Antony Blinken"), "{:?}", rels(t));
+    let t = "Defence Minister Dong Jun held a phone call with U.S. Defense Secretary Lloyd Austin.";
+    assert!(has(t, "MET", "Dong Jun", "Lloyd Austin"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_venture_or_agreement_to_make_a_weapon_names_its_makers() {
+    let t =
+        "Rheinmetall and Leonardo announced a joint venture to build Panther KF51 tanks for Italy.";
+    assert!(has(t, "MANUFACTURES", "Rheinmetall", "KF51 Panther"), "{:?}", rels(t));
+    assert!(has(t, "MANUFACTURES", "Leonardo", "KF51 Panther"), "{:?}", rels(t));
+    let t =
+        "Hanwha Aerospace signed an agreement with Poland's WB Group to produce Chunmoo launchers.";
+    assert!(has(t, "MANUFACTURES", "Hanwha Aerospace", "Chunmoo"), "{:?}", rels(t));
+    // A venture to maintain is not one to make.
+    let t = "Rheinmetall announced a joint venture to maintain Leopard 2 tanks in Ukraine.";
+    assert!(none_with(t, "MANUFACTURES"), "{:?}", rels(t));
+}
