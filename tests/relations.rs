@@ -603,3 +603,32 @@ fn a_venture_or_agreement_to_make_a_weapon_names_its_makers() {
     let t = "Rheinmetall announced a joint venture to maintain Leopard 2 tanks in Ukraine.";
     assert!(none_with(t, "MANUFACTURES"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_buyer_awarding_a_contract_for_a_weapon_buys_it_from_the_company() {
+    let t = "The U.S. Army awarded Lockheed Martin a $4.5 billion contract for 870 PAC-3 MSE interceptors.";
+    assert!(has(t, "ACQUIRES", "United States Army", "MIM-104 Patriot"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "Lockheed Martin", "MIM-104 Patriot"), "{:?}", rels(t));
+    // The company is not the buyer.
+    assert!(!has(t, "ACQUIRES", "Lockheed Martin", "MIM-104 Patriot"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_spokesman_for_a_body_named_after_his_post_holds_it() {
+    let t = "A spokesman for the Russian Defence Ministry, Major General Igor Konashenkov, said the strikes hit.";
+    assert!(
+        has(t, "HOLDS_POSITION", "Igor Konashenkov", "Russian Ministry of Defence"),
+        "{:?}",
+        rels(t)
+    );
+}
+
+#[test]
+fn a_ship_ordered_to_a_sea_is_deployed_there() {
+    let t = "Lloyd Austin ordered the USS Gerald R. Ford to the eastern Mediterranean.";
+    assert!(has(t, "DEPLOYED_TO", "USS Gerald R. Ford", "Mediterranean Sea"), "{:?}", rels(t));
+    // An order placed for weapons is a purchase, not a deployment.
+    let t = "Poland ordered 96 Apache helicopters from the United States in 2022.";
+    assert!(none_with(t, "DEPLOYED_TO"), "{:?}", rels(t));
+    assert!(has(t, "ACQUIRES", "Poland", "AH-64 Apache"), "{:?}", rels(t));
+}
