@@ -477,6 +477,31 @@ fn renumber_checks(
     out.into_iter().map(|c| c.expect("renumbering is a permutation")).collect()
 }
 
+/// Sets [`Program::reads_eager`] of each of `programs`, whose checks are
+/// `checks` numbered with the `eager` eager ones first.
+fn mark_eager_readers(programs: &mut [Program], checks: &[StartCheck], eager: usize) {
+    for p in programs {
+        let second = p.second.map(|s| s.check);
+        let marks = p.landmarks.iter().filter_map(|a| match a {
+            Landmark::Check(c) => Some(*c),
+            Landmark::Token => None,
+        });
+        let mut all = std::iter::once(p.first).chain(second).chain(marks);
+        p.reads_eager = all.any(|c| reads_eager(checks, eager, c));
+    }
+}
+
+/// Whether deciding check `c` of `checks` (the first `eager` eager) reads
+/// the set of an eager check: it is one, or a union of parts one of which
+/// does (a union's parts are made before it, so the walk ends).
+fn reads_eager(checks: &[StartCheck], eager: usize, c: u32) -> bool {
+    (c as usize) < eager
+        || match checks.get(c as usize) {
+            Some(StartCheck::OneOf(parts)) => parts.iter().any(|&p| reads_eager(checks, eager, p)),
+            _ => false,
+        }
+}
+
 /// Which instructions of a program lie on every path from its first
 /// instruction to its `Match` (the last): those no forward jump passes
 /// over. Control goes forward but for the jumps back of `*` and `+`, so a
@@ -1019,6 +1044,10 @@ pub(crate) struct Program {
     /// The elements every match passes, in order (see [`Landmark`]): a
     /// start after the last position they allow is not tried.
     pub landmarks: Box<[Landmark]>,
+    /// Whether the matcher reads the set of an eager check for this
+    /// program: its first or second check or a landmark is one, or is a
+    /// union with one among its parts (see [`reads_eager`]).
+    pub reads_eager: bool,
     pub insts: Vec<Inst>,
     /// Capture names; capture `k` uses slots `2k` and `2k + 1`.
     pub captures: Arc<[Arc<str>]>,
@@ -1252,6 +1281,7 @@ pub(crate) fn compile(
     });
     let (eager, renumber) = EagerStarts::build(&starts.checks, vocab.lower_len(), lower_of);
     let starts = renumber_checks(starts.checks, &renumber, &mut programs);
+    mark_eager_readers(&mut programs, &starts, eager.len);
     let lower_members = Membership::build(&lexicons, vocab.lower_len(), |l| !l.exact);
     let exact_members = Membership::build(&lexicons, vocab.exact_len(), |l| l.exact);
     let lower_lexicons = match lexicons.len() {
@@ -1365,6 +1395,8 @@ impl Emitter<'_> {
             first: self.starts.of(&insts),
             second: self.starts.second_of(&insts),
             landmarks: self.starts.landmarks_of(&insts),
+            // Set once the checks are numbered (see `mark_eager_readers`).
+            reads_eager: true,
             insts,
             captures: captures.into(),
             triggers,

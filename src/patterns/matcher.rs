@@ -473,6 +473,16 @@ impl StartSets {
         }
     }
 
+    /// Forgets the previous sentence's sets, for candidates none of which
+    /// reads an eager set ([`Program::reads_eager`]): with no check taken
+    /// as eager, a set that is asked for after all is computed on demand
+    /// as any other check's (all but [`StartSets::union_passes`], which
+    /// reads its eager parts' sets directly).
+    fn reset_without_eager(&mut self, cx: &Cx<'_>) {
+        self.reset(cx.compiled.starts.len(), cx.tokens.len());
+        self.eager = 0;
+    }
+
     /// Forgets the previous sentence's sets.
     fn reset(&mut self, checks: usize, tokens: usize) {
         self.words = tokens.div_ceil(64).max(1);
@@ -1189,6 +1199,27 @@ struct State {
     best: Vec<u32>,
 }
 
+impl State {
+    /// Sizes the visit marks and the capture slots for the attempts of
+    /// `prog` in a sentence of `n` tokens: once a rule and sentence
+    /// ([`run_rule`]), where [`longest_at`] sized them at each of its
+    /// 50k attempts over the benchmark run, which it now only reads
+    /// (−0.3 M instructions).
+    fn fit(&mut self, prog: &Program, n: usize) {
+        // An attempt's width is at most this (see `longest_at`).
+        let need = prog.insts.len() * (n.min(MAX_MATCH_TOKENS) + 1);
+        if self.visited.len() < need {
+            self.visited.resize(need, 0);
+        }
+        let len = (prog.captures.len() * 2).max(SLOT_BLOCK);
+        if self.slots.len() != len {
+            self.slots.resize(len, NONE);
+            // `best` is read only after a match, which overwrites all of it.
+            self.best.resize(len, NONE);
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Frame {
     Explore {
@@ -1587,7 +1618,16 @@ pub(crate) fn find(
     // Written out rather than `Cx::new`, which costs the interpreter
     // (inlined below) 0.8 % more instructions, by code layout.
     let cx = Cx { text, tokens: &tokens[s0..e0], base: s0, facts, compiled };
-    starts.reset_eager(&cx);
+    // The eager sets only when a candidate reads one: about a fifth of the
+    // sentences with candidates need none (2.1k of 11.3k over the
+    // benchmark run), and computing them is ≈ 1,000 instructions a
+    // sentence (−1.7 M instructions over the benchmark run's extraction).
+    let programs = &compiled.programs;
+    if cands.iter().any(|&r| programs.get(r as usize).is_some_and(|p| p.reads_eager)) {
+        starts.reset_eager(&cx);
+    } else {
+        starts.reset_without_eager(&cx);
+    }
     for &r in cands.iter() {
         let Some(prog) = compiled.programs.get(r as usize) else { continue };
         // Before the start set: a rule that cannot match needs none.
@@ -1613,6 +1653,7 @@ fn run_rule(
     let stop = cx.tokens.len().min(last + 1);
     let starts = sets.computed(prog.first);
     let mut budget = MAX_STEPS_PER_SENTENCE;
+    st.fit(prog, cx.tokens.len());
     let mut pos = 0;
     while budget > 0 {
         let Some(p) = next_start(starts, pos) else { break };
@@ -1636,7 +1677,8 @@ fn run_rule(
 }
 
 /// The end of the longest non-empty match starting at `start`, with its
-/// captures in `st.best`.
+/// captures in `st.best`; `st` sized by [`State::fit`] for `prog` in this
+/// sentence.
 ///
 /// With `FUSE`, a split whose first branch begins with a token test
 /// decides that test at once (see [`Inst::Split`] below), and a save with
@@ -1653,17 +1695,13 @@ fn longest_at<const FUSE: bool>(
     let limit = n.min(start + MAX_MATCH_TOKENS);
     let width = limit - start + 1;
     let insts = &prog.insts;
-    let need = insts.len() * width;
-    if st.visited.len() < need {
-        st.visited.resize(need, 0);
-    }
     st.visit_gen = st.visit_gen.wrapping_add(1);
     if st.visit_gen == 0 {
         st.visited.fill(0);
         st.visit_gen = 1;
     }
     let gen = st.visit_gen;
-    reset_slots(st, prog.captures.len() * 2);
+    reset_slots(st);
     st.stack.clear();
     st.stack.push(Frame::Explore { pc: 0, pos: start as u32 });
     let facts = cx.facts;
@@ -1898,19 +1936,12 @@ fn longest_entry(ids: &[u32], members: &Membership, lex: &Lexicon, l: u32) -> us
 /// a time: rules have at most four captures, nearly all of them.
 const SLOT_BLOCK: usize = 8;
 
-/// Unsets every capture slot of `st` for a program of `nslots` slots,
-/// and gives `st.best` the same length. There are at least
-/// [`SLOT_BLOCK`] slots (those past `nslots` are never saved to, nor
-/// read after a match), so that the reset of each attempt is a store of
-/// one fixed block rather than a `memset` call of its length.
+/// Unsets every capture slot of `st`, sized by [`State::fit`]. There are
+/// at least [`SLOT_BLOCK`] slots (those past the program's are never
+/// saved to, nor read after a match), so that the reset of each attempt is
+/// a store of one fixed block rather than a `memset` call of its length.
 #[inline(always)]
-fn reset_slots(st: &mut State, nslots: usize) {
-    let len = nslots.max(SLOT_BLOCK);
-    if st.slots.len() != len {
-        st.slots.resize(len, NONE);
-        // `best` is read only after a match, which overwrites all of it.
-        st.best.resize(len, NONE);
-    }
+fn reset_slots(st: &mut State) {
     let (block, rest) = st.slots.split_at_mut(SLOT_BLOCK);
     block.copy_from_slice(&[NONE; SLOT_BLOCK]);
     if !rest.is_empty() {
@@ -3179,6 +3210,8 @@ mod tests {
                     for start in 0..cx.tokens.len() {
                         for budget in [MAX_STEPS_PER_SENTENCE, 1, 2, 3, 5, 8, 13] {
                             let (mut bf, mut bp) = (budget, budget);
+                            fused.fit(prog, cx.tokens.len());
+                            plain.fit(prog, cx.tokens.len());
                             let got = longest_at::<true>(&cx, prog, start, &mut fused, &mut bf);
                             let want = longest_at::<false>(&cx, prog, start, &mut plain, &mut bp);
                             assert_eq!((got, bf), (want, bp), "{start} of {text:?} {ents:?}");
@@ -3737,6 +3770,8 @@ mod tests {
                 for (prog, unmerged) in compiled.programs.iter().zip(&plain.programs) {
                     for start in 0..cx.tokens.len() {
                         let (mut b1, mut b2) = (MAX_STEPS_PER_SENTENCE, MAX_STEPS_PER_SENTENCE);
+                        one.fit(prog, cx.tokens.len());
+                        other.fit(unmerged, cx.tokens.len());
                         let got = longest_at::<true>(&cx, prog, start, &mut one, &mut b1);
                         let want =
                             longest_at::<true>(&plain_cx, unmerged, start, &mut other, &mut b2);
@@ -3796,7 +3831,9 @@ mod tests {
     }
 
     /// Capture slots reset and kept a block at a time (`reset_slots`,
-    /// `keep_best`): one state reused across rules of two to seven captures
+    /// `keep_best`), and visit marks and slots sized once a rule and
+    /// sentence (`State::fit`, sentences of up to 64 tokens and more):
+    /// one state reused across rules of two to seven captures
     /// (fewer and more slots than a block), some optional, finds what a
     /// fresh state does at every start, with the same captures; and a
     /// capture of one token that every match holds is that token in the
@@ -3832,7 +3869,7 @@ mod tests {
         let tk = Tokenizer::new();
         let (mut sc, mut reused) = (Scratch::default(), State::default());
         let (mut seed, mut matched, mut wide) = (9, 0, 0);
-        for len in [1, 4, 9, 20] {
+        for len in [1, 4, 9, 20, 64, 70] {
             for _ in 0..20 {
                 let text = sentence(&mut seed, &pool, len);
                 let tokens = tk.tokenize(&text);
@@ -3840,9 +3877,12 @@ mod tests {
                 let range = prepare(compiled, &text, &tokens, &all, &[], &mut sc);
                 let cx = Cx::new(compiled, &text, &tokens, range, &sc.facts);
                 for (prog, always) in compiled.programs.iter().zip(&required) {
+                    // Sized once for every start, as `run_rule` does.
+                    reused.fit(prog, cx.tokens.len());
                     for start in 0..cx.tokens.len() {
                         let mut fresh = State::default();
                         let (mut b1, mut b2) = (MAX_STEPS_PER_SENTENCE, MAX_STEPS_PER_SENTENCE);
+                        fresh.fit(prog, cx.tokens.len());
                         let got = longest_at::<true>(&cx, prog, start, &mut reused, &mut b1);
                         let want = longest_at::<true>(&cx, prog, start, &mut fresh, &mut b2);
                         assert_eq!((got, b1), (want, b2), "{start} of {text:?} {:?}", prog.insts);
@@ -3954,6 +3994,60 @@ mod tests {
     /// Rules tried only up to the last start their landmarks allow find
     /// exactly what they find tried everywhere, on varied rules,
     /// sentences and entities; and the landmarks do rule out starts.
+    #[test]
+    fn programs_that_read_no_eager_set_match_without_them() {
+        // Random rules, and one of each way to read an eager set: a first
+        // check, a union first, a second check, a union second, a landmark.
+        let mut next = crate::testing::xorshift(31);
+        let mut rules = random_rules(&mut next, 120);
+        rules.push_str(
+            "entity e1 X: said Cap\nentity e2 X: (said | Num) Cap\n\
+             entity e3 X: Cap said\nentity e4 X: Cap (told | Num)\n\
+             entity e5 X: Cap Lower? said Num\nentity e6 X: Cap Num\n",
+        );
+        let set = rule_set(&rules);
+        let compiled = &set.inner.compiled;
+        let eager = compiled.eager.len;
+        let pool = [
+            "the", "The", "Smith", "said", "told", "and", ",", "New", "York", "Paris", "2024",
+            "army", "of", "x1", "3",
+        ];
+        let lens = [1, 3, 8, 20, 63, 70, 140].repeat(12);
+        let (mut matched, mut poisoned) = (0, 0);
+        each_sentence_of(compiled, &pool, &lens, &["PER", "ORG", "LOC"], 7, |cx, starts, what| {
+            for (r, prog) in compiled.programs.iter().enumerate() {
+                let run = |starts: &mut StartSets| {
+                    let Some(last) = starts.last_start(cx, &prog.landmarks) else {
+                        return Vec::new();
+                    };
+                    starts.ensure(cx, prog.first);
+                    let mut out = Vec::new();
+                    run_rule(cx, prog, starts, r, last, &mut State::default(), &mut out);
+                    out.into_iter().map(|m| m.tokens).collect::<Vec<_>>()
+                };
+                starts.reset_eager(cx);
+                let want = run(starts);
+                // The eager sets emptied, as stale ones may be: a program
+                // that reads one can miss its matches.
+                starts.reset_eager(cx);
+                let w = starts.words;
+                starts.bits[..eager * w].fill(0);
+                let emptied = run(starts);
+                if prog.reads_eager {
+                    poisoned += usize::from(emptied != want);
+                    continue;
+                }
+                assert_eq!(emptied, want, "rule {r} ({:?}) in {what}", prog.first);
+                starts.reset_without_eager(cx);
+                assert_eq!(run(starts), want, "rule {r} without eager sets in {what}");
+                matched += want.len();
+            }
+        });
+        let readers = compiled.programs.iter().filter(|p| p.reads_eager).count();
+        assert!(readers > 10 && readers + 10 < compiled.programs.len(), "{readers} readers");
+        assert!(matched > 1000 && poisoned > 100, "{matched} matches, {poisoned} poisoned");
+    }
+
     #[test]
     fn rules_cut_at_their_landmarks_find_what_uncut_ones_do() {
         let mut next = crate::testing::xorshift(23);
