@@ -129,6 +129,18 @@ impl LabelIds {
             let hit = slot.first == first && slot.last == last && slot.len as usize == b.len();
             return hit.then_some(slot.id);
         }
+        self.probe(b)
+    }
+
+    /// [`LabelIds::get`] of a label of more than 16 bytes, or of any label
+    /// when no table parts them, by a probe of `names`. Out of line: no
+    /// label of the default rules takes it, and inlined, its fields were
+    /// loaded and spilled on entry to every caller's loop
+    /// (`matcher::sentence_entities`: −0.39 M instructions over a benchmark
+    /// run's extraction).
+    #[cold]
+    #[inline(never)]
+    fn probe(&self, b: &[u8]) -> Option<u16> {
         self.ids.get(self.names.get(b)? as usize).copied()
     }
 
