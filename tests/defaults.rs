@@ -97,3 +97,26 @@ fn a_ships_descriptive_alias_needs_its_capitals() {
         found(t)
     );
 }
+
+#[test]
+fn a_countrys_security_council_is_not_the_uns() {
+    let t = "Sergei Shoigu, the secretary of Russia's Security Council, flew to Tehran.";
+    assert!(
+        has(t, "Russia's Security Council", "ORGANIZATION", "Security Council of Russia"),
+        "{:?}",
+        found(t)
+    );
+    let t = "Ukraine's National Security and Defence Council imposed sanctions.";
+    assert!(
+        found(t).iter().all(|(.., c)| c != "United Nations Security Council"),
+        "{:?}",
+        found(t)
+    );
+    // Unqualified, it is still the United Nations'.
+    let t = "The Security Council will vote on the resolution on Friday.";
+    assert!(
+        has(t, "Security Council", "ORGANIZATION", "United Nations Security Council"),
+        "{:?}",
+        found(t)
+    );
+}
