@@ -632,3 +632,20 @@ fn a_ship_ordered_to_a_sea_is_deployed_there() {
     assert!(none_with(t, "DEPLOYED_TO"), "{:?}", rels(t));
     assert!(has(t, "ACQUIRES", "Poland", "AH-64 Apache"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_visit_ahead_is_a_planned_visit() {
+    let t = "Olaf Scholz will visit Beijing next month.";
+    assert_eq!(modality(t, "VISITED"), Some(Modality::Planned), "{:?}", rels(t));
+    for t in [
+        "Kaja Kallas is due to arrive in Kyiv on Friday.",
+        "Pedro Sanchez will fly to Kyiv on Monday.",
+        "Antony Blinken headed to Israel on Sunday.",
+        "Vladimir Putin would travel to Beijing in October.",
+    ] {
+        assert!(rels(t).iter().any(|r| r.0 == "VISITED"), "{t}: {:?}", rels(t));
+    }
+    // The noun is not the verb.
+    let t = "Olaf Scholz said a visit to Beijing was not planned.";
+    assert!(none_with(t, "VISITED"), "{:?}", rels(t));
+}
