@@ -1192,7 +1192,17 @@ impl Ent {
 /// Backtracking state.
 #[derive(Debug, Default)]
 struct State {
-    visited: Vec<u32>,
+    /// The visit marks of an attempt: one row for each instruction of
+    /// the rule, indexed by the position modulo [`VISIT_ROW`] (an
+    /// attempt's positions are at most [`MAX_MATCH_TOKENS`] + 1 in a row,
+    /// fewer than that, so they never share a mark), a mark being the
+    /// attempt's `visit_gen`. Rows of a fixed power-of-two length, cut to
+    /// the program's length once an attempt, leave one bounds test a
+    /// step, the instruction's, where the flat table, indexed by
+    /// `pc * width + pos - start`, reloaded the width and the start and
+    /// tested the product's bound every step (−2.0 M instructions over
+    /// the benchmark run).
+    visited: Vec<[u32; VISIT_ROW]>,
     visit_gen: u32,
     stack: Vec<Frame>,
     slots: Vec<u32>,
@@ -1200,16 +1210,15 @@ struct State {
 }
 
 impl State {
-    /// Sizes the visit marks and the capture slots for the attempts of
-    /// `prog` in a sentence of `n` tokens: once a rule and sentence
+    /// Sizes the visit marks (a row for each instruction) and the capture
+    /// slots for the attempts of `prog`: once a rule and sentence
     /// ([`run_rule`]), where [`longest_at`] sized them at each of its
     /// 50k attempts over the benchmark run, which it now only reads
     /// (−0.3 M instructions).
-    fn fit(&mut self, prog: &Program, n: usize) {
-        // An attempt's width is at most this (see `longest_at`).
-        let need = prog.insts.len() * (n.min(MAX_MATCH_TOKENS) + 1);
+    fn fit(&mut self, prog: &Program) {
+        let need = prog.insts.len();
         if self.visited.len() < need {
-            self.visited.resize(need, 0);
+            self.visited.resize(need, [0; VISIT_ROW]);
         }
         let len = (prog.captures.len() * 2).max(SLOT_BLOCK);
         if self.slots.len() != len {
@@ -1660,7 +1669,7 @@ fn run_rule(
     let stop = cx.tokens.len().min(last + 1);
     let starts = sets.computed(prog.first);
     let mut budget = MAX_STEPS_PER_SENTENCE;
-    st.fit(prog, cx.tokens.len());
+    st.fit(prog);
     let mut pos = 0;
     while budget > 0 {
         let Some(p) = next_start(starts, pos) else { break };
@@ -1700,25 +1709,28 @@ fn longest_at<const FUSE: bool>(
 ) -> Option<usize> {
     let n = cx.tokens.len();
     let limit = n.min(start + MAX_MATCH_TOKENS);
-    let width = limit - start + 1;
     let insts = &prog.insts;
     st.visit_gen = st.visit_gen.wrapping_add(1);
     if st.visit_gen == 0 {
-        st.visited.fill(0);
+        st.visited.fill([0; VISIT_ROW]);
         st.visit_gen = 1;
     }
     let gen = st.visit_gen;
     reset_slots(st);
     st.stack.clear();
     st.stack.push(Frame::Explore { pc: 0, pos: start as u32 });
+    let State { visited, stack, slots, best, .. } = st;
+    // As long as `insts`, so that the test of `pc` against it covers the
+    // row's index too.
+    let visited = &mut visited[..insts.len()];
     let facts = cx.facts;
     let ents = facts.ents.as_slice();
     let mut best_end: Option<usize> = None;
 
-    while let Some(frame) = st.stack.pop() {
+    while let Some(frame) = stack.pop() {
         let (mut pc, mut pos) = match frame {
             Frame::Restore { slot, value } => {
-                st.slots[slot as usize] = value;
+                slots[slot as usize] = value;
                 continue;
             }
             Frame::Explore { pc, pos } => (pc as usize, pos as usize),
@@ -1728,11 +1740,11 @@ fn longest_at<const FUSE: bool>(
                 };
                 match next_ent(ents, labels, pos, from as usize, limit) {
                     Some((k, end)) => {
-                        st.stack.push(Frame::Ent { pc, pos, from: k as u32 + 1 });
+                        stack.push(Frame::Ent { pc, pos, from: k as u32 + 1 });
                         // The capture's start was saved with the first
                         // entity, and its restore lies below this frame.
                         if *slot != NONE {
-                            save(st, *slot + 1, end, FUSE);
+                            save(stack, slots, *slot + 1, end, FUSE);
                         }
                         (pc as usize + 1, end)
                     }
@@ -1746,16 +1758,16 @@ fn longest_at<const FUSE: bool>(
             }
             *budget -= 1;
             let Some(inst) = insts.get(pc) else { break };
-            let v = pc * width + (pos - start);
-            if st.visited[v] == gen {
+            let mark = &mut visited[pc][pos % VISIT_ROW];
+            if *mark == gen {
                 break;
             }
-            st.visited[v] = gen;
+            *mark = gen;
             let ok = match inst {
                 Inst::Match => {
                     if pos > start && !matches!(best_end, Some(b) if b >= pos) {
                         best_end = Some(pos);
-                        keep_best(st);
+                        keep_best(slots, best);
                         if pos == limit {
                             return best_end;
                         }
@@ -1807,15 +1819,15 @@ fn longest_at<const FUSE: bool>(
                             // would: the start's restore below the frame
                             // that tries the next entity, the end's above.
                             if *slot != NONE {
-                                save(st, *slot, pos, FUSE);
+                                save(stack, slots, *slot, pos, FUSE);
                             }
-                            st.stack.push(Frame::Ent {
+                            stack.push(Frame::Ent {
                                 pc: pc as u32,
                                 pos: pos as u32,
                                 from: k as u32 + 1,
                             });
                             if *slot != NONE {
-                                save(st, *slot + 1, end, FUSE);
+                                save(stack, slots, *slot + 1, end, FUSE);
                             }
                             pos = end;
                             pc += 1;
@@ -1824,23 +1836,21 @@ fn longest_at<const FUSE: bool>(
                         None => break,
                     }
                 }
-                Inst::Ents(groups) => {
-                    match first_of_groups(ents, groups, pos, limit, pc, &mut st.stack) {
-                        Some(end) => {
-                            pos = end;
-                            pc += 1;
-                            continue;
-                        }
-                        None => break,
+                Inst::Ents(groups) => match first_of_groups(ents, groups, pos, limit, pc, stack) {
+                    Some(end) => {
+                        pos = end;
+                        pc += 1;
+                        continue;
                     }
-                }
+                    None => break,
+                },
                 Inst::ShapeEnts { shape, groups } => {
                     // The entities' branches, to be explored in order
                     // after the shape's, which comes first when it passes.
-                    let first = first_of_groups(ents, groups, pos, limit, pc, &mut st.stack);
+                    let first = first_of_groups(ents, groups, pos, limit, pc, stack);
                     if pos < limit && facts.has_shape(pos, *shape) {
                         if let Some(end) = first {
-                            st.stack.push(Frame::Explore { pc: pc as u32 + 1, pos: end as u32 });
+                            stack.push(Frame::Explore { pc: pc as u32 + 1, pos: end as u32 });
                         }
                         pos += 1;
                         pc += 1;
@@ -1867,19 +1877,19 @@ fn longest_at<const FUSE: bool>(
                             return best_end;
                         }
                         *budget -= 1;
-                        let v = a * width + (pos - start);
-                        let seen = st.visited[v] == gen;
-                        st.visited[v] = gen;
+                        let mark = &mut visited[a][pos % VISIT_ROW];
+                        let seen = *mark == gen;
+                        *mark = gen;
                         if seen || !token_passes(cx, &insts[a], pos, limit) {
                             pc = b;
                             continue;
                         }
-                        st.stack.push(Frame::Explore { pc: b as u32, pos: pos as u32 });
+                        stack.push(Frame::Explore { pc: b as u32, pos: pos as u32 });
                         pc = a + 1;
                         pos += 1;
                         continue;
                     }
-                    st.stack.push(Frame::Explore { pc: b as u32, pos: pos as u32 });
+                    stack.push(Frame::Explore { pc: b as u32, pos: pos as u32 });
                     pc = a;
                     continue;
                 }
@@ -1888,7 +1898,7 @@ fn longest_at<const FUSE: bool>(
                     continue;
                 }
                 Inst::Save(slot) => {
-                    save(st, *slot, pos, FUSE);
+                    save(stack, slots, *slot, pos, FUSE);
                     pc += 1;
                     continue;
                 }
@@ -1939,6 +1949,12 @@ fn longest_entry(ids: &[u32], members: &Membership, lex: &Lexicon, l: u32) -> us
     }
 }
 
+/// The length of a row of visit marks ([`State::visited`]): a power of
+/// two above the widest attempt, [`MAX_MATCH_TOKENS`] + 1 positions, so
+/// that an index taken modulo it needs no bounds test and the positions
+/// of one attempt, consecutive, fall on distinct marks.
+const VISIT_ROW: usize = (MAX_MATCH_TOKENS + 1).next_power_of_two();
+
 /// Capture slots are reset, and kept as the best, a block of this many at
 /// a time: rules have at most four captures, nearly all of them.
 const SLOT_BLOCK: usize = 8;
@@ -1956,29 +1972,28 @@ fn reset_slots(st: &mut State) {
     }
 }
 
-/// Copies the capture slots of `st` to `st.best` (of the same length, at
+/// Copies the capture `slots` to `best` (of the same length, at
 /// least [`SLOT_BLOCK`]; see [`reset_slots`]): one fixed block, then the
 /// rest if any, rather than a `memcpy` call of their length.
 #[inline(always)]
-fn keep_best(st: &mut State) {
-    let (slots, best) = (&st.slots, &mut st.best);
+fn keep_best(slots: &[u32], best: &mut [u32]) {
     best[..SLOT_BLOCK].copy_from_slice(&slots[..SLOT_BLOCK]);
     if slots.len() > SLOT_BLOCK {
         best[SLOT_BLOCK..].copy_from_slice(&slots[SLOT_BLOCK..]);
     }
 }
 
-/// Sets capture slot `slot` to `pos`, with a frame to restore its value
-/// on backtracking; with `lean`, none when nothing is left to backtrack
-/// to (an empty stack: the restore would come after every path was
+/// Sets capture slot `slot` of `slots` to `pos`, with a frame on `stack`
+/// to restore its value on backtracking; with `lean`, none when nothing
+/// is left to backtrack to (an empty stack: the restore would come after every path was
 /// tried, when the slots are no longer read). Over a third of the saves
 /// come first in their attempt, most of them the head capture that
 /// relation rules begin with (−0.6 M instructions over the benchmark run).
 #[inline(always)]
-fn save(st: &mut State, slot: u32, pos: usize, lean: bool) {
-    if let Some(s) = st.slots.get_mut(slot as usize) {
-        if !lean || !st.stack.is_empty() {
-            st.stack.push(Frame::Restore { slot, value: *s });
+fn save(stack: &mut Vec<Frame>, slots: &mut [u32], slot: u32, pos: usize, lean: bool) {
+    if let Some(s) = slots.get_mut(slot as usize) {
+        if !lean || !stack.is_empty() {
+            stack.push(Frame::Restore { slot, value: *s });
         }
         *s = pos as u32;
     }
@@ -3217,8 +3232,8 @@ mod tests {
                     for start in 0..cx.tokens.len() {
                         for budget in [MAX_STEPS_PER_SENTENCE, 1, 2, 3, 5, 8, 13] {
                             let (mut bf, mut bp) = (budget, budget);
-                            fused.fit(prog, cx.tokens.len());
-                            plain.fit(prog, cx.tokens.len());
+                            fused.fit(prog);
+                            plain.fit(prog);
                             let got = longest_at::<true>(&cx, prog, start, &mut fused, &mut bf);
                             let want = longest_at::<false>(&cx, prog, start, &mut plain, &mut bp);
                             assert_eq!((got, bf), (want, bp), "{start} of {text:?} {ents:?}");
@@ -3777,8 +3792,8 @@ mod tests {
                 for (prog, unmerged) in compiled.programs.iter().zip(&plain.programs) {
                     for start in 0..cx.tokens.len() {
                         let (mut b1, mut b2) = (MAX_STEPS_PER_SENTENCE, MAX_STEPS_PER_SENTENCE);
-                        one.fit(prog, cx.tokens.len());
-                        other.fit(unmerged, cx.tokens.len());
+                        one.fit(prog);
+                        other.fit(unmerged);
                         let got = longest_at::<true>(&cx, prog, start, &mut one, &mut b1);
                         let want =
                             longest_at::<true>(&plain_cx, unmerged, start, &mut other, &mut b2);
@@ -3837,6 +3852,44 @@ mod tests {
         assert!(matched > 20_000 && fewer > 50_000, "{matched} matches, {fewer} in fewer steps");
     }
 
+    /// Visit marks in rows indexed by the position modulo `VISIT_ROW`
+    /// (`State::visited`): the positions of one attempt never share a
+    /// mark, so a gap as long as a match may be, at starts on either side
+    /// of a multiple of the row's length, is matched to its end, by one
+    /// state reused across attempts and sentences.
+    #[test]
+    fn visit_marks_of_an_attempt_never_collide() {
+        const { assert!(VISIT_ROW > MAX_MATCH_TOKENS) };
+        let set = rule_set("entity gap X: Cap Lower* said\n");
+        let compiled = &set.inner.compiled;
+        let tk = Tokenizer::new();
+        let (mut sc, mut st) = (Scratch::default(), State::default());
+        let mut tried = 0;
+        for lead in [0, 1, 60, 66, 100, 127, 128, 130, 200] {
+            for gap in [0, 1, 31, 33, 50, MAX_MATCH_TOKENS - 2] {
+                let mut words = vec!["of"; lead];
+                words.push("Smith");
+                words.extend(std::iter::repeat_n("army", gap));
+                words.extend(["said", "of"]);
+                let text = words.join(" ");
+                let tokens = tk.tokenize(&text);
+                assert_eq!(tokens.len(), words.len(), "{text}");
+                let range = prepare(compiled, &text, &tokens, &whole(&text, &tokens), &[], &mut sc);
+                let cx = Cx::new(compiled, &text, &tokens, range, &sc.facts);
+                let prog = &compiled.programs[0];
+                st.fit(prog);
+                for start in lead.saturating_sub(2)..lead + 2 {
+                    let mut budget = MAX_STEPS_PER_SENTENCE;
+                    let got = longest_at::<true>(&cx, prog, start, &mut st, &mut budget);
+                    let want = (start == lead).then_some(lead + gap + 2);
+                    assert_eq!(got, want, "from {start}, {lead} words then a gap of {gap}");
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 150, "{tried} attempts");
+    }
+
     /// Capture slots reset and kept a block at a time (`reset_slots`,
     /// `keep_best`), and visit marks and slots sized once a rule and
     /// sentence (`State::fit`, sentences of up to 64 tokens and more):
@@ -3885,11 +3938,11 @@ mod tests {
                 let cx = Cx::new(compiled, &text, &tokens, range, &sc.facts);
                 for (prog, always) in compiled.programs.iter().zip(&required) {
                     // Sized once for every start, as `run_rule` does.
-                    reused.fit(prog, cx.tokens.len());
+                    reused.fit(prog);
                     for start in 0..cx.tokens.len() {
                         let mut fresh = State::default();
                         let (mut b1, mut b2) = (MAX_STEPS_PER_SENTENCE, MAX_STEPS_PER_SENTENCE);
-                        fresh.fit(prog, cx.tokens.len());
+                        fresh.fit(prog);
                         let got = longest_at::<true>(&cx, prog, start, &mut reused, &mut b1);
                         let want = longest_at::<true>(&cx, prog, start, &mut fresh, &mut b2);
                         assert_eq!((got, b1), (want, b2), "{start} of {text:?} {:?}", prog.insts);
