@@ -37,6 +37,8 @@ struct Buffers {
     pm: Vec<PatternMatch>,
     /// The candidate entities, emptied by conflict resolution.
     cands: Vec<Candidate>,
+    /// The rule candidates' canonical names, shared from text to text.
+    names: rules::Canonicals,
     resolve: resolve::Scratch,
     /// The entity covering each token: made by linking, read by the
     /// relation stage.
@@ -334,6 +336,7 @@ impl Extractor {
             refs,
             pm,
             cands,
+            names,
             resolve: resolve_scratch,
             covered,
             relations: rs,
@@ -383,7 +386,7 @@ impl Extractor {
             rules.share_words(text, tokens, numbers, pattern_scratch);
         }
         rules::run(&rules.entity, text, tokens, sentences, cands, 0, pattern_scratch, refs, pm);
-        rules::entities_from(&rules.entity, &rules.entity_slots, text, tokens, pm, cands);
+        rules::entities_from(&rules.entity, &rules.entity_slots, text, tokens, pm, names, cands);
         let mut entities = Vec::with_capacity(cands.len());
         let mut rejected = Vec::new();
         resolve(cands, &mut entities, &mut rejected, resolve_scratch);
@@ -857,6 +860,46 @@ mod tests {
         let without = b.build().unwrap_or_else(|e| panic!("{e}"));
         assert!(without.inner.gazetteer.vocab().len() > 1000);
         assert_eq!(without.inner.rules.map_bytes(), 0);
+    }
+
+    /// Rule canonicals shared from text to text (`rules::Canonicals`, in
+    /// the thread's buffers) change no document: each text extracted after
+    /// the others on one thread gives what it gives first on a fresh
+    /// thread, its rejected candidates included.
+    #[test]
+    fn shared_canonicals_change_no_document() {
+        let ex = Extractor::new();
+        let texts = [
+            "General Ivan Petrovsky said the Northern Fleet would move. Petrovsky met Admiral Sara Holt in Oslo.",
+            "Admiral Sara Holt said NATO ordered 12 F-35A fighters. Holt and General Ivan Petrovsky spoke.",
+            "Defence Minister Lars Berg told the Storting that Norway will buy 4 submarines. Berg said so.",
+            "Mr. Petrovsky, Ms. Holt and Mr. Berg met. Petrovsky said the Northern Fleet left Murmansk.",
+        ];
+        let alone: Vec<(String, String)> = texts
+            .iter()
+            .map(|t| {
+                let ex = ex.clone();
+                let t = t.to_string();
+                std::thread::spawn(move || {
+                    let doc = ex.extract(&t);
+                    (serde_json::to_string(&doc).unwrap(), format!("{:?}", doc.rejected()))
+                })
+                .join()
+                .unwrap()
+            })
+            .collect();
+        let mut rule_entities = 0;
+        for round in 0..3 {
+            for (t, want) in texts.iter().zip(&alone) {
+                let doc = ex.extract(t);
+                let got = (serde_json::to_string(&doc).unwrap(), format!("{:?}", doc.rejected()));
+                assert_eq!(&got, want, "round {round}: {t:?}");
+                for e in doc.entities().iter().chain(doc.rejected()) {
+                    rule_entities += usize::from(matches!(e.source, Source::Rule(_)));
+                }
+            }
+        }
+        assert!(rule_entities > 10, "{rule_entities}");
     }
 
     /// A builder's outcome with one thread and with two: the same
