@@ -450,6 +450,7 @@ impl Extractor {
             &mut relations,
         );
         relations::dedup(&mut relations);
+        relations::drop_sellers_as_buyers(&mut relations);
         // Shift the segment's results to document offsets.
         let base = doc.entities.len();
         if offset != 0 || base != 0 {

@@ -649,3 +649,18 @@ fn a_visit_ahead_is_a_planned_visit() {
     let t = "Olaf Scholz said a visit to Beijing was not planned.";
     assert!(none_with(t, "VISITED"), "{:?}", rels(t));
 }
+
+#[test]
+fn the_other_side_of_a_deal_is_its_seller_not_a_buyer() {
+    let t = "India signed a deal with France to buy 26 Rafale Marine jets.";
+    assert!(has(t, "ACQUIRES", "India", "Rafale"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "France", "Rafale"), "{:?}", rels(t));
+    assert!(!has(t, "ACQUIRES", "France", "Rafale"), "{:?}", rels(t));
+    let t = "Egypt is in talks with China to buy J-10C fighter jets.";
+    assert!(has(t, "ACQUIRES", "Egypt", "J-10"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "China", "J-10"), "{:?}", rels(t));
+    assert!(!has(t, "ACQUIRES", "China", "J-10"), "{:?}", rels(t));
+    // A buyer named alone still buys.
+    let t = "Vietnam plans to buy Su-35 fighters.";
+    assert!(has(t, "ACQUIRES", "Vietnam", "Su-35"), "{:?}", rels(t));
+}
