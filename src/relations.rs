@@ -199,10 +199,10 @@ pub(crate) fn relations_from(
 /// The attributes of a relation whose tail is coordinated with the
 /// captured one ("48 K9 howitzers and 180 K2 tanks"): each attribute read
 /// from words before the captured tail (`before_tail`: its index in
-/// `attributes` and the entity those words are) is replaced by the same kind of entity before `tail`
-/// ("180"), with at most two lower-case words between ("180 more"), or
-/// left out when there is none: the captured tail's count is not its
-/// conjunct's.
+/// `attributes` and the entity those words are) is replaced by the same
+/// kind of entity before `tail` ("180"), with at most two lower-case words
+/// between ("180 more"), or left out when there is none: the captured
+/// tail's count is not its conjunct's.
 #[allow(clippy::too_many_arguments)]
 fn own_attributes(
     text: &str,
