@@ -199,6 +199,21 @@ impl RelationCaptures {
         names.iter().zip(spans).filter_map(|(n, s)| Some((n, (*s)?)))
     }
 
+    /// The span of the capture that holds `entity` (the first one whose
+    /// span contains it), if any.
+    pub(crate) fn head_span(&self, entity: Span) -> Option<Span> {
+        self.iter().map(|(_, s)| s).find(|s| s.contains(entity))
+    }
+
+    /// Sets every capture at `old` to `new`.
+    pub(crate) fn replace_span(&mut self, old: Span, new: Span) {
+        for s in self.spans_mut().iter_mut().flatten() {
+            if *s == old {
+                *s = new;
+            }
+        }
+    }
+
     /// Applies `f` to the span of every capture that matched.
     pub(crate) fn map_spans(&mut self, mut f: impl FnMut(Span) -> Span) {
         for s in self.spans_mut().iter_mut().flatten() {

@@ -449,6 +449,7 @@ impl Extractor {
             rs,
             &mut relations,
         );
+        relations::swap_makers_as_buyers(&mut relations, &entities);
         relations::dedup(&mut relations);
         relations::drop_sellers_as_buyers(&mut relations);
         // Shift the segment's results to document offsets.

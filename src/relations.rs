@@ -27,6 +27,10 @@
 //!
 //! [`Extractor::explain`]: crate::Extractor::explain
 
+mod deals;
+
+pub(crate) use deals::{drop_sellers_as_buyers, swap_makers_as_buyers};
+
 use crate::document::{Entity, Modality, Relation, RelationCaptures};
 use crate::hash::FastBuildHasher;
 use crate::patterns::{Action, AttrValue, Attribute, PatternMatch, RuleSet};
@@ -317,30 +321,6 @@ fn countries_of<'e>(entities: &'e [Entity], rejected: &'e [Entity]) -> Vec<Optio
         }
     }
     out
-}
-
-/// Removes an `ACQUIRES` whose head is, in the same sentence, the seller
-/// (`SUPPLIES`) of the same weapon. "India signed a deal with France to
-/// buy Rafale jets": the deal rules name France the seller, and the
-/// buyer rule, which has no way to look before its buyer, reads "France
-/// to buy" as a purchase. A party both selling and buying one weapon in
-/// one sentence is that misreading far more often than a fact.
-pub(crate) fn drop_sellers_as_buyers(relations: &mut Vec<Relation>) {
-    let is = |r: &Relation, label: &str| &*r.label == label;
-    // Most texts have no sale: nothing to collect.
-    if !relations.iter().any(|r| is(r, "SUPPLIES")) || !relations.iter().any(|r| is(r, "ACQUIRES"))
-    {
-        return;
-    }
-    let mut sellers: Vec<(usize, usize, usize)> = relations
-        .iter()
-        .filter(|r| is(r, "SUPPLIES"))
-        .map(|r| (r.head, r.tail, r.sentence.start))
-        .collect();
-    sellers.sort_unstable();
-    relations.retain(|r| {
-        !is(r, "ACQUIRES") || sellers.binary_search(&(r.head, r.tail, r.sentence.start)).is_err()
-    });
 }
 
 /// Up to this many relations, [`dedup`] compares each with those kept

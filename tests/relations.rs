@@ -664,3 +664,49 @@ fn the_other_side_of_a_deal_is_its_seller_not_a_buyer() {
     let t = "Vietnam plans to buy Su-35 fighters.";
     assert!(has(t, "ACQUIRES", "Vietnam", "Su-35"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_contract_won_is_a_sale_by_the_winner() {
+    let t = "MBDA secured an order from Qatar for Exocet missiles.";
+    assert!(has(t, "ACQUIRES", "Qatar", "Exocet"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "MBDA", "Exocet"), "{:?}", rels(t));
+    assert!(!has(t, "ACQUIRES", "MBDA", "Exocet"), "{:?}", rels(t));
+    assert!(!has(t, "SUPPLIES", "Qatar", "Exocet"), "{:?}", rels(t));
+    let t = "Boeing received a contract from the Pentagon for KC-46 tankers worth $2.3 billion.";
+    assert!(has(t, "SUPPLIES", "Boeing", "KC-46 Pegasus"), "{:?}", rels(t));
+    assert!(!has(t, "ACQUIRES", "Boeing", "KC-46 Pegasus"), "{:?}", rels(t));
+    let t = "General Dynamics was awarded a contract by the U.S. Navy to build two Virginia-class \
+             submarines.";
+    assert!(has(t, "ACQUIRES", "United States Navy", "Virginia-class submarine"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "General Dynamics", "Virginia-class submarine"), "{:?}", rels(t));
+    // The buyer's own order from a seller is still the buyer's.
+    let t = "Poland's order from South Korea for 180 K2 tanks is the largest in its history.";
+    assert!(has(t, "ACQUIRES", "Poland", "K2 Black Panther"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "South Korea", "K2 Black Panther"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_manufacturer_in_a_deal_with_a_state_sells() {
+    let ex = Extractor::new();
+    let t = "Embraer signed a contract with Portugal for five C-390 aircraft.";
+    assert!(has(t, "ACQUIRES", "Portugal", "Embraer C-390 Millennium"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "Embraer", "Embraer C-390 Millennium"), "{:?}", rels(t));
+    assert!(!has(t, "ACQUIRES", "Embraer", "Embraer C-390 Millennium"), "{:?}", rels(t));
+    // The explanation's buyer capture moves with the buyer.
+    let doc = ex.extract(t);
+    let buy = doc.relations().iter().find(|r| r.label() == "ACQUIRES").unwrap();
+    let why = ex.explain(&doc, buy);
+    assert!(why.captures.iter().any(|(n, s)| n == "buyer" && *s == "Portugal"), "{why:?}");
+    // A state in a deal with a manufacturer is left as read.
+    let t = "Poland signed a contract with Lockheed Martin for 32 F-35A jets.";
+    assert!(has(t, "ACQUIRES", "Poland", "F-35 Lightning II"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "Lockheed Martin", "F-35 Lightning II"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_seller_after_a_hyphenated_description_is_read() {
+    let t = "Armenia took delivery of Akash surface-to-air missile systems from India.";
+    assert!(has(t, "SUPPLIES", "India", "Akash missile system"), "{:?}", rels(t));
+    let t = "Russia sold Kh-35 anti-ship missiles to Vietnam in 2019.";
+    assert!(has(t, "ACQUIRES", "Vietnam", "Kh-35"), "{:?}", rels(t));
+}
