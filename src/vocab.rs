@@ -51,7 +51,7 @@ fn slot_key_and_hash(s: &[u8]) -> (u64, u64) {
 }
 
 /// Token normal forms and their numbers.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Vocab {
     slots: Vec<RawSlot>,
     /// All strings, one after the other.
@@ -62,6 +62,33 @@ pub(crate) struct Vocab {
     max_len: usize,
     /// 64 − log2(number of slots): a hash's top bits pick its slot.
     shift: u32,
+    /// A number no other vocabulary of this process has had, given when
+    /// it is made or cloned (see [`Vocab::stamp`]).
+    serial: u64,
+}
+
+/// The last serial number given (see [`Vocab::stamp`]); 0 is never one.
+static LAST_SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A serial number no vocabulary has had yet.
+fn new_serial() -> u64 {
+    LAST_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+}
+
+impl Clone for Vocab {
+    /// A copy with a serial number of its own: strings added to the copy
+    /// and to the original from here on may get the same numbers, so the
+    /// two must not share a [`Vocab::stamp`].
+    fn clone(&self) -> Vocab {
+        Vocab {
+            slots: self.slots.clone(),
+            text: self.text.clone(),
+            ends: self.ends.clone(),
+            max_len: self.max_len,
+            shift: self.shift,
+            serial: new_serial(),
+        }
+    }
 }
 
 impl Default for Vocab {
@@ -72,6 +99,7 @@ impl Default for Vocab {
             text: String::new(),
             ends: Vec::new(),
             max_len: 0,
+            serial: new_serial(),
         }
     }
 }
@@ -88,6 +116,17 @@ impl Vocab {
     #[inline]
     fn slot(&self, i: usize) -> Slot {
         Slot::from(self.slots[i])
+    }
+
+    /// What stands for this vocabulary's numbering: its serial number
+    /// (no other vocabulary of the process has it, a clone neither) and
+    /// its number of strings. Strings are only ever added, each with the
+    /// next number, so two lookups under one stamp give the same number
+    /// for every string, [`Vocab::miss`] included. Never `(0, _)`. For
+    /// caches of numbers kept across texts (`shape::WordCache`), valid only
+    /// under the stamp that filled them.
+    pub(crate) fn stamp(&self) -> (u64, usize) {
+        (self.serial, self.ends.len())
     }
 
     /// The number of strings.

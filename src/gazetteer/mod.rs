@@ -509,6 +509,9 @@ pub(crate) struct Scratch {
     /// [`Gazetteer::token_shapes`] does not give).
     shapes: Vec<u16>,
     shaped: bool,
+    /// The ids and shapes of short words met in earlier texts, for
+    /// `ids_and_shapes_into`.
+    words: crate::patterns::WordCache,
 }
 
 impl Scratch {
@@ -671,11 +674,11 @@ impl Gazetteer {
         if trie.is_empty() {
             return;
         }
-        let Scratch { norm, ids, shapes, shaped } = scratch;
+        let Scratch { norm, ids, shapes, shaped, words } = scratch;
         // A token in no key gets `miss`, which the trie has no edge for.
         let miss = vocab.miss();
         if *shaped {
-            crate::patterns::ids_and_shapes_into(vocab, text, tokens, ids, shapes, norm);
+            crate::patterns::ids_and_shapes_into(vocab, text, tokens, ids, shapes, norm, words);
         } else {
             vocab.token_ids(text, tokens, ids, norm);
         }

@@ -75,7 +75,7 @@ mod syntax;
 
 pub use matcher::Scratch;
 pub(crate) use matcher::WordMap;
-pub(crate) use shape::ids_and_shapes_into;
+pub(crate) use shape::{ids_and_shapes_into, WordCache};
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::tokenize::{Sentence, Token};
