@@ -398,8 +398,10 @@ impl Extractor {
             doc.entities_truncated = true;
         }
         let capitals = pattern_scratch.shared_capitals();
-        let links = linking::link(text, tokens, &mut entities, covered, capitals);
-        gaz.link_short_names(text, tokens, gaz_scratch, &mut entities, covered);
+        let mut capital_at = linking::CapitalSet::new(capitals.0, capitals.2, tokens.len());
+        let links = linking::link(text, tokens, &mut entities, covered, capitals, &mut capital_at);
+        let capital_set = capital_at.get();
+        gaz.link_short_names(text, tokens, gaz_scratch, &mut entities, covered, capital_set);
         let mut relations = Vec::new();
         let at = |span: Span| {
             entities

@@ -58,15 +58,18 @@ const RULE_NAME: &str = "name_link";
 /// of flags for each token, the flag of words in capitals and the flag of
 /// tokens whose first character is a capital, when the caller has them
 /// (the rules' shapes; empty when not): acronyms, initials and name keys
-/// are looked for among the flagged tokens only.
+/// are looked for among the flagged tokens only. `capital_at` is the set
+/// of the tokens with the capital flag, made when a scan first asks: the
+/// caller's, so that the short-name pass after linking reads it too.
 pub(crate) fn link(
     text: &str,
     tokens: &[Token],
     entities: &mut Vec<Entity>,
     covered: &mut Vec<Option<usize>>,
     capitals: (&[u16], u16, u16),
+    capital_at: &mut CapitalSet<'_>,
 ) -> Vec<AliasLink> {
-    link_with(text, tokens, entities, covered, capitals, true)
+    link_with(text, tokens, entities, covered, capitals, capital_at, true)
 }
 
 /// [`link`]; without `shortcuts` (the general path, for tests), fuller
@@ -78,6 +81,7 @@ fn link_with(
     entities: &mut Vec<Entity>,
     covered: &mut Vec<Option<usize>>,
     capitals: (&[u16], u16, u16),
+    capital_at: &mut CapitalSet<'_>,
     shortcuts: bool,
 ) -> Vec<AliasLink> {
     let mut links = Vec::new();
@@ -92,8 +96,7 @@ fn link_with(
     // benchmark run making the set costs about 1 M instructions; the
     // name-key scan went from 4.35 M to 1.39 M and the acronyms' from
     // 1.65 M to 0.44 M.
-    let (flags, upper, cap) = capitals;
-    let mut capital_at = CapitalSet::new(flags, cap, tokens.len());
+    let (flags, upper, _) = capitals;
     let mut added: Vec<Entity> = Vec::new();
 
     // Acronyms defined in parentheses right after an entity.
@@ -158,7 +161,7 @@ fn link_with(
         }
     }
 
-    link_initials(text, tokens, entities, covered, (flags, upper, &mut capital_at), &mut added);
+    link_initials(text, tokens, entities, covered, (flags, upper, capital_at), &mut added);
 
     // People: full names, then short mentions. The name words of every
     // person are in one list, each person's a range of it.
@@ -972,7 +975,7 @@ impl Sieve {
 /// no name key, acronym or initials to look for), on the stack for up to
 /// 1,024 tokens (a paragraph's allocation cost about what its scans
 /// saved).
-struct CapitalSet<'f> {
+pub(crate) struct CapitalSet<'f> {
     /// Each token's flags; empty when the caller has none.
     flags: &'f [u16],
     /// The flag of a capital first character.
@@ -990,13 +993,13 @@ struct CapitalSet<'f> {
 impl<'f> CapitalSet<'f> {
     /// The set of the tokens whose `flags` have `bit`, for `tokens`
     /// tokens, not made yet.
-    fn new(flags: &'f [u16], bit: u16, tokens: usize) -> CapitalSet<'f> {
+    pub(crate) fn new(flags: &'f [u16], bit: u16, tokens: usize) -> CapitalSet<'f> {
         CapitalSet { flags, bit, tokens, small: [0; 16], large: Vec::new(), made: false }
     }
 
     /// The set (`tokens / 64 + 1` words), made on the first call; `None`
     /// when the flags are not one a token.
-    fn get(&mut self) -> Option<&[u64]> {
+    pub(crate) fn get(&mut self) -> Option<&[u64]> {
         if self.flags.len() != self.tokens {
             return None;
         }
@@ -1191,7 +1194,7 @@ fn compound_walk(text: &str, tokens: &[Token], i: usize) -> usize {
 
 /// Whether the first character of `s` is upper case; an ASCII first byte
 /// (nearly every word) is tested without decoding.
-fn starts_upper(s: &str) -> bool {
+pub(crate) fn starts_upper(s: &str) -> bool {
     match s.as_bytes().first() {
         Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
         _ => s.chars().next().is_some_and(char::is_uppercase),
@@ -1245,6 +1248,19 @@ fn initials_agree(acronym: &str, name: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// [`link_with`] with a capital set of its own, made from `capitals`.
+    fn link_own(
+        text: &str,
+        tokens: &[Token],
+        entities: &mut Vec<Entity>,
+        covered: &mut Vec<Option<usize>>,
+        capitals: (&[u16], u16, u16),
+        shortcuts: bool,
+    ) -> Vec<AliasLink> {
+        let mut capital_at = CapitalSet::new(capitals.0, capitals.2, tokens.len());
+        link_with(text, tokens, entities, covered, capitals, &mut capital_at, shortcuts)
+    }
+
     fn capitals_key(word: &str) -> Option<u64> {
         capitals_of(word.as_bytes())
     }
@@ -1287,8 +1303,8 @@ mod tests {
         scratch.share_shapes(text, &tokens);
         let (mut by_flags, mut by_text) = (vec![e.clone()], vec![e]);
         let (mut c1, mut c2) = (Vec::new(), Vec::new());
-        link_with(text, &tokens, &mut by_flags, &mut c1, scratch.shared_capitals(), true);
-        link_with(text, &tokens, &mut by_text, &mut c2, (&[], 0, 0), true);
+        link_own(text, &tokens, &mut by_flags, &mut c1, scratch.shared_capitals(), true);
+        link_own(text, &tokens, &mut by_text, &mut c2, (&[], 0, 0), true);
         assert_eq!(describe(&by_flags), describe(&by_text));
         let sdf = by_flags.iter().filter(|e| &text[e.span] == "SDF").count();
         assert_eq!(sdf, 3, "{:?}", describe(&by_flags));
@@ -1347,7 +1363,7 @@ mod tests {
         };
         let linked = |mut entities: Vec<Entity>| {
             let mut covered = vec![Some(7); 3];
-            link(text, &tokens, &mut entities, &mut covered, (&[], 0, 0));
+            link_own(text, &tokens, &mut entities, &mut covered, (&[], 0, 0), true);
             let mut fresh = Vec::new();
             coverage_into(tokens.len(), &entities, &mut fresh);
             assert_eq!(covered, fresh);
@@ -1444,11 +1460,11 @@ mod tests {
     ) -> Vec<Entity> {
         let (mut fast, mut flagged, mut general) = (entities.clone(), entities.clone(), entities);
         let (mut c1, mut c2, mut c3) = (Vec::new(), Vec::new(), Vec::new());
-        let l1 = link_with(text, tokens, &mut fast, &mut c1, (&[], 0, 0), true);
-        let l2 = link_with(text, tokens, &mut general, &mut c2, (&[], 0, 0), false);
+        let l1 = link_own(text, tokens, &mut fast, &mut c1, (&[], 0, 0), true);
+        let l2 = link_own(text, tokens, &mut general, &mut c2, (&[], 0, 0), false);
         let mut scratch = crate::patterns::Scratch::default();
         scratch.share_shapes(text, tokens);
-        let l3 = link_with(text, tokens, &mut flagged, &mut c3, scratch.shared_capitals(), true);
+        let l3 = link_own(text, tokens, &mut flagged, &mut c3, scratch.shared_capitals(), true);
         assert_eq!(describe(&fast), describe(&general), "round {round}: {text}");
         assert_eq!(describe(&fast), describe(&flagged), "round {round}: {text}");
         assert_eq!((&c1, &l1), (&c3, &l3), "round {round}: {text}");

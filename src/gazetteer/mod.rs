@@ -568,7 +568,9 @@ impl Gazetteer {
 
     /// Links the persons' short names in `text` (see [`ShortNames::link`]),
     /// after [`Gazetteer::find_into`] matched its `tokens` with `scratch`
-    /// and linking made `entities` and their coverage `covered`.
+    /// and linking made `entities` and their coverage `covered`;
+    /// `capitals` is the set of the tokens whose first character is a
+    /// capital, when linking made it.
     pub(crate) fn link_short_names(
         &self,
         text: &str,
@@ -576,10 +578,12 @@ impl Gazetteer {
         scratch: &Scratch,
         entities: &mut Vec<Entity>,
         covered: &mut Vec<Option<usize>>,
+        capitals: Option<&[u64]>,
     ) {
         let Some(ids) = self.token_ids(scratch, tokens.len()) else { return };
         let entries = &self.inner.entries;
-        self.inner.short_names.link(text, tokens, ids, entities, covered, |k| &entries[k as usize]);
+        let entry = |k: u32| &entries[k as usize];
+        self.inner.short_names.link(text, tokens, ids, entities, covered, capitals, entry);
     }
 
     /// The vocabulary of the keys' words, whose numbers

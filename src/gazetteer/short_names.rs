@@ -67,6 +67,10 @@ pub(crate) struct ShortNames {
     /// Each short name as listed and in capitals, to the index of the
     /// entry that lists it; `None` when two entries do.
     names: HashMap<Box<str>, Option<u32>, FastBuildHasher>,
+    /// Whether every short name, as listed and in capitals, starts with a
+    /// capital ([`crate::linking::starts_upper`]): then only the tokens
+    /// with the capital flag can be one, and the scan reads those alone.
+    capitalised: bool,
 }
 
 impl ShortNames {
@@ -116,7 +120,8 @@ impl ShortNames {
                 bits[id as usize >> 6] |= 1 << (id & 63);
             }
         }
-        Ok(ShortNames { bits, names })
+        let capitalised = names.keys().all(|k| crate::linking::starts_upper(k));
+        Ok(ShortNames { bits, names, capitalised })
     }
 
     /// True when no entry has a short name.
@@ -137,11 +142,73 @@ impl ShortNames {
         self.names.get(word).copied().flatten()
     }
 
+    /// Whether vocabulary number `id` is the normal form of a short name
+    /// (0 or 1). The miss number (the vocabulary's length) has a bit, never
+    /// set, so that every number a token has is in the table; a number past
+    /// it has none.
+    #[inline]
+    fn bit(&self, id: u32) -> u64 {
+        self.bits.get(id as usize >> 6).map_or(0, |w| w >> (id & 63) & 1)
+    }
+
+    /// The first place at or after `from` in `ids` (the gazetteer's numbers
+    /// of a text's tokens) whose number is a short name's, or `ids.len()`
+    /// when none is. Four numbers are tested a step, their bits ORed, with
+    /// one branch for the four: few tokens have a bit, and the loop a token
+    /// it replaces (an index loop, as iterators cost 20 to 50 % more) took
+    /// ≈ 14 instructions a token. The scan when some short name starts
+    /// with no capital (`ShortNames::next_marked_among` otherwise).
+    fn next_marked(&self, ids: &[u32], from: usize) -> usize {
+        let rest = ids.get(from..).unwrap_or_default();
+        let mut blocks = rest.chunks_exact(4);
+        let mut at = from;
+        for four in &mut blocks {
+            let b = self.bit(four[0]) | self.bit(four[1]) | self.bit(four[2]) | self.bit(four[3]);
+            if b != 0 {
+                return at + four.iter().take_while(|&&id| self.bit(id) == 0).count();
+            }
+            at += 4;
+        }
+        at + blocks.remainder().iter().take_while(|&&id| self.bit(id) == 0).count()
+    }
+
+    /// [`ShortNames::next_marked`] among the places of `among`, a bit set
+    /// of places (place `i` is bit `i % 64` of word `i / 64`; those past
+    /// `ids` are not read): the capitalised tokens, so that most numbers
+    /// are not read at all. With it `ShortNames::link` went from 2.92 M to
+    /// ≈ 1.1 M instructions on the benchmark run (extraction 247.38 M →
+    /// 245.71 M).
+    fn next_marked_among(&self, ids: &[u32], among: &[u64], from: usize) -> usize {
+        let mut w = from / 64;
+        let Some(&first) = among.get(w) else { return ids.len() };
+        let mut m = first & !0 << (from % 64);
+        loop {
+            while m != 0 {
+                let i = w * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                match ids.get(i) {
+                    Some(&id) if self.bit(id) != 0 => return i,
+                    Some(_) => {}
+                    // The places left are further still.
+                    None => return ids.len(),
+                }
+            }
+            w += 1;
+            match among.get(w) {
+                Some(&next) => m = next,
+                None => return ids.len(),
+            }
+        }
+    }
+
     /// Links the short names of `text` (see the module docs). `ids` are the
     /// gazetteer's numbers of `tokens`, `entities` are sorted and linked,
     /// and `covered` is their coverage ([`crate::linking::coverage_into`]),
-    /// brought up to date when entities are added. `entry` gives the
-    /// compiled entry of an index.
+    /// brought up to date when entities are added. `capitals` is the set of
+    /// the tokens with the capital flag (`linking::CapitalSet`), when made:
+    /// the scan reads only those if every short name starts with a capital.
+    /// `entry` gives the compiled entry of an index.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn link<'g>(
         &self,
         text: &str,
@@ -149,6 +216,7 @@ impl ShortNames {
         ids: &[u32],
         entities: &mut Vec<Entity>,
         covered: &mut Vec<Option<usize>>,
+        capitals: Option<&[u64]>,
         entry: impl Fn(u32) -> &'g CompiledEntry,
     ) {
         if self.is_empty() {
@@ -179,15 +247,22 @@ impl ShortNames {
         }
         let mut added = Vec::new();
         let n = tokens.len().min(ids.len()).min(covered.len());
-        let bits = self.bits.as_slice();
-        for i in 0..n {
-            // Nearly every token's number has no bit; the miss number (the
-            // vocabulary's length) has one, never set, so that every number
-            // is in the table. (An index loop: iterators zipped or
-            // enumerated cost 20 to 50 % more here.)
-            let id = ids[i] as usize;
-            let set = bits.get(id >> 6).is_some_and(|w| w >> (id & 63) & 1 != 0);
-            if !set || covered[i].is_some() {
+        let ids = &ids[..n];
+        let capitals = capitals.filter(|_| self.capitalised);
+        let mut from = 0;
+        loop {
+            // Nearly every token's number has no bit: the scan reads only
+            // the capitalised tokens' when every short name starts with a
+            // capital, else all four at a time (see `next_marked`).
+            let i = match capitals {
+                Some(among) => self.next_marked_among(ids, among, from),
+                None => self.next_marked(ids, from),
+            };
+            if i >= n {
+                break;
+            }
+            from = i + 1;
+            if covered[i].is_some() {
                 continue;
             }
             let t = &tokens[i];
@@ -260,4 +335,80 @@ fn name_words<'t>(text: &'t str, tokens: &[Token], entities: &[Entity]) -> WordS
         .flatten()
         .map(|t| t.as_str(text))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `next_marked`, read four numbers at a time, finds the place the
+    /// per-token test finds from every start: numbers with and without a
+    /// bit, past the table, and hits in every place of a block of four and
+    /// in the tail after the last block. `next_marked_among` finds the
+    /// first such place of its set, which can end before the numbers or
+    /// go past them.
+    #[test]
+    fn next_marked_finds_the_first_number_with_a_bit() {
+        let mut rng = crate::testing::xorshift(0x5EED_0019);
+        for round in 0..400 {
+            // A table of 3 words (numbers below 192); numbers up to 255, so
+            // that some are past it.
+            let bits: Vec<u64> = (0..3).map(|_| rng() & rng() & rng()).collect();
+            let names = ShortNames { bits, names: HashMap::default(), capitalised: true };
+            let len = (rng() % 23) as usize;
+            let sparse = round % 2 == 0;
+            let ids: Vec<u32> = (0..len)
+                .map(|_| {
+                    let id = (rng() % 256) as u32;
+                    // Sparse rounds: mostly numbers with no bit (as in text).
+                    if sparse && rng() % 4 != 0 {
+                        200 + id % 50
+                    } else {
+                        id
+                    }
+                })
+                .collect();
+            let marked = |id: u32| {
+                names.bits.get(id as usize / 64).is_some_and(|w| w & (1u64 << (id % 64)) != 0)
+            };
+            // A set of places over 0 to 3 words, some past `ids`.
+            let among: Vec<u64> = (0..rng() % 4).map(|_| rng() | rng()).collect();
+            let in_among = |i: usize| among.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0);
+            for from in 0..=len {
+                let want = (from..len).find(|&i| marked(ids[i])).unwrap_or(len);
+                assert_eq!(names.next_marked(&ids, from), want, "{ids:?} from {from}");
+                let want = (from..len).find(|&i| in_among(i) && marked(ids[i])).unwrap_or(len);
+                let got = names.next_marked_among(&ids, &among, from);
+                assert_eq!(got, want, "{ids:?} among {among:x?} from {from}");
+            }
+        }
+    }
+
+    /// A short name listed in lower case is found, though no capital flag
+    /// marks its token: the scan reads only the capitalised tokens when
+    /// every short name starts with a capital, and else all of them.
+    #[test]
+    fn short_names_in_lower_case_are_read_among_all_tokens() {
+        use crate::{Entry, Extractor};
+        let x = |names: &str| {
+            let mut b = Extractor::builder();
+            b.default_gazetteer(false);
+            b.entry(Entry::new("Ivan Petrovsky", "PERSON").meta(SHORT_NAMES, names));
+            b.build().expect("builds")
+        };
+        let canonicals = |x: &Extractor, text: &str| {
+            let doc = x.extract(text);
+            doc.entities().iter().map(|e| e.canonical().to_owned()).collect::<Vec<_>>()
+        };
+        let capitalised = x("Petrovsky");
+        assert!(capitalised.gazetteer().inner.short_names.capitalised);
+        let found = canonicals(&capitalised, "The talks ended after Petrovsky left.");
+        assert!(found.iter().any(|c| c == "Ivan Petrovsky"), "{found:?}");
+        let lower = x("Petrovsky|vanya");
+        assert!(!lower.gazetteer().inner.short_names.capitalised);
+        for text in ["The talks ended after vanya left.", "The talks ended after Petrovsky left."] {
+            let found = canonicals(&lower, text);
+            assert!(found.iter().any(|c| c == "Ivan Petrovsky"), "{text:?}: {found:?}");
+        }
+    }
 }
