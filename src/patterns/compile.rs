@@ -502,6 +502,23 @@ fn reads_eager(checks: &[StartCheck], eager: usize, c: u32) -> bool {
         }
 }
 
+/// The slot of `insts`' first instruction when it is a `Save` that no
+/// split or jump leads back to, so that every attempt runs it once, first
+/// (as a pattern written `name:(…)` does, like many entity rules);
+/// [`NONE`] otherwise. Such a save is done when the attempt is set up,
+/// without a turn of the interpreter's loop.
+pub(crate) fn entry_save(insts: &[Inst]) -> u32 {
+    let back_to_first = insts.iter().any(|i| match i {
+        Inst::Split(a, b) => *a == 0 || *b == 0,
+        Inst::Jmp(a) => *a == 0,
+        _ => false,
+    });
+    match insts.first() {
+        Some(Inst::Save(slot)) if !back_to_first => *slot,
+        _ => NONE,
+    }
+}
+
 /// Which instructions of a program lie on every path from its first
 /// instruction to its `Match` (the last): those no forward jump passes
 /// over. Control goes forward but for the jumps back of `*` and `+`, so a
@@ -1048,6 +1065,10 @@ pub(crate) struct Program {
     /// program: its first or second check or a landmark is one, or is a
     /// union with one among its parts (see [`reads_eager`]).
     pub reads_eager: bool,
+    /// The capture slot of a first instruction `Save` that no jump leads
+    /// back to (see [`entry_save`]), or [`NONE`]: the matcher saves the
+    /// start there when it sets an attempt up and begins at instruction 1.
+    pub entry_save: u32,
     pub insts: Vec<Inst>,
     /// Capture names; capture `k` uses slots `2k` and `2k + 1`.
     pub captures: Arc<[Arc<str>]>,
@@ -1397,6 +1418,7 @@ impl Emitter<'_> {
             landmarks: self.starts.landmarks_of(&insts),
             // Set once the checks are numbered (see `mark_eager_readers`).
             reads_eager: true,
+            entry_save: entry_save(&insts),
             insts,
             captures: captures.into(),
             triggers,
