@@ -1300,7 +1300,10 @@ impl Merger<'_> {
                         && self.piece(j + 4).is_some_and(|(d, _)| {
                             d.info & HAS_DIGIT != 0 && d.kind == PieceKind::Alnum
                         });
-                digit && !is_plain_lower_word(right) && !is_plain_lower_word(left)
+                digit
+                    && !is_plain_lower_word(right)
+                    && !is_plain_lower_word(left)
+                    && !is_part_of_year(left, right)
             };
             if !joins {
                 break;
@@ -1470,7 +1473,8 @@ impl Merger<'_> {
             && !(info == HAS_DIGIT && second_info == HAS_DIGIT)
             && ends_alone(bytes, end)
             && !is_plain_lower_word(&self.text[start..hyphen])
-            && !is_plain_lower_word(&self.text[second..end]);
+            && !is_plain_lower_word(&self.text[second..end])
+            && !is_part_of_year(&self.text[start..hyphen], &self.text[second..end]);
         if !joins {
             return None;
         }
@@ -1512,6 +1516,17 @@ fn ends_alone(bytes: &[u8], at: usize) -> bool {
 /// A lower-case word of four or more letters: "year", "range", "based".
 fn is_plain_lower_word(s: &str) -> bool {
     s.len() >= 4 && s.chars().all(|c| c.is_lowercase())
+}
+
+/// A lower-case word and a year, "mid-2025", "pre-2022": two words and a
+/// hyphen, so that the date rules see the year. Designators with a year
+/// after a lower-case prefix are not written this way.
+fn is_part_of_year(left: &str, right: &str) -> bool {
+    left.len() >= 2
+        && left.bytes().all(|b| b.is_ascii_lowercase())
+        && right.len() == 4
+        && right.bytes().all(|b| b.is_ascii_digit())
+        && matches!(right.as_bytes()[0], b'1' | b'2')
 }
 
 /// The kind of a run of letters and digits from its [`HAS_ALPHA`] and
@@ -1804,6 +1819,11 @@ mod tests {
             "1-a",
             "a1-b",
             "yearly-1",
+            "mid-2025",
+            "pre-1990",
+            "mid-3025",
+            "ab-12345",
+            "x-2025",
             "6.5",
             "18,000",
             "1-2",
@@ -2041,6 +2061,12 @@ mod tests {
         assert_eq!(toks("a 10-year deal"), ["a", "10", "-", "year", "deal"]);
         assert_eq!(toks("Virginia-class"), ["Virginia", "-", "class"]);
         assert_eq!(toks("Beijing-based"), ["Beijing", "-", "based"]);
+        // A lower-case word and a year are a date's parts, not a name.
+        assert_eq!(toks("in mid-2025"), ["in", "mid", "-", "2025"]);
+        assert_eq!(toks("the pre-2022 border"), ["the", "pre", "-", "2022", "border"]);
+        assert_eq!(toks("mid-2025-style"), ["mid", "-", "2025", "-", "style"]);
+        assert_eq!(toks("Kh-2025"), ["Kh-2025"]);
+        assert_eq!(toks("ab-123"), ["ab-123"]);
     }
 
     #[test]

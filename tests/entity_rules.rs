@@ -146,6 +146,21 @@ fn dates_money_and_quantities() {
 }
 
 #[test]
+fn parts_of_a_year_or_month_are_dates() {
+    for (text, d) in [
+        ("The first battalion will be ready in early 2027, officials said.", "early 2027"),
+        ("Deliveries slipped to mid-2026 because of engine shortages.", "mid-2026"),
+        ("The frigate is due to be commissioned by late 2028.", "late 2028"),
+        ("Fighting intensified in mid-October near the river.", "mid-October"),
+        ("The contract was signed in late May 2023 in Warsaw.", "late May 2023"),
+    ] {
+        assert_eq!(labelled(text, "DATE"), [d], "{text}: {:?}", ents(text));
+    }
+    // "late" alone is no date.
+    assert!(labelled("The late general was buried in Kyiv.", "DATE").is_empty());
+}
+
+#[test]
 fn days_named_from_today_are_dates() {
     for (text, d) in [
         ("The minister said yesterday that talks would resume.", "yesterday"),
