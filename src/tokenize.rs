@@ -1300,10 +1300,7 @@ impl Merger<'_> {
                         && self.piece(j + 4).is_some_and(|(d, _)| {
                             d.info & HAS_DIGIT != 0 && d.kind == PieceKind::Alnum
                         });
-                digit
-                    && !is_plain_lower_word(right)
-                    && !is_plain_lower_word(left)
-                    && !is_part_of_year(left, right)
+                digit && words_may_join(left, right)
             };
             if !joins {
                 break;
@@ -1472,9 +1469,7 @@ impl Merger<'_> {
         let joins = both & HAS_DIGIT != 0
             && !(info == HAS_DIGIT && second_info == HAS_DIGIT)
             && ends_alone(bytes, end)
-            && !is_plain_lower_word(&self.text[start..hyphen])
-            && !is_plain_lower_word(&self.text[second..end])
-            && !is_part_of_year(&self.text[start..hyphen], &self.text[second..end]);
+            && words_may_join(&self.text[start..hyphen], &self.text[second..end]);
         if !joins {
             return None;
         }
@@ -1516,6 +1511,13 @@ fn ends_alone(bytes: &[u8], at: usize) -> bool {
 /// A lower-case word of four or more letters: "year", "range", "based".
 fn is_plain_lower_word(s: &str) -> bool {
     s.len() >= 4 && s.chars().all(|c| c.is_lowercase())
+}
+
+/// Whether two runs around a hyphen, one with a digit, may be one
+/// designator: neither is a lower-case word of four letters or more
+/// ("10-year" stays apart), and they are not a part of a year.
+fn words_may_join(left: &str, right: &str) -> bool {
+    !is_plain_lower_word(left) && !is_plain_lower_word(right) && !is_part_of_year(left, right)
 }
 
 /// A lower-case word and a year, "mid-2025", "pre-2022": two words and a
