@@ -120,3 +120,20 @@ fn a_countrys_security_council_is_not_the_uns() {
         found(t)
     );
 }
+
+#[test]
+fn states_and_provinces_are_not_their_country() {
+    for (text, place) in [
+        (
+            "The submarines will be based at HMAS Stirling in Western Australia.",
+            "Western Australia",
+        ),
+        ("Marines trained in the Northern Territory in July.", "Northern Territory"),
+        ("The air base in Bavaria hosts US F-16s.", "Bavaria"),
+        ("A Canadian frigate sailed from Nova Scotia.", "Nova Scotia"),
+    ] {
+        assert!(has(text, place, "LOCATION", place), "{text}: {:?}", found(text));
+    }
+    let t = "The submarines will be based at HMAS Stirling in Western Australia.";
+    assert!(!has(t, "Australia", "LOCATION", "Australia"), "{:?}", found(t));
+}
