@@ -196,6 +196,12 @@ impl Index {
         lexicons: &[Lexicon],
     ) -> Index {
         let groups = numbered_groups(programs);
+        // With up to 64 rules, rows of two words (the fast paths) whatever
+        // the number of groups.
+        let groups = match programs.len() <= 64 {
+            true => kept_groups(programs, groups, 64),
+            false => groups,
+        };
         let rule_words = programs.len().div_ceil(64).max(1);
         let group_words = groups.len().div_ceil(64).max(1);
         let row_len = rule_words + group_words;
@@ -213,7 +219,7 @@ impl Index {
                 b.set(t, r);
             }
             for g in &p.check {
-                let k = groups[&sorted(g)];
+                let Some(&k) = groups.get(&sorted(g)) else { continue };
                 needs[r * group_words + k / 64] |= 1 << (k % 64);
             }
         }
@@ -614,6 +620,81 @@ fn numbered_groups(programs: &[Program]) -> HashMap<Vec<Trig>, usize> {
     groups
 }
 
+/// Of `groups` (numbered by [`numbered_groups`]), the `room` that the
+/// rows hold, numbered anew from 0 in their order, when there are more.
+///
+/// A group is only a filter: a rule needing a group the rows do not keep
+/// is tried where that group is missing too, and fails there, as the
+/// interpreter finds the group's element missing; the output is the same.
+/// Without it, a 65th group made the rows three words and lost every fast
+/// path that takes two (`pairs`, `needed_by`, `add_words_and_rows`, ...):
+/// one relation rule more, whose groups were the 65th and 66th, cost
+/// +13.0 M instructions over the benchmark run (417.9 to 430.9 M); with
+/// 64 kept, +0.9 M. (With more than 64 rules the rows are three words or
+/// more anyway, and all groups are kept.)
+///
+/// The groups dropped are those that filter least: first none that is the
+/// last kept group of a rule, then the fewest rules weighted by how few
+/// other kept groups each has (a rule keeping five others loses little),
+/// then the group with the most triggers (likelier met), then the last
+/// numbered. (Dropping the last numbered that is no rule's last group,
+/// without the weights, cost +6.5 M on that rule set where these cost
+/// +0.9 M.)
+fn kept_groups(
+    programs: &[Program],
+    groups: HashMap<Vec<Trig>, usize>,
+    room: usize,
+) -> HashMap<Vec<Trig>, usize> {
+    if groups.len() <= room {
+        return groups;
+    }
+    // The groups each rule needs, and the rules needing each group.
+    let mut of_rule: Vec<Vec<usize>> = programs
+        .iter()
+        .map(|p| {
+            let mut v: Vec<usize> = p.check.iter().map(|g| groups[&sorted(g)]).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    let mut rules_of = vec![Vec::new(); groups.len()];
+    for (r, gs) in of_rule.iter().enumerate() {
+        gs.iter().for_each(|&g| rules_of[g].push(r));
+    }
+    let mut triggers = vec![0; groups.len()];
+    for (g, &k) in &groups {
+        triggers[k] = g.len();
+    }
+    let mut alive = vec![true; groups.len()];
+    for _ in room..groups.len() {
+        // 720: a multiple of every count of groups a rule is likely to
+        // have, so the weights are whole.
+        let cost = |g: usize| {
+            let left = rules_of[g].iter().map(|&r| of_rule[r].len());
+            let last = left.clone().filter(|&n| n == 1).count();
+            let weight: usize = left.map(|n| 720 / n.max(1)).sum();
+            (last, weight, std::cmp::Reverse(triggers[g]), std::cmp::Reverse(g))
+        };
+        let Some(drop) = (0..groups.len()).filter(|&g| alive[g]).min_by_key(|&g| cost(g)) else {
+            break;
+        };
+        alive[drop] = false;
+        for &r in &rules_of[drop] {
+            of_rule[r].retain(|&g| g != drop);
+        }
+    }
+    // Each kept group's new number: the kept groups before it.
+    let renumber: Vec<usize> = alive
+        .iter()
+        .scan(0, |next, &a| {
+            *next += usize::from(a);
+            Some(*next - 1)
+        })
+        .collect();
+    groups.into_iter().filter(|(_, k)| alive[*k]).map(|(g, k)| (g, renumber[k])).collect()
+}
+
 /// The [`Index::lex_firsts`] of `lexicons` over `words` word ids.
 fn lex_firsts(lexicons: &[Lexicon], words: usize) -> Vec<u64> {
     if lexicons.len() > 64 {
@@ -838,5 +919,86 @@ mod tests {
             }
             assert!(picked > 1000 && left > 1000, "{rules} rules: {picked} {left}");
         }
+    }
+
+    /// With up to 64 rules and more than 64 distinct groups, the rows keep
+    /// 64 groups (numbered 0 to 63, each once, from the groups there are),
+    /// every rule keeps one of its groups, and the groups dropped are
+    /// those of the rules with the most; the rows are two words, and
+    /// `select` picks exactly the triggered rules whose kept groups are
+    /// met: every rule whose groups are all met among them (a dropped group
+    /// only filters less), for random runs of ids.
+    #[test]
+    fn more_than_64_groups_keep_64_in_rows_of_two_words() {
+        let mut next = crate::testing::xorshift(0x0006_4e0b);
+        let mut src = String::new();
+        for r in 0..40 {
+            let w: Vec<u64> = (0..6).map(|_| next() % 90).collect();
+            src += &match r % 8 {
+                // A rule with many groups, whose own are dropped first.
+                0 => format!(
+                    "entity r{r} X: \"w{}\" (\"w{}\" | \"x{r}\") \"w{}\" (\"w{}\" | \"w{}\") \"y{r}\" \"z{r}\"\n",
+                    w[0], w[1], w[2], w[3], w[4]
+                ),
+                _ => format!(
+                    "entity r{r} X: \"w{}\" (\"w{}\" | \"w{}\") \"w{}\" \"x{r}\"?\n",
+                    w[0], w[1], w[2], w[3]
+                ),
+            };
+        }
+        let mut b = RuleSetBuilder::new();
+        b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+        let c = &set.inner.compiled;
+        let (programs, index) = (&c.programs, &c.index);
+        let all = super::numbered_groups(programs);
+        assert!(all.len() > 70, "{} groups", all.len());
+        let kept = super::kept_groups(programs, all.clone(), 64);
+        let mut numbers: Vec<usize> = kept.values().copied().collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (0..64).collect::<Vec<_>>());
+        assert!(kept.keys().all(|g| all.contains_key(g)));
+        let keeps = |p: &super::Program| {
+            p.check.iter().filter(|g| kept.contains_key(&super::sorted(g))).count()
+        };
+        for (r, p) in programs.iter().enumerate() {
+            assert!(p.check.is_empty() || keeps(p) > 0, "rule {r} keeps no group");
+            // The rules with many groups lose them first.
+            if r % 8 != 0 && keeps(p) < p.check.len() {
+                assert!(programs.iter().step_by(8).all(|q| keeps(q) <= 2), "rule {r}");
+            }
+        }
+        assert!(programs.iter().any(|p| keeps(p) < p.check.len()), "nothing dropped");
+        assert_eq!(index.row_len, 2);
+        assert!(!index.needed_by.is_empty() && !index.words.is_empty());
+        let known = c.vocab.lower_len() as u64;
+        let (mut picked, mut extra) = (0, 0);
+        for _ in 0..3000 {
+            let words: Vec<u32> = (0..next() % 60).map(|_| (next() % (known + 2)) as u32).collect();
+            let present = |t: &super::Trig| matches!(t, super::Trig::Word(w) if words.contains(w));
+            let (mut sel, mut got) = (Vec::new(), Vec::new());
+            index.clear(&mut sel);
+            index.add_words(&mut sel, &words);
+            index.add_always(&mut sel);
+            index.select(&sel, &mut got);
+            let rules = |all_groups: bool| -> Vec<u32> {
+                (0..programs.len() as u32)
+                    .filter(|&r| {
+                        let p = &programs[r as usize];
+                        let mut groups = p.check.iter();
+                        let mut groups = groups
+                            .by_ref()
+                            .filter(|g| all_groups || kept.contains_key(&super::sorted(g)));
+                        p.triggers.as_ref().is_none_or(|t| t.iter().any(present))
+                            && groups.all(|g| g.iter().any(present))
+                    })
+                    .collect()
+            };
+            let (want, full) = (rules(false), rules(true));
+            assert_eq!(got, want, "{words:?}");
+            assert!(full.iter().all(|r| got.contains(r)), "{words:?}");
+            (picked, extra) = (picked + full.len(), extra + got.len() - full.len());
+        }
+        assert!(picked > 200 && extra > 20, "{picked} {extra}");
     }
 }
