@@ -247,6 +247,10 @@ fn own_attributes(
 /// Organisation kinds (the gazetteer's `kind`) that do not make weapons.
 const NOT_MAKERS: &[&str] = &["alliance", "government", "ministry", "media", "think tank"];
 
+/// Place kinds (the gazetteer's `kind`) that are waters, never a party to
+/// fighting.
+const WATERS: &[&str] = &["sea", "strait"];
+
 /// Place kinds (the gazetteer's `kind`) that may be a party to an alliance:
 /// countries and territories, not cities, regions, bases or seas.
 const STATE_KINDS: &[&str] = &["country", "territory", "historical"];
@@ -270,6 +274,10 @@ fn arguments_fit<'e>(
     }
     match label {
         "MANUFACTURES" => !kind(h).is_some_and(|k| NOT_MAKERS.contains(&k)),
+        // Fire "into the Sea of Japan" is not fighting the sea.
+        "FIGHTING_AGAINST" => ![h, t]
+            .iter()
+            .any(|e| &*e.label == "LOCATION" && kind(e).is_some_and(|k| WATERS.contains(&k))),
         "ALLIED_WITH" => {
             let is_state = |e: &Entity| {
                 &*e.label == "NATIONALITY"

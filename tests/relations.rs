@@ -710,3 +710,20 @@ fn a_seller_after_a_hyphenated_description_is_read() {
     let t = "Russia sold Kh-35 anti-ship missiles to Vietnam in 2019.";
     assert!(has(t, "ACQUIRES", "Vietnam", "Kh-35"), "{:?}", rels(t));
 }
+
+#[test]
+fn fire_aimed_at_a_party_is_fighting() {
+    let t = "Islamic Jihad fired a barrage of rockets at Israel on Friday.";
+    assert!(has(t, "FIGHTING_AGAINST", "Palestinian Islamic Jihad", "Israel"), "{:?}", rels(t));
+    let t = "Russia launched 40 missiles and 100 Shahed drones at Ukraine overnight.";
+    assert!(has(t, "FIGHTING_AGAINST", "Russia", "Ukraine"), "{:?}", rels(t));
+    // The party, not the country it is in.
+    let t = "Hezbollah fighters in Lebanon have fired some 200 rockets at Israel this week.";
+    assert!(has(t, "FIGHTING_AGAINST", "Hezbollah", "Israel"), "{:?}", rels(t));
+    assert!(!has(t, "FIGHTING_AGAINST", "Lebanon", "Israel"), "{:?}", rels(t));
+    // Waters fired into are not a party; an inquiry launched is not fire.
+    let t = "North Korea launched two short-range ballistic missiles into the Yellow Sea.";
+    assert!(none_with(t, "FIGHTING_AGAINST"), "{:?}", rels(t));
+    let t = "The European Commission launched an inquiry into China's subsidies.";
+    assert!(none_with(t, "FIGHTING_AGAINST"), "{:?}", rels(t));
+}
