@@ -727,3 +727,25 @@ fn fire_aimed_at_a_party_is_fighting() {
     let t = "The European Commission launched an inquiry into China's subsidies.";
     assert!(none_with(t, "FIGHTING_AGAINST"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_person_of_a_body_belongs_to_it() {
+    let t = "Captain Sofia Lind of the Swedish Navy briefed reporters in Karlskrona.";
+    assert!(has(t, "MEMBER_OF", "Sofia Lind", "Swedish Navy"), "{:?}", rels(t));
+    let t = "Corporal Dmytro Koval of Ukraine's 93rd Mechanized Brigade was wounded near Bakhmut.";
+    assert!(has(t, "MEMBER_OF", "Dmytro Koval", "93rd Mechanized Brigade"), "{:?}", rels(t));
+    // A country after "of" is not a body the person belongs to.
+    let t = "President Emmanuel Macron of France met Olaf Scholz.";
+    assert!(none_with(t, "MEMBER_OF"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_post_taken_as_is_held() {
+    let t = "Kristina Holm took over as NATO Deputy Secretary General in March.";
+    assert!(has(t, "HOLDS_POSITION", "Kristina Holm", "NATO"), "{:?}", rels(t));
+    let t = "Ivan Sokolov, who was sworn in as Russia's deputy defence minister, visited Rostov.";
+    assert!(has(t, "HOLDS_POSITION", "Ivan Sokolov", "Russia"), "{:?}", rels(t));
+    // Removed from a post is not holding it.
+    let t = "Ivan Sokolov was dismissed as Russia's deputy defence minister.";
+    assert!(none_with(t, "HOLDS_POSITION"), "{:?}", rels(t));
+}
