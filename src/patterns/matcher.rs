@@ -3611,14 +3611,7 @@ mod tests {
         for round in 0..1_500 {
             let n = 1 + (next() % 64) as usize + if round % 9 == 0 { 64 } else { 0 };
             let words = n.div_ceil(64);
-            let mut f = Facts::default();
-            for _ in 0..n {
-                let (a, b) = (next(), next());
-                f.words.push(0);
-                f.shapes.push(a as u16);
-                f.lex_lower.push(b);
-                f.lex_exact.push(a & b.rotate_left(13));
-            }
+            let f = random_facts(&mut next, n);
             let mut need = ColumnBits::default();
             need.shapes = next() as u16;
             (need.lower, need.exact) = (next(), next());
@@ -3655,6 +3648,20 @@ mod tests {
         }
     }
 
+    /// Facts of `n` tokens with random shapes and lexicon rows (word 0
+    /// each), for the `Columns` tests.
+    fn random_facts(next: &mut dyn FnMut() -> u64, n: usize) -> Facts {
+        let mut f = Facts::default();
+        for _ in 0..n {
+            let (a, b) = (next(), next());
+            f.words.push(0);
+            f.shapes.push(a as u16);
+            f.lex_lower.push(b);
+            f.lex_exact.push(a & b.rotate_left(13));
+        }
+        f
+    }
+
     /// `Columns::make` makes the columns once a sentence: asked again, it
     /// answers true and leaves them as they were (rows changed in between
     /// are not read again), and once told of a new sentence (`made`
@@ -3666,17 +3673,7 @@ mod tests {
         let mut cols = Columns::default();
         let mut need = ColumnBits::default();
         (need.shapes, need.lower, need.exact) = (!0, !0, !0);
-        let facts = |next: &mut dyn FnMut() -> u64, n: usize| {
-            let mut f = Facts::default();
-            for _ in 0..n {
-                let (a, b) = (next(), next());
-                f.words.push(0);
-                f.shapes.push(a as u16);
-                f.lex_lower.push(b);
-                f.lex_exact.push(a & b.rotate_left(13));
-            }
-            f
-        };
+        let facts = |next: &mut dyn FnMut() -> u64, n: usize| random_facts(next, n);
         let columns = |c: &Columns| (c.lower.clone(), c.exact.clone());
         for round in 0..200usize {
             let n = 1 + round % 70;
