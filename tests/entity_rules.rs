@@ -146,6 +146,18 @@ fn dates_money_and_quantities() {
 }
 
 #[test]
+fn a_number_before_to_and_or_is_no_count() {
+    // A version number ("Tranche 4", "Batch 2") before a function word.
+    let t = "Airbus delivered the first Eurofighter Typhoon Tranche 4 to the Luftwaffe.";
+    assert!(labelled(t, "QUANTITY").is_empty(), "{:?}", ents(t));
+    let t = "The navy took delivery of Batch 2 and the first frigate of Batch 3.";
+    assert!(labelled(t, "QUANTITY").is_empty(), "{:?}", ents(t));
+    // A count before the counted noun stays one.
+    let t = "Ukraine lost 12 tanks and 30 soldiers near Pokrovsk.";
+    assert_eq!(labelled(t, "QUANTITY"), ["12", "30"], "{:?}", ents(t));
+}
+
+#[test]
 fn parts_of_a_year_or_month_are_dates() {
     for (text, d) in [
         ("The first battalion will be ready in early 2027, officials said.", "early 2027"),
