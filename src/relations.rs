@@ -244,6 +244,12 @@ fn own_attributes(
     }
 }
 
+/// The gazetteer's `kind` of an entity's entry (`None` without an entry
+/// or a kind).
+fn kind(e: &Entity) -> Option<&str> {
+    e.entry.as_ref().and_then(|en| en.get_meta("kind"))
+}
+
 /// Organisation kinds (the gazetteer's `kind`) that do not make weapons.
 const NOT_MAKERS: &[&str] = &["alliance", "government", "ministry", "media", "think tank"];
 
@@ -268,9 +274,6 @@ fn arguments_fit<'e>(
     let (h, t) = (&entities[hd], &entities[tl]);
     if hd == tl || h.canonical == t.canonical {
         return false;
-    }
-    fn kind(e: &Entity) -> Option<&str> {
-        e.entry.as_ref().and_then(|en| en.get_meta("kind"))
     }
     match label {
         "MANUFACTURES" => !kind(h).is_some_and(|k| NOT_MAKERS.contains(&k)),
@@ -314,8 +317,7 @@ fn countries_of<'e>(entities: &'e [Entity], rejected: &'e [Entity]) -> Vec<Optio
         })
         .collect();
     for r in rejected {
-        let state = &*r.label == "NATIONALITY"
-            || r.entry.as_ref().is_some_and(|en| en.get_meta("kind") == Some("country"));
+        let state = &*r.label == "NATIONALITY" || kind(r) == Some("country");
         if !state || r.entry.is_none() {
             continue;
         }

@@ -20,7 +20,7 @@ const MANUFACTURER: &str = "manufacturer";
 
 /// True when `e` is a manufacturer by its gazetteer entry.
 fn is_maker(e: &Entity) -> bool {
-    e.entry.as_ref().is_some_and(|en| en.get_meta("kind") == Some(MANUFACTURER))
+    super::kind(e) == Some(MANUFACTURER)
 }
 
 /// Swaps the parties of a deal read backwards: an `ACQUIRES` whose head
