@@ -936,23 +936,8 @@ impl Sieve {
         from: usize,
         key: impl Fn(&Token) -> u64,
     ) -> usize {
-        let mut w = from / 64;
-        let Some(&first) = among.get(w) else { return tokens.len() };
-        let mut m = first & !0 << (from % 64);
-        loop {
-            while m != 0 {
-                let i = w * 64 + m.trailing_zeros() as usize;
-                m &= m - 1;
-                if tokens.get(i).is_some_and(|t| self.test(key(t))) {
-                    return i;
-                }
-            }
-            w += 1;
-            match among.get(w) {
-                Some(&next) => m = next,
-                None => return tokens.len(),
-            }
-        }
+        let hit = |i: usize| tokens.get(i).map(|t| self.test(key(t)));
+        crate::swar::first_set_from(among, from, tokens.len(), hit)
     }
 
     /// The first token from `from` on whose sieve key, by `key`, has its

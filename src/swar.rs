@@ -78,9 +78,61 @@ pub(crate) fn for_bits(mut bits: u64, mut f: impl FnMut(usize)) {
     }
 }
 
+/// The first place at or after `from` that is in `among` (a bit set of
+/// places: place `i` is bit `i % 64` of word `i / 64`) and for which `hit`
+/// gives `Some(true)`; `len` when there is none. `hit` is a bounds-checked
+/// read of `len` places (`slice.get(i).map(..)`, `None` past the end), so
+/// that one comparison does for both tests. The scans of a sentence's
+/// capitalised tokens (linking's sieve, the short names) walk the set this
+/// way, so that the tokens outside it are not read at all.
+#[inline(always)]
+pub(crate) fn first_set_from(
+    among: &[u64],
+    from: usize,
+    len: usize,
+    mut hit: impl FnMut(usize) -> Option<bool>,
+) -> usize {
+    let mut w = from / 64;
+    let Some(&first) = among.get(w) else { return len };
+    let mut m = first & !0 << (from % 64);
+    loop {
+        while m != 0 {
+            let i = w * 64 + m.trailing_zeros() as usize;
+            m &= m - 1;
+            if hit(i) == Some(true) {
+                return i;
+            }
+        }
+        w += 1;
+        match among.get(w) {
+            Some(&next) => m = next,
+            None => return len,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `first_set_from` finds what a walk over every place finds, from
+    /// every start: sets shorter and longer than `len`, sparse and dense
+    /// hits.
+    #[test]
+    fn first_set_from_finds_the_first_hit_in_the_set() {
+        let mut next = crate::testing::xorshift(0x0f17_57e7);
+        for round in 0..500 {
+            let among: Vec<u64> = (0..next() % 4).map(|_| next() | next()).collect();
+            let len = (next() % 200) as usize;
+            let hits: Vec<bool> = (0..len).map(|_| next() % (1 + round % 5) == 0).collect();
+            let in_set = |i: usize| among.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0);
+            for from in 0..=len + 1 {
+                let want = (from..len).find(|&i| in_set(i) && hits[i]).unwrap_or(len);
+                let got = first_set_from(&among, from, len, |i| hits.get(i).copied());
+                assert_eq!(got, want, "{among:x?} len {len} from {from}");
+            }
+        }
+    }
 
     /// The low bit of each byte, gathered, against a loop over the bytes:
     /// every single bit, every byte value at every place, random words.

@@ -179,26 +179,9 @@ impl ShortNames {
     /// ≈ 1.1 M instructions on the benchmark run (extraction 247.38 M →
     /// 245.71 M).
     fn next_marked_among(&self, ids: &[u32], among: &[u64], from: usize) -> usize {
-        let mut w = from / 64;
-        let Some(&first) = among.get(w) else { return ids.len() };
-        let mut m = first & !0 << (from % 64);
-        loop {
-            while m != 0 {
-                let i = w * 64 + m.trailing_zeros() as usize;
-                m &= m - 1;
-                match ids.get(i) {
-                    Some(&id) if self.bit(id) != 0 => return i,
-                    Some(_) => {}
-                    // The places left are further still.
-                    None => return ids.len(),
-                }
-            }
-            w += 1;
-            match among.get(w) {
-                Some(&next) => m = next,
-                None => return ids.len(),
-            }
-        }
+        crate::swar::first_set_from(among, from, ids.len(), |i| {
+            ids.get(i).map(|&id| self.bit(id) != 0)
+        })
     }
 
     /// Links the short names of `text` (see the module docs). `ids` are the
