@@ -263,9 +263,6 @@ impl WordCache {
         &mut self,
         vocab: &crate::vocab::Vocab,
     ) -> (&mut [[u64; 2]; WordCache::SLOTS], &mut [[u64; 3]; WordCache::LONG_SLOTS]) {
-        if self.slots.is_none() || self.long.is_none() {
-            self.stamp = (0, 0);
-        }
         let slots = self.slots.get_or_insert_with(|| {
             vec![Self::EMPTY; Self::SLOTS].into_boxed_slice().try_into().expect("SLOTS long")
         });
