@@ -198,10 +198,7 @@ impl Index {
         let groups = numbered_groups(programs);
         // With up to 64 rules, rows of two words (the fast paths) whatever
         // the number of groups.
-        let groups = match programs.len() <= 64 {
-            true => kept_groups(programs, groups, 64),
-            false => groups,
-        };
+        let groups = if programs.len() <= 64 { kept_groups(programs, groups, 64) } else { groups };
         let rule_words = programs.len().div_ceil(64).max(1);
         let group_words = groups.len().div_ceil(64).max(1);
         let row_len = rule_words + group_words;
