@@ -739,6 +739,9 @@ const SPECULATED: &[&str] = &[
     "seeking to",
     "seeks to",
     "interested in",
+    "requested",
+    "requests",
+    "requesting",
 ];
 const REPORTED: &[&str] = &[
     "according to",

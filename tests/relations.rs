@@ -660,6 +660,14 @@ fn the_other_side_of_a_deal_is_its_seller_not_a_buyer() {
     assert!(has(t, "ACQUIRES", "Egypt", "J-10"), "{:?}", rels(t));
     assert!(has(t, "SUPPLIES", "China", "J-10"), "{:?}", rels(t));
     assert!(!has(t, "ACQUIRES", "China", "J-10"), "{:?}", rels(t));
+    // Talks "over" or "on" a purchase name the same two sides.
+    let t = "Serbia is negotiating with France over the purchase of 12 Rafale jets.";
+    assert!(has(t, "ACQUIRES", "Serbia", "Rafale"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "France", "Rafale"), "{:?}", rels(t));
+    assert!(!has(t, "ACQUIRES", "France", "Rafale"), "{:?}", rels(t));
+    let t = "Thailand held talks with Sweden on a possible acquisition of Gripen fighters.";
+    assert!(has(t, "ACQUIRES", "Thailand", "JAS 39 Gripen"), "{:?}", rels(t));
+    assert!(!has(t, "ACQUIRES", "Sweden", "JAS 39 Gripen"), "{:?}", rels(t));
     // A buyer named alone still buys.
     let t = "Vietnam plans to buy Su-35 fighters.";
     assert!(has(t, "ACQUIRES", "Vietnam", "Su-35"), "{:?}", rels(t));
@@ -748,4 +756,15 @@ fn a_post_taken_as_is_held() {
     // Removed from a post is not holding it.
     let t = "Ivan Sokolov was dismissed as Russia's deputy defence minister.";
     assert!(none_with(t, "HOLDS_POSITION"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_weapon_requested_is_a_purchase_not_yet_made() {
+    let t = "Poland has requested 96 AH-64E Apache helicopters from the United States.";
+    assert!(has(t, "ACQUIRES", "Poland", "AH-64 Apache"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "United States", "AH-64 Apache"), "{:?}", rels(t));
+    assert_eq!(modality(t, "ACQUIRES"), Some(Modality::Speculated));
+    // A sum requested is no weapon bought.
+    let t = "The Pentagon requested $4 billion for HIMARS launchers.";
+    assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
 }
