@@ -116,10 +116,15 @@ fn weapons_by_designator_next_to_a_class_word() {
         ("Two QN-11 launchers were seen.", "QN-11"),
         ("A Type 997 corvette surfaced.", "Type 997"),
         ("three Sejong-class destroyers", "Sejong-class"),
+        ("a Miguel Malvar-class frigate", "Miguel Malvar-class"),
+        ("two Admiral Levchenko-class frigates", "Admiral Levchenko-class"),
         ("the frigate HMS Iron Duke", "HMS Iron Duke"),
     ] {
         assert!(has(text, w, "WEAPON_SYSTEM"), "{text}: {:?}", ents(text));
     }
+    // A nationality before a class is not part of its name.
+    let w = labelled("two Turkish Ordu-class corvettes", "WEAPON_SYSTEM");
+    assert_eq!(w, ["Ordu-class"]);
     // An ordinal is not a designator, nor is a calibre.
     assert!(labelled("the 3rd tank company", "WEAPON_SYSTEM").is_empty());
     assert!(labelled("more 155mm artillery shells", "WEAPON_SYSTEM").is_empty());
