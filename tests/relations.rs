@@ -768,3 +768,13 @@ fn a_weapon_requested_is_a_purchase_not_yet_made() {
     let t = "The Pentagon requested $4 billion for HIMARS launchers.";
     assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_commander_in_chief_holds_a_post() {
+    let t = "General Robert Brieger was named commander-in-chief of the Austrian Armed Forces.";
+    assert!(
+        rels(t).iter().any(|r| r.0 == "HOLDS_POSITION" && r.1 == "Robert Brieger"),
+        "{:?}",
+        rels(t)
+    );
+}
