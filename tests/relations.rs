@@ -778,3 +778,26 @@ fn a_commander_in_chief_holds_a_post() {
         rels(t)
     );
 }
+
+#[test]
+fn a_force_that_grounds_upgrades_or_flies_a_weapon_operates_it() {
+    for (t, unit, weapon) in [
+        (
+            "The Royal Air Force grounded its Eurofighter Typhoon fleet after the accident.",
+            "Royal Air Force",
+            "Eurofighter Typhoon",
+        ),
+        (
+            "The Polish Air Force is upgrading its F-16 jets.",
+            "Polish Air Force",
+            "F-16 Fighting Falcon",
+        ),
+        (
+            "The Royal Australian Air Force has been flying the F-35A since 2018.",
+            "Royal Australian Air Force",
+            "F-35 Lightning II",
+        ),
+    ] {
+        assert!(has(t, "OPERATES", unit, weapon), "{t}: {:?}", rels(t));
+    }
+}
