@@ -68,6 +68,14 @@ fn forces_weapons_and_organisations() {
     assert_eq!(canon.len(), 4);
     assert!(canon.windows(2).all(|w| w[0] == w[1]), "{canon:?}");
     assert!(found("the Su-355 prototype").is_empty());
+    // A maker's name before a designator is the same helicopter.
+    for text in ["two AgustaWestland AW139 helicopters", "the Leonardo AW139 fleet"] {
+        let w: Vec<_> = found(text).into_iter().filter(|(_, l, _)| l == "WEAPON_SYSTEM").collect();
+        assert!(
+            w.iter().any(|(m, _, c)| m.ends_with("AW139") && m.contains(' ') && c == "AW139"),
+            "{w:?}"
+        );
+    }
     // A patriot is not a Patriot.
     assert!(found("a patriotic patriot").is_empty());
     assert!(found("Patriot batteries")
