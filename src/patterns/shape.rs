@@ -119,7 +119,7 @@ pub(crate) fn ids_and_shapes_into(
 ) {
     use crate::swar::{in_range, HIGH};
     let bytes = text.as_bytes();
-    let (cached, cached_long) = words.slots_for(vocab);
+    let (cached, cached_long, cached_other) = words.slots_for(vocab);
     // Filled in place, as `Vocab::token_ids` does.
     ids.clear();
     ids.resize(tokens.len(), vocab.miss());
@@ -186,9 +186,47 @@ pub(crate) fn ids_and_shapes_into(
                 continue;
             }
         }
-        *id = vocab.token_id(text, t, norm);
-        *shape = quick_or_general(quick_shapes(bytes, t), text, t);
+        (*id, *shape) = other_id_and_shapes(vocab, text, t, norm, cached_other);
     }
+}
+
+/// `vocab.token_id` and the shapes of `t`, a token that no fast way of
+/// [`ids_and_shapes_into`] took (a number, a possessive, an abbreviation,
+/// a designator, a mark of several bytes, a word that is not ASCII): for
+/// one of one to eight bytes, from the entry of [`WordCache::others`]
+/// that holds its bytes, kind and length, made on a miss. A token's id
+/// and shapes (but `Any` and `Glued`) depend on its kind and bytes alone,
+/// and these tokens repeat ("'s", "U.S.", "2024", "’"): 12.5k tokens a
+/// benchmark run took this way, a vocabulary probe and the shape tests
+/// (about 165 and, for abbreviations and designators, 415 instructions)
+/// each. Out of line: the loop's common paths keep their registers.
+#[inline(never)]
+fn other_id_and_shapes(
+    vocab: &crate::vocab::Vocab,
+    text: &str,
+    t: &Token,
+    norm: &mut String,
+    others: &mut [[u64; 2]; WordCache::OTHER_SLOTS],
+) -> (u32, u16) {
+    let bytes = text.as_bytes();
+    let (start, n) = (t.span.start, t.span.end.wrapping_sub(t.span.start));
+    let key = match n.wrapping_sub(1) < 8 {
+        true => crate::normalize::load_word(bytes, start, n),
+        false => None,
+    };
+    let Some(w) = key else {
+        return (vocab.token_id(text, t, norm), quick_or_general(quick_shapes(bytes, t), text, t));
+    };
+    let tag = (t.kind as u64) << 8 | n as u64;
+    let slot = &mut others[WordCache::slot_of(w) % WordCache::OTHER_SLOTS];
+    if slot[0] == w && slot[1] >> 48 == tag {
+        return (slot[1] as u32, (slot[1] >> 32) as u16 | glue_bits(t));
+    }
+    let id = vocab.token_id(text, t, norm);
+    let shape = quick_or_general(quick_shapes(bytes, t), text, t);
+    let bare = shape & !(Shape::Any.bit() | Shape::Glued.bit());
+    *slot = [w, u64::from(id) | u64::from(bare) << 32 | tag << 48];
+    (id, shape)
 }
 
 /// The vocabulary ids and shapes (without `Any` and `Glued`) of the
@@ -222,6 +260,13 @@ pub(crate) struct WordCache {
     /// first and last eight bytes (as `ids_and_shapes_into` loads them)
     /// and their id, shapes and length (`id | shapes << 32 | len << 48`).
     long: Option<Box<[[u64; 3]; WordCache::LONG_SLOTS]>>,
+    /// The entries of other tokens of one to eight bytes (see
+    /// [`other_id_and_shapes`]), made with `slots`: the token's bytes as
+    /// `normalize::load_word` loads them, then its id, shapes (but `Any`
+    /// and `Glued`), length and kind (`id | shapes << 32 | len << 48 |
+    /// kind << 56`). Their bytes need not be ASCII: no token has eight
+    /// bytes of `0xff` (the empty key), nor length 0 (an empty entry's).
+    others: Option<Box<[[u64; 2]; WordCache::OTHER_SLOTS]>>,
 }
 
 impl WordCache {
@@ -231,6 +276,10 @@ impl WordCache {
     /// The number of entries for words of 9 to 16 letters: a power of
     /// two (24 KB of entries).
     const LONG_SLOTS: usize = 1 << 10;
+
+    /// The number of entries for other tokens: a power of two (16 KB of
+    /// entries), picked by the low bits of [`WordCache::slot_of`].
+    const OTHER_SLOTS: usize = 1 << 10;
 
     /// The key of an empty entry: no word's (eight bytes of `0xff`, where
     /// a cached word is ASCII).
@@ -262,7 +311,11 @@ impl WordCache {
     fn slots_for(
         &mut self,
         vocab: &crate::vocab::Vocab,
-    ) -> (&mut [[u64; 2]; WordCache::SLOTS], &mut [[u64; 3]; WordCache::LONG_SLOTS]) {
+    ) -> (
+        &mut [[u64; 2]; WordCache::SLOTS],
+        &mut [[u64; 3]; WordCache::LONG_SLOTS],
+        &mut [[u64; 2]; WordCache::OTHER_SLOTS],
+    ) {
         let slots = self.slots.get_or_insert_with(|| {
             vec![Self::EMPTY; Self::SLOTS].into_boxed_slice().try_into().expect("SLOTS long")
         });
@@ -270,12 +323,17 @@ impl WordCache {
             let v = vec![Self::EMPTY_LONG; Self::LONG_SLOTS];
             v.into_boxed_slice().try_into().expect("LONG_SLOTS long")
         });
+        let others = self.others.get_or_insert_with(|| {
+            let v = vec![Self::EMPTY; Self::OTHER_SLOTS];
+            v.into_boxed_slice().try_into().expect("OTHER_SLOTS long")
+        });
         if self.stamp != vocab.stamp() {
             self.stamp = vocab.stamp();
             slots.fill(Self::EMPTY);
             long.fill(Self::EMPTY_LONG);
+            others.fill(Self::EMPTY);
         }
-        (slots, long)
+        (slots, long, others)
     }
 }
 
@@ -1243,6 +1301,65 @@ mod tests {
         check(&c, &mut words);
         check(&a, &mut words);
         assert_ne!(a.stamp(), c.stamp());
+    }
+
+    /// Tokens of other kinds are cached by their bytes, length and kind
+    /// ([`other_id_and_shapes`]), their shapes without `Glued`: the same
+    /// bytes as another kind, or with a zero byte more, or glued where
+    /// they were not, get their own ids and shapes, read from the cache
+    /// the second time; and the entries follow the vocabulary as the
+    /// words' do.
+    #[test]
+    fn other_tokens_are_cached_by_kind_length_and_bytes() {
+        use crate::span::Span;
+        use crate::vocab::Vocab;
+        let tk = Tokenizer::new();
+        // Glued first ("(U.S.)F-35"), then apart ("U.S. forces' F-35").
+        let text = "(U.S.)F-35’s 1\u{0}1 (2024) In 2024 U.S. forces' F-35 jets, Kyiv’s \
+                    “drones” and 18,000 troops: 1 Zürich(Zürich) 50%";
+        let mut toks = tk.tokenize(text);
+        // The same spans as other kinds (a number as a designator, an
+        // abbreviation as a symbol ...), and each glued.
+        let first = toks.clone();
+        for (k, t) in first.iter().enumerate() {
+            toks.push(Token::of_kind(t.span, t.kind));
+            toks.push(Token::of_kind(t.span, SOME_KINDS[k % SOME_KINDS.len()]));
+        }
+        // "1" and "1\0", one byte apart in length, the same packed word.
+        let one = text.find("1\u{0}1").unwrap();
+        for kind in [TokenKind::Number, TokenKind::Symbol] {
+            toks.push(Token::of_kind(Span::new(one, one + 1), kind));
+            toks.push(Token::of_kind(Span::new(one, one + 2), kind));
+        }
+        let (mut norm, mut ids, mut shapes) = (String::new(), Vec::new(), Vec::new());
+        let (mut want_ids, mut want_shapes) = (Vec::new(), Vec::new());
+        shapes_into(text, &toks, &mut want_shapes);
+        let mut words = WordCache::default();
+        let mut check = |v: &Vocab, words: &mut WordCache| {
+            v.token_ids(text, &toks, &mut want_ids, &mut norm);
+            for _ in 0..2 {
+                ids_and_shapes_into(v, text, &toks, &mut ids, &mut shapes, &mut norm, words);
+                assert_eq!(ids, want_ids, "{toks:?}");
+                assert_eq!(shapes, want_shapes, "{toks:?}");
+            }
+        };
+        let mut a = Vocab::default();
+        for w in ["2024", "u.s.", "'s", "f35", "1", "'", "zürich", "%"] {
+            a.intern(w).unwrap();
+        }
+        check(&a, &mut words);
+        let mut b = Vocab::default();
+        for w in ["18000", "\"", "1\u{0}", "u.s.", "zürich"] {
+            b.intern(w).unwrap();
+        }
+        check(&b, &mut words);
+        check(&a, &mut words);
+        a.intern("18000").unwrap();
+        a.intern("1\u{0}").unwrap();
+        check(&a, &mut words);
+        // Some of these tokens were cached, and found distinct.
+        let cached = words.others.as_ref().unwrap();
+        assert!(cached.iter().filter(|e| e[1] != 0).count() >= 10);
     }
 
     #[test]
