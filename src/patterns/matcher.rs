@@ -255,6 +255,9 @@ struct Columns {
     /// Made for the current sentence.
     made: bool,
     shapes: Vec<u64>,
+    /// The lexicon columns, made only for a sentence of more than 64
+    /// tokens (a shorter one's tests read the rows of the tokens their
+    /// shapes leave: see [`Columns::flat_one_word`]).
     lower: Vec<u64>,
     exact: Vec<u64>,
     /// The low and the high bytes of the shapes of a sentence of up to 64
@@ -289,26 +292,22 @@ impl Columns {
             return false;
         }
         self.made = true;
+        self.pending = 0;
         if words == 1 {
             // `gather` writes each shape column whole: grown, not cleared
             // (ten stores a sentence made for nothing, 0.3 M a benchmark
-            // run).
+            // run). A sentence of up to 64 tokens (nearly all) has no
+            // lexicon columns (see `Columns::flat_one_word`).
             if self.shapes.len() < SHAPE_COUNT {
                 self.shapes.resize(SHAPE_COUNT, 0);
             }
-        } else {
-            clear(&mut self.shapes, SHAPE_COUNT, words, need.shapes.into());
+            self.spread_one(f, need);
+            return true;
         }
+        clear(&mut self.shapes, SHAPE_COUNT, words, need.shapes.into());
         clear(&mut self.lower, 64, words, need.lower);
         clear(&mut self.exact, 64, words, need.exact);
-        self.pending = 0;
-        // A sentence of up to 64 tokens (nearly all) gets a copy of the
-        // loop with one word a column: no multiply, no `memset` call.
-        if words == 1 {
-            self.spread_one(f, need);
-        } else {
-            self.spread(f, words, need);
-        }
+        self.spread(f, words, need);
         true
     }
 
@@ -337,22 +336,16 @@ impl Columns {
         });
     }
 
-    /// [`Columns::spread`] of a sentence of up to 64 tokens (one word a
-    /// column) into the columns as arrays: a column's number, masked, is
-    /// in range, so setting a bit needs no bounds test. The shapes are only
-    /// split into bytes here, and [`Columns::gather`] makes the shape
-    /// columns the sentence's tests read when they first read them: all
-    /// ten of the default rules' made eight tokens at a time cost 1,540
-    /// instructions a sentence (11.0 M over the benchmark run's 7,146
-    /// sentences), the bytes and the columns read 4.1 M less in all.
+    /// [`Columns::make`] of a sentence of up to 64 tokens (one word a
+    /// column): its shapes only split into bytes here, and
+    /// [`Columns::gather`] makes the shape columns the sentence's tests
+    /// read when they first read them: all ten of the default rules' made
+    /// eight tokens at a time cost 1,540 instructions a sentence (11.0 M
+    /// over the benchmark run's 7,146 sentences), the bytes and the
+    /// columns read 4.1 M less in all. Its lexicon columns are not made
+    /// at all: [`Columns::flat_one_word`] reads the rows of the few tokens
+    /// the shapes leave.
     fn spread_one(&mut self, f: &Facts, need: &ColumnBits) {
-        let (Some(lower), Some(exact)) =
-            (first_words::<64>(&mut self.lower), first_words::<64>(&mut self.exact))
-        else {
-            self.pending = 0;
-            clear(&mut self.shapes, SHAPE_COUNT, 1, need.shapes.into());
-            return self.spread(f, 1, need);
-        };
         // The shapes' low bytes and high bytes apart. Bytes past the
         // sentence's tokens are left from an earlier one: the bits they
         // make are past the sentence's end, where no test reads.
@@ -365,12 +358,6 @@ impl Columns {
         }
         self.chunks = f.shapes.len().div_ceil(8).min(8);
         self.pending = need.shapes;
-        let rows = f.lex_lower.iter().zip(&f.lex_exact);
-        for (p, (&l, &e)) in rows.enumerate() {
-            let bit = 1u64 << (p % 64);
-            for_bits(l & need.lower, |b| lower[b % 64] |= bit);
-            for_bits(e & need.exact, |b| exact[b % 64] |= bit);
-        }
     }
 
     /// Sets bit `p` of the columns `need` names that row `p` of `f` has,
@@ -400,13 +387,53 @@ impl Columns {
         // the test's fields read once, where it is used, rather than all
         // of them kept (spilled) across a loop over the words.
         if let [o] = out {
-            *o = self.flat_word(f, t, n, 0, 1);
+            *o = self.flat_one_word(f, t, n);
             return;
         }
         let w = out.len();
         for (i, o) in out.iter_mut().enumerate() {
             *o = self.flat_word(f, t, n, i, w);
         }
+    }
+
+    /// [`Columns::flat`] of a sentence of up to 64 tokens: the shape
+    /// masks from the columns, then the lexicon masks from the rows of
+    /// the tokens left, one at a time. Over the benchmark run, 18.6k sets
+    /// of conjunction tests were made, and the shapes leave 7.6 of their
+    /// 30.6 tokens on average; the lexicon columns of those sentences,
+    /// made for every token from its row, took ≈ 480 instructions a
+    /// sentence. `Columns::make_now` 4.5 → 1.0 M instructions, these sets
+    /// 4.0 → 6.0 M: −1.5 M over the benchmark run's extraction. A lexicon
+    /// the test must not be in and no token is in ([`Facts::any_lower`],
+    /// [`Facts::any_exact`]) is not read.
+    #[inline(always)]
+    fn flat_one_word(&self, f: &Facts, t: &Flat, n: usize) -> u64 {
+        let col = |b: usize| self.shapes.get(b).copied().unwrap_or(0);
+        let mut m = if n >= 64 { !0 } else { (1u64 << n) - 1 };
+        for_bits(u64::from(t.shapes_all), |b| m &= col(b));
+        for_bits(u64::from(t.shapes_none), |b| m &= !col(b));
+        for &g in t.shapes_any.iter() {
+            let mut any = 0;
+            for_bits(u64::from(g), |b| any |= col(b));
+            m &= any;
+        }
+        let [lower_all, lower_none, exact_all, exact_none] = t.first_words;
+        let (lower_none, exact_none) = (lower_none & f.any_lower, exact_none & f.any_exact);
+        if lower_all | lower_none != 0 {
+            m = rows_pass(&f.lex_lower, m, lower_all, lower_none);
+        }
+        if exact_all | exact_none != 0 {
+            m = rows_pass(&f.lex_exact, m, exact_all, exact_none);
+        }
+        if t.word.is_some() || !t.words_none.is_empty() {
+            for_bits(m, |b| {
+                let word = f.words.get(b).copied().unwrap_or(NONE);
+                if t.word.is_some_and(|x| x != word) || t.words_none.contains(&word) {
+                    m &= !(1 << b);
+                }
+            });
+        }
+        m
     }
 
     /// Word `i` of [`Columns::flat`], for a sentence of `n` tokens whose
@@ -438,6 +465,20 @@ impl Columns {
         }
         m
     }
+}
+
+/// The positions of `m` (a sentence of up to 64 tokens) whose rows (one
+/// word of lexicon bits a token) have every lexicon of `all` and none of
+/// `none`: each position's row read and tested without a branch on the
+/// answer ([`Columns::flat_one_word`]).
+#[inline(always)]
+fn rows_pass(rows: &[u64], m: u64, all: u64, none: u64) -> u64 {
+    let mut kept = 0;
+    for_bits(m, |p| {
+        let row = rows.get(p).copied().unwrap_or(0);
+        kept |= u64::from((row & all == all) & (row & none == 0)) << p;
+    });
+    kept
 }
 
 /// The first `N` words of `col` as an array (`None` when it is shorter),
@@ -739,8 +780,13 @@ impl StartSets {
         // are one word, read without a multiply by the stride.
         if let (1, [o]) = (members.stride, &mut *out) {
             // And a sentence of up to 64 tokens (nearly all): its set is
-            // one word, kept in a register.
-            *o = start_word(ids, &members.start, 1 << (l % 64));
+            // one word, kept in a register; for a lower-case lexicon, from
+            // the sentence's rows.
+            let rows = lower_rows(cx, n, 1 << (l % 64));
+            *o = match rows {
+                Some(rows) => row_word(rows, 1 << (l % 64)),
+                None => start_word(ids, &members.start, 1 << (l % 64)),
+            };
         } else if members.stride == 1 {
             lex_start_bits(ids, &members.start, 1, l, out);
         } else {
@@ -873,6 +919,27 @@ fn start_word(ids: &[u32], starts: &[u64], mask: u64) -> u64 {
     ids.iter().rev().fold(0, |m, &id| m << 1 | u64::from(one_word(starts, id) & mask != 0))
 }
 
+/// The sentence's [`Facts::lex_starts`] rows, its `n` tokens', when the
+/// lexicons `mask` are all lower-case ones (whose bits there are their
+/// [`Membership::start`] bits of the token's word, exactly: the exact
+/// lexicons' are a superset) and the rows are made (at most 64 lexicons).
+#[inline(always)]
+fn lower_rows<'f>(cx: &'f Cx<'_>, n: usize, mask: u64) -> Option<&'f [u64]> {
+    let rows = &cx.facts.lex_starts;
+    let lower = mask & !cx.compiled.lower_lexicons == 0;
+    (lower && rows.len() == cx.facts.words.len()).then(|| rows.get(..n)).flatten()
+}
+
+/// [`start_word`] from a sentence's [`lower_rows`]: a load and a test a
+/// token, where the word's start bits took a second, dependent load
+/// with its bounds test (4,470 lexicon sets and 2,664 unions with a
+/// lower-case lexicon part a benchmark run, of ≈ 30 tokens each): −0.7 M
+/// instructions over the benchmark run's extraction.
+#[inline(always)]
+fn row_word(rows: &[u64], mask: u64) -> u64 {
+    rows.iter().rev().fold(0, |m, &r| m << 1 | u64::from(r & mask != 0))
+}
+
 /// The positions of a sentence of up to 64 tokens where one of the parts
 /// of union `u` that are in its masks passes ([`Union::shapes`],
 /// [`Union::lower`], [`Union::exact`], [`Union::labels`],
@@ -892,7 +959,10 @@ fn masked_parts(cx: &Cx<'_>, u: &Union) -> u64 {
     // `Facts::lex_seen`).
     let (lower, exact) = (u.lower & f.lex_seen, u.exact & f.lex_seen);
     if lower != 0 {
-        m |= start_word(f.words.get(..n).unwrap_or(&f.words), &c.lower_members.start, lower);
+        m |= match lower_rows(cx, n, lower) {
+            Some(rows) => row_word(rows, lower),
+            None => start_word(f.words.get(..n).unwrap_or(&f.words), &c.lower_members.start, lower),
+        };
     }
     if exact != 0 {
         m |= start_word(f.exact.get(..n).unwrap_or(&f.exact), &c.exact_members.start, exact);
@@ -3126,6 +3196,37 @@ mod tests {
         F35 jet Lockheed-Martin lockheed-martin corp NATO nato summit may May day Navy Smith's \
         smith's the said";
 
+    /// `row_word` over a sentence's `lower_rows` (its `Facts::lex_starts`)
+    /// is `start_word` over its lower-case ids for every set of lower-case
+    /// lexicons, as `ensure_lex` and `masked_parts` take it; a set with an
+    /// exact lexicon (whose row bits are a superset) gets no rows.
+    #[test]
+    fn lower_rows_give_the_lower_lexicons_starts() {
+        let set = rule_set(LEXICON_RULES);
+        let c = &set.inner.compiled;
+        let pool: Vec<&str> = LEXICON_POOL.split(' ').collect();
+        let mine = c.lower_lexicons;
+        assert!(mine != 0 && !mine & 0b11111 != 0, "both kinds of lexicon");
+        let (mut started, mut rows_read) = (0, 0);
+        let lens = [1, 2, 5, 17, 40, 64].repeat(40);
+        each_sentence_of(c, &pool, &lens, &[], 0x0b0e_5eed, |cx, _, what| {
+            let n = cx.tokens.len();
+            for mask in 1..32u64 {
+                let rows = lower_rows(cx, n, mask);
+                if mask & !mine != 0 {
+                    assert!(rows.is_none(), "{mask:b} has an exact lexicon, in {what}");
+                    continue;
+                }
+                let rows = rows.unwrap_or_else(|| panic!("rows of {what}"));
+                let want = start_word(&cx.facts.words[..n], &c.lower_members.start, mask);
+                assert_eq!(row_word(rows, mask), want, "{mask:b} in {what}");
+                started += usize::from(want != 0);
+                rows_read += 1;
+            }
+        });
+        assert!(started > 300 && rows_read > 500, "{started} {rows_read}");
+    }
+
     /// `Compiled::lex_starts` holds, for the lower-case id of every token,
     /// the start bits of the lower-case lexicons for that id and of the
     /// exact ones for any exact id the token has: `confirm_lexicons` finds
@@ -3605,14 +3706,16 @@ mod tests {
         assert_eq!(checked, 8 * 20 * 5);
     }
 
-    /// The columns of a sentence of up to 64 tokens (`Columns::spread_one`,
-    /// the shape columns gathered eight tokens at a time by
+    /// The shape columns of a sentence of up to 64 tokens
+    /// (`Columns::spread_one`, gathered eight tokens at a time by
     /// `Columns::gather`, from bytes left over from a longer sentence past
     /// the tokens) against the general loop over the rows
     /// (`Columns::spread`), on random rows of every length up to 64 and
-    /// random sets of columns: equal in the columns asked for (the shape
-    /// columns in their first `n` bits, the only ones a test reads), and
-    /// the others untouched.
+    /// random sets of columns: equal in the columns asked for (in their
+    /// first `n` bits, the only ones a test reads), and the others
+    /// untouched. Such a sentence has no lexicon columns (its tests read
+    /// the rows: see `one_word_flat_sets_agree_with_the_lexicon_columns`),
+    /// so `spread_one` leaves them as they were.
     #[test]
     fn one_word_columns_agree_with_the_general_spread() {
         let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
@@ -3640,9 +3743,9 @@ mod tests {
                 c.lower = vec![junk; 64];
                 c.exact = vec![junk; 64];
                 clear(&mut c.shapes, SHAPE_COUNT, 1, need.shapes.into());
-                clear(&mut c.lower, 64, 1, need.lower);
-                clear(&mut c.exact, 64, 1, need.exact);
             }
+            clear(&mut slow.lower, 64, 1, need.lower);
+            clear(&mut slow.exact, 64, 1, need.exact);
             fast.lo = vec![junk as u8; 64];
             fast.hi = vec![(junk >> 8) as u8; 64];
             fast.spread_one(&f, &need);
@@ -3653,8 +3756,8 @@ mod tests {
                 let x = if need.shapes >> b & 1 == 1 { x & first_n } else { x };
                 assert_eq!(x, y, "shape {b} of {n} tokens, {need:?}");
             }
-            assert_eq!(fast.lower, slow.lower, "lower of {n} tokens, {need:?}");
-            assert_eq!(fast.exact, slow.exact, "exact of {n} tokens, {need:?}");
+            assert_eq!(fast.lower, vec![junk; 64], "lower of {n} tokens, {need:?}");
+            assert_eq!(fast.exact, vec![junk; 64], "exact of {n} tokens, {need:?}");
         }
     }
 
@@ -3663,7 +3766,8 @@ mod tests {
     /// but written whole by `Columns::gather`, so each (in its first `n`
     /// bits, the only ones a test reads), and each lexicon column, is what
     /// a fresh `Columns` makes of the sentence, whatever the sentences
-    /// before left there; longer sentences (cleared, then spread) too.
+    /// before left there; longer sentences (cleared, then spread) too, and
+    /// their lexicon columns (a sentence of up to 64 tokens has none).
     #[test]
     fn reused_columns_forget_the_sentence_before() {
         let mut next = crate::testing::xorshift(0x5eed_c011_u64);
@@ -3696,7 +3800,8 @@ mod tests {
                     );
                 }
             }
-            for (b, i) in (0..64).flat_map(|b| (0..words).map(move |i| (b, i))) {
+            let lexicons = if words > 1 { 64 } else { 0 };
+            for (b, i) in (0..lexicons).flat_map(|b| (0..words).map(move |i| (b, i))) {
                 let k = b * words + i;
                 if need.lower >> b & 1 == 1 {
                     assert_eq!(reused.lower[k], fresh.lower[k], "lower {b} of {n} tokens");
@@ -3734,7 +3839,9 @@ mod tests {
         let mut need = ColumnBits::default();
         (need.shapes, need.lower, need.exact) = (!0, !0, !0);
         let facts = |next: &mut dyn FnMut() -> u64, n: usize| random_facts(next, n);
-        let columns = |c: &Columns| (c.lower.clone(), c.exact.clone());
+        // What `make` writes: the shapes' bytes and, for a sentence of
+        // more than 64 tokens, the lexicon columns.
+        let columns = |c: &Columns| (c.lo.clone(), c.hi.clone(), c.lower.clone(), c.exact.clone());
         for round in 0..200usize {
             let n = 1 + round % 70;
             let words = n.div_ceil(64);
@@ -3752,10 +3859,80 @@ mod tests {
             assert!(cols.make(&second, words, &need), "round {round}");
             let mut fresh = Columns::default();
             assert!(fresh.make(&second, words, &need));
-            let lens = 64 * words;
-            assert_eq!(cols.lower[..lens], fresh.lower[..lens], "round {round}");
-            assert_eq!(cols.exact[..lens], fresh.exact[..lens], "round {round}");
+            if words > 1 {
+                let lens = 64 * words;
+                assert_eq!(cols.lower[..lens], fresh.lower[..lens], "round {round}");
+                assert_eq!(cols.exact[..lens], fresh.exact[..lens], "round {round}");
+            } else {
+                assert_eq!((&cols.lo[..n], &cols.hi[..n]), (&fresh.lo[..n], &fresh.hi[..n]));
+            }
         }
+    }
+
+    /// `Columns::flat` of a sentence of up to 64 tokens
+    /// (`Columns::flat_one_word`: the shape columns, then the lexicon rows
+    /// of the tokens they leave, a lexicon the test must not be in and no
+    /// token is in not read) against `Columns::flat_word` over lexicon
+    /// columns spread from every row (`Columns::spread`), as such a
+    /// sentence had them: on random sparse rows and random conjunction
+    /// tests with and without shape, lexicon and word masks, at every
+    /// length up to 64, with `Facts::any_lower` and `any_exact` the union
+    /// of the rows as `prepare` makes them.
+    #[test]
+    fn one_word_flat_sets_agree_with_the_lexicon_columns() {
+        let mut next = crate::testing::xorshift(0x0f1a_7bee);
+        let mut fast = Columns::default();
+        let (mut lexicons_cut, mut passed) = (0, 0);
+        for round in 0..4_000 {
+            let n = 1 + round % 64;
+            let mut f = random_facts(&mut next, n);
+            for p in 0..n {
+                f.words[p] = (next() % 4) as u32;
+                // Sparse rows, as lexicon memberships are.
+                f.lex_lower[p] &= next() & next() & 0xff;
+                f.lex_exact[p] &= next() & next() & 0xff;
+            }
+            f.any_lower = f.lex_lower.iter().fold(0, |a, &r| a | r);
+            f.any_exact = f.lex_exact.iter().fold(0, |a, &r| a | r);
+            let mut sparse = |bits: u64, odds: u64| {
+                if next() % odds == 0 {
+                    0
+                } else {
+                    next() & next() & bits
+                }
+            };
+            let mut t = Flat::default();
+            t.shapes_all = sparse(0xffff, 3) as u16;
+            t.shapes_none = sparse(0xffff, 3) as u16 & !t.shapes_all;
+            let masks = [sparse(0xff, 2), sparse(0xff, 2), sparse(0xff, 2), sparse(0xff, 2)];
+            if round % 7 == 0 {
+                t.shapes_any = vec![next() as u16 | 1].into();
+            }
+            t.first_words = masks;
+            (t.lower_all, t.lower_none) = (vec![masks[0]].into(), vec![masks[1]].into());
+            (t.exact_all, t.exact_none) = (vec![masks[2]].into(), vec![masks[3]].into());
+            match round % 5 {
+                0 => t.word = Some((next() % 4) as u32),
+                1 => t.words_none = vec![(next() % 4) as u32].into(),
+                _ => {}
+            }
+            let mut need = ColumnBits::default();
+            (need.shapes, need.lower, need.exact) = (!0, !0, !0);
+            let mut slow = Columns::default();
+            (slow.shapes, slow.lower, slow.exact) = (vec![0; 16], vec![0; 64], vec![0; 64]);
+            slow.spread(&f, 1, &need);
+            let want = slow.flat_word(&f, &t, n, 0, 1);
+            fast.made = false;
+            assert!(fast.make(&f, 1, &need));
+            let mut got = [!0u64];
+            fast.flat(&f, &t, n, &mut got);
+            assert_eq!(got[0], want, "round {round}: {t:?} on {f:?}");
+            let mut shapes_only = t.clone();
+            shapes_only.first_words = [0; 4];
+            lexicons_cut += usize::from(fast.flat_one_word(&f, &shapes_only, n) != want);
+            passed += usize::from(want != 0);
+        }
+        assert!(lexicons_cut > 300 && passed > 300, "{lexicons_cut} {passed}");
     }
 
     /// `Facts::lex_seen` has the bit of every lexicon an entry of which may
