@@ -46,67 +46,90 @@ pub(crate) struct Index {
     row_len: usize,
     /// The rows, `row_len` words each; row 0 is all zero (nothing).
     rows: Vec<u64>,
-    /// The rows as pairs when they are two words (up to 64 rules and 64
-    /// groups, the usual case), else empty: a row is then one bounds test
-    /// in [`Index::add_words`], where a range of `rows` was two.
-    pairs: Vec<[u64; 2]>,
     /// Row of each lower-case word id (0 for none).
     word_rows: Vec<u32>,
     /// Row of each label id.
     label_rows: Vec<u32>,
     /// Row of each shape bit number.
     shape_rows: [u32; SHAPE_COUNT],
-    /// With rows of two words, the rows of the shapes of each value of the
-    /// low byte of a sentence's shape bits, ORed together, then those of
-    /// each value of the high byte (512 rows, else none): a sentence's
-    /// shapes are two rows, where they were a row a shape (7.4 a sentence
-    /// on the benchmark's news, 1.46 M instructions a run; −1.4 M).
-    shape_bytes: Vec<[u64; 2]>,
     /// Row of each lexicon (only the first 64 make triggers).
     lex_rows: [u32; 64],
-    /// With rows of two words, the row of each of the first 64 lexicons
-    /// itself (64 entries, else none): [`Index::add_lexicons`] ORs a
-    /// confirmed lexicon's row into the selection held in two locals with
-    /// no row number to look up and no bounds test (6.7 lexicons a
-    /// sentence on the benchmark's news; −0.38 M instructions over a benchmark
-    /// run's extraction).
-    lex_pairs: Vec<[u64; 2]>,
     /// For each lower-case word id, the lexicons (as bits) one of whose
     /// entries starts with that word in lower case, exact lexicons
     /// included; empty when there are more than 64 lexicons. A sentence
     /// holds the start of an entry of lexicon `l` only when one of its
     /// words has bit `l`.
     lex_firsts: Vec<u64>,
-    /// By lower-case word id, its row, lexicon firsts and lexicons' bits
-    /// together (see [`Index::add_word_facts`]), for
-    /// [`Index::add_words_and_rows`]; empty unless rows are two words and
-    /// there are at most 64 lexicons.
-    words: Vec<WordFacts>,
     /// Bits of the shapes some rule is triggered by.
     shape_mask: u16,
     /// Rule bits of the rules tried on every sentence.
     always: Vec<u64>,
     /// Group bits each rule needs, `row_len - rule_words` words a rule.
     needs: Vec<u64>,
-    /// With rows of two words: for byte `k` of a group word and each value
-    /// `v` of it, the rules (bits) that need one of the groups `v` names
-    /// there, at `256 * k + v` (256 entries for each byte up to the last
-    /// group's, else none): the rules a sentence's unmet groups rule out
-    /// are a few loads, where each selected rule's needs were a test (17
-    /// a sentence on the benchmark's news, 11 instructions each, and a
-    /// branch on the answer): −1.6 M instructions over a benchmark run.
-    needed_by: Vec<u64>,
+    /// The tables of the fast paths, for rows of one group word and up to
+    /// [`MAX_RULE_WORDS`] rule words.
+    fast: Fast,
+}
+
+/// The most words of rule bits a row may have for the fast paths: up to
+/// 256 rules. (`kept_groups` keeps the groups to one word up to there.)
+const MAX_RULE_WORDS: usize = 4;
+
+/// A row of the fast paths, or a selection held in locals: `R` words of
+/// rule bits (up to `64 * R` rules), then one of group bits (up to 64
+/// groups, which `kept_groups` sees to). Rows are `R + 1` words in
+/// [`Index::rows`] and in a selection too, in this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Row<const R: usize> {
+    /// Rule bits: rule `r` is bit `r % 64` of word `r / 64`.
+    rules: [u64; R],
+    /// Group bits.
+    groups: u64,
+}
+
+impl<const R: usize> Row<R> {
+    /// The empty row.
+    const ZERO: Row<R> = Row { rules: [0; R], groups: 0 };
+
+    /// The row of `R + 1` words `words` (rule words first); `None` for
+    /// another length.
+    #[inline]
+    fn of(words: &[u64]) -> Option<Row<R>> {
+        match words.split_first_chunk::<R>() {
+            Some((rules, &[groups])) => Some(Row { rules: *rules, groups }),
+            _ => None,
+        }
+    }
+
+    /// ORs `other` into this row.
+    #[inline]
+    fn or(&mut self, other: &Row<R>) {
+        for k in 0..R {
+            self.rules[k] |= other.rules[k];
+        }
+        self.groups |= other.groups;
+    }
+}
+
+/// A selection of `R + 1` words as its rule words and group word; `None`
+/// for another length.
+#[inline]
+fn parts<const R: usize>(sel: &mut [u64]) -> Option<(&mut [u64; R], &mut u64)> {
+    match sel.split_first_chunk_mut::<R>() {
+        Some((rules, [groups])) => Some((rules, groups)),
+        _ => None,
+    }
 }
 
 /// What [`Index::add_words_and_rows`] reads for a word id, in one place.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct WordFacts {
-    /// Its row itself (of [`Index::pairs`], by [`Index::word_rows`]):
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct WordFacts<const R: usize> {
+    /// Its row itself (of [`Wide::rows`], by [`Index::word_rows`]):
     /// ORed into the selection with no row number to load, bounds-test and
     /// shift, the loop is 15 instructions a token where it was 20 (−2.2 M
     /// instructions over the benchmark run; 40 bytes an entry where 32
-    /// held the row's number).
-    pair: [u64; 2],
+    /// held the row's number, with one rule word).
+    row: Row<R>,
     /// The lexicons an entry of which starts with the word
     /// ([`Index::lex_firsts`]).
     firsts: u64,
@@ -115,6 +138,71 @@ pub(crate) struct WordFacts {
     /// The lexicons an entry of which may start at a token of that id
     /// (`Compiled::lex_starts`).
     starts: u64,
+}
+
+/// The tables of the fast paths for rows of `R` rule words and one group
+/// word ([`Row`]): each path holds the selection in `R + 1` locals and
+/// ORs whole rows into it, with no row length to read and no loop over
+/// slices. Generic over `R` so that rules past the 64th keep them: with
+/// two-word rows only, a 65th relation rule made the rows three words and
+/// cost +12 M instructions over the benchmark run, far more than its own
+/// matching.
+#[derive(Clone, Debug)]
+struct Wide<const R: usize> {
+    /// The rows of [`Index::rows`], by number: a row is one bounds test in
+    /// [`Index::add_words`], where a range of `rows` was two.
+    rows: Vec<Row<R>>,
+    /// The rows of the shapes of each value of the low byte of a
+    /// sentence's shape bits, ORed together, then those of each value of
+    /// the high byte (512 rows): a sentence's shapes are two rows, where
+    /// they were a row a shape (7.4 a sentence on the benchmark's news,
+    /// 1.46 M instructions a run; −1.4 M).
+    shape_bytes: Vec<Row<R>>,
+    /// The row of each of the first 64 lexicons itself (64 entries):
+    /// [`Index::add_lexicons`] ORs a confirmed lexicon's row into the
+    /// selection held in locals with no row number to look up and no
+    /// bounds test (6.7 lexicons a sentence on the benchmark's news;
+    /// −0.38 M instructions over a benchmark run's extraction).
+    lex_rows: Vec<Row<R>>,
+    /// By lower-case word id, its row, lexicon firsts and lexicons' bits
+    /// together (see [`Index::add_word_facts`]), for
+    /// [`Index::add_words_and_rows`]; empty unless there are at most 64
+    /// lexicons.
+    words: Vec<WordFacts<R>>,
+    /// For byte `k` of the group word and each value `v` of it, the rules
+    /// (bits) that need one of the groups `v` names there, at `256 * k +
+    /// v` (256 entries for each byte up to the last group's): the rules a
+    /// sentence's unmet groups rule out are a few loads, where each
+    /// selected rule's needs were a test (17 a sentence on the benchmark's
+    /// news, 11 instructions each, and a branch on the answer): −1.6 M
+    /// instructions over a benchmark run.
+    needed_by: Vec<[u64; R]>,
+}
+
+/// The fast paths' tables for the rows' width, or none (more than
+/// [`MAX_RULE_WORDS`] rule words, or more than one group word).
+#[derive(Clone, Debug)]
+#[repr(u8)]
+enum Fast {
+    None,
+    W1(Wide<1>),
+    W2(Wide<2>),
+    W3(Wide<3>),
+    W4(Wide<4>),
+}
+
+/// `$then` with `$w` bound to the [`Wide`] tables of `$fast`, whatever
+/// their width; `$none` without.
+macro_rules! wide {
+    ($fast:expr, $w:ident => $then:expr, None => $none:expr) => {
+        match $fast {
+            Fast::W1($w) => $then,
+            Fast::W2($w) => $then,
+            Fast::W3($w) => $then,
+            Fast::W4($w) => $then,
+            Fast::None => $none,
+        }
+    };
 }
 
 /// Rows being built: a dense table of rows for each kind of trigger.
@@ -196,9 +284,13 @@ impl Index {
         lexicons: &[Lexicon],
     ) -> Index {
         let groups = numbered_groups(programs);
-        // With up to 64 rules, rows of two words (the fast paths) whatever
-        // the number of groups.
-        let groups = if programs.len() <= 64 { kept_groups(programs, groups, 64) } else { groups };
+        // With up to `64 * MAX_RULE_WORDS` rules, one group word (the fast
+        // paths) whatever the number of groups.
+        let groups = if programs.len() <= 64 * MAX_RULE_WORDS {
+            kept_groups(programs, groups, 64)
+        } else {
+            groups
+        };
         let rule_words = programs.len().div_ceil(64).max(1);
         let group_words = groups.len().div_ceil(64).max(1);
         let row_len = rule_words + group_words;
@@ -235,53 +327,36 @@ impl Index {
         let label_rows = store.number(&b.labels);
         let shape_rows = store.number(&b.shapes);
         let lex_rows = store.number(&b.lexicons);
-        let pairs: Vec<[u64; 2]> = match row_len {
-            2 => store.rows.chunks_exact(2).map(|r| [r[0], r[1]]).collect(),
-            _ => Vec::new(),
-        };
-        let needed_by = match (rule_words, group_words) {
-            (1, 1) => needed_by(&needs, groups.len()),
-            _ => Vec::new(),
-        };
-        let shape_bytes = match pairs.is_empty() {
-            true => Vec::new(),
-            false => shape_bytes(&shape_rows, &pairs),
-        };
-        let lex_pairs = match pairs.is_empty() {
-            true => Vec::new(),
-            false => {
-                lex_rows.iter().map(|&r| pairs.get(r as usize).copied().unwrap_or([0, 0])).collect()
-            }
+        let (rows, groups) = (&store.rows, groups.len());
+        let fast = match (rule_words, group_words) {
+            (1, 1) => Fast::W1(Wide::new(rows, &shape_rows, &lex_rows, &needs, groups)),
+            (2, 1) => Fast::W2(Wide::new(rows, &shape_rows, &lex_rows, &needs, groups)),
+            (3, 1) => Fast::W3(Wide::new(rows, &shape_rows, &lex_rows, &needs, groups)),
+            (4, 1) => Fast::W4(Wide::new(rows, &shape_rows, &lex_rows, &needs, groups)),
+            _ => Fast::None,
         };
         Index {
             rule_words,
             row_len,
             rows: store.rows,
-            pairs,
             word_rows,
             label_rows,
             shape_rows: shape_rows.try_into().unwrap_or([0; SHAPE_COUNT]),
-            shape_bytes,
             lex_rows: lex_rows.try_into().unwrap_or([0; 64]),
-            lex_pairs,
             lex_firsts: lex_firsts(lexicons, words),
-            words: Vec::new(),
             shape_mask,
             always,
             needs,
-            needed_by,
+            fast,
         }
     }
 
     /// Approximate heap bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
         8 * (self.rows.capacity() + self.always.capacity() + self.needs.capacity())
-            + 8 * self.needed_by.capacity()
-            + 16 * (self.pairs.capacity() + self.shape_bytes.capacity())
-            + 16 * self.lex_pairs.capacity()
             + 8 * self.lex_firsts.capacity()
-            + std::mem::size_of::<WordFacts>() * self.words.capacity()
             + 4 * (self.word_rows.capacity() + self.label_rows.capacity())
+            + wide!(&self.fast, w => w.heap_bytes(), None => 0)
     }
 
     /// The lengths of the tables by lower-case word id (rows, lexicon
@@ -294,10 +369,9 @@ impl Index {
     /// Empties `sel` for a new sentence's selection.
     #[inline]
     pub(crate) fn clear(&self, sel: &mut Vec<u64>) {
-        // Two words (the usual case) stored, without a `memset` call (35
-        // instructions a sentence with it).
-        if let ([a, b], 2) = (&mut sel[..], self.row_len) {
-            (*a, *b) = (0, 0);
+        // A row's words stored, without a `memset` call (35 instructions a
+        // sentence with it).
+        if wide!(&self.fast, w => w.clear(sel), None => false) {
             return;
         }
         sel.clear();
@@ -320,83 +394,35 @@ impl Index {
     /// entry of which may start at one of them, as bits.
     #[inline]
     pub(crate) fn add_words(&self, sel: &mut [u64], words: &[u32]) -> u64 {
-        let mut lexicons = 0;
-        if let ([a, b], 2) = (&mut *sel, self.row_len) {
-            // Up to 64 rules and 64 groups (the usual case): the selection
-            // in two locals, not loaded and stored again for each token,
-            // and row 0 (nothing) ORed in rather than branched around.
-            let (mut x, mut y) = (*a, *b);
-            // The rows as pairs, and the two tables by word id cut to one
-            // length (both have an entry for every id but with more than
-            // 64 lexicons, when there are no lexicon starts): one bounds
-            // test a token for both tables and one for its row, where
-            // there were three with the row's range (−1.0 M instructions
-            // over the benchmark run's two rule sets and three passes).
-            let rows = &self.pairs;
-            let firsts = &self.lex_firsts;
-            if let Some(firsts) = firsts.get(..self.word_rows.len()) {
-                let word_rows = &self.word_rows[..firsts.len()];
-                for &w in words {
-                    // The tables have an entry for the id that stands for
-                    // every word no rule has (`matcher::clamp_ids`): the
-                    // bounds tests always pass.
-                    if let (Some(&row), Some(&first)) =
-                        (word_rows.get(w as usize), firsts.get(w as usize))
-                    {
-                        if let Some(&[p, q]) = rows.get(row as usize) {
-                            x |= p;
-                            y |= q;
-                        }
-                        lexicons |= first;
-                    }
-                }
-                (*a, *b) = (x, y);
-                return lexicons;
-            }
-            for &w in words {
-                let row = self.word_rows.get(w as usize).map_or(0, |&r| r as usize);
-                if let Some(&[p, q]) = rows.get(row) {
-                    x |= p;
-                    y |= q;
-                }
-                lexicons |= self.lex_firsts.get(w as usize).copied().unwrap_or(0);
-            }
-            (*a, *b) = (x, y);
+        let (word_rows, firsts) = (&self.word_rows, &self.lex_firsts);
+        let fast = wide!(&self.fast, w => w.add_words(sel, word_rows, firsts, words), None => None);
+        if let Some(lexicons) = fast {
             return lexicons;
         }
+        let mut lexicons = 0;
         for &w in words {
             lexicons |= self.add_word(sel, w);
         }
         lexicons
     }
 
-    /// Fills [`Index::words`] from the lexicons' tables by lower-case word
+    /// Fills [`Wide::words`] from the lexicons' tables by lower-case word
     /// id: `one`, the one-token entries' bits, and `starts`, the bits of
     /// the lexicons an entry of which may start at the word (see
     /// `Compiled::lex_starts`). Left empty with more than 64 lexicons or
-    /// rows of more than two words.
+    /// without the fast paths.
     pub(crate) fn add_word_facts(&mut self, one: &[u64], starts: &[u64]) {
-        self.words.clear();
-        if self.row_len != 2 || self.lex_firsts.len() != self.word_rows.len() {
-            return;
-        }
-        let pairs = &self.pairs;
-        let word = |w: usize| WordFacts {
-            pair: pairs.get(self.word_rows[w] as usize).copied().unwrap_or([0, 0]),
-            firsts: self.lex_firsts[w],
-            one: one.get(w).copied().unwrap_or(0),
-            starts: starts.get(w).copied().unwrap_or(0),
-        };
-        self.words = (0..self.word_rows.len()).map(word).collect();
+        let (rows, firsts) = (&self.word_rows, &self.lex_firsts);
+        wide!(&mut self.fast, w => w.add_word_facts(rows, firsts, one, starts), None => {});
     }
 
-    /// [`Index::add_words`] with [`Index::words`] (rows of two words, at
-    /// most 64 lexicons), in one pass over `words` that also gives each
-    /// token its one-token lexicon bits (into `one`) and the lexicons an
-    /// entry of which may start there (into `starts`), both replacing what
-    /// was there. Returns the lexicons an entry of which may start at one
-    /// of the words and the bits of `one` ORed together; `None`, with
-    /// nothing done, without [`Index::words`].
+    /// [`Index::add_words`] with [`Wide::words`] (the fast paths, at most
+    /// 64 lexicons), in one pass over `words` that also gives each token
+    /// its one-token lexicon bits (into `one`) and the lexicons an entry
+    /// of which may start there (into `starts`), both replacing what was
+    /// there. Returns the lexicons an entry of which may start at one of
+    /// the words and the bits of `one` ORed together; `None`, with nothing
+    /// done, without [`Wide::words`].
     ///
     /// One loop and one table where three loops read four tables by word
     /// id (the selection, the one-token rows, and `confirm_lexicons`
@@ -412,44 +438,32 @@ impl Index {
         one: &mut Vec<u64>,
         starts: &mut Vec<u64>,
     ) -> Option<(u64, u64)> {
-        let ([a, b], false) = (&mut *sel, self.words.is_empty()) else { return None };
-        let table = &self.words;
-        let (mut x, mut y, mut lexicons, mut any) = (*a, *b, 0, 0);
-        // Every entry is written: grown or cut, not cleared.
-        for out in [&mut *one, &mut *starts] {
-            out.resize(words.len(), 0);
+        wide!(&self.fast, w => w.add_words_and_rows(sel, words, one, starts), None => None)
+    }
+
+    /// Adds the shapes with bits `shapes` ([`Index::add_shapes`]) and the
+    /// starts of entries of the lexicons `lexicons` ([`Index::add_lexicons`])
+    /// to the selection, then appends the selected rules whose groups are
+    /// all met to `out` ([`Index::select`]). One call, for one test of the
+    /// rows' width and the selection held in locals throughout, where the
+    /// three calls each made their own (each test of the width is a few
+    /// instructions a sentence and a rule set).
+    #[inline]
+    pub(crate) fn finish(&self, sel: &mut [u64], shapes: u16, lexicons: u64, out: &mut Vec<u32>) {
+        if !wide!(&self.fast, w => w.finish(sel, shapes, lexicons, out), None => false) {
+            self.add_shapes(sel, shapes);
+            self.add_lexicons(sel, lexicons);
+            self.select(sel, out);
         }
-        for ((&w, o), s) in words.iter().zip(one.iter_mut()).zip(starts.iter_mut()) {
-            // Every id of `Facts` is inside the table (see
-            // `matcher::clamp_ids`): the test always passes.
-            let Some(e) = table.get(w as usize) else {
-                (*o, *s) = (0, 0);
-                continue;
-            };
-            let [p, q] = e.pair;
-            (x, y) = (x | p, y | q);
-            lexicons |= e.firsts;
-            any |= e.one;
-            (*o, *s) = (e.one, e.starts);
-        }
-        (*a, *b) = (x, y);
-        Some((lexicons, any))
     }
 
     /// Adds the starts of entries of the lexicons `lexicons` (bits) to the
     /// selection.
     #[inline]
-    pub(crate) fn add_lexicons(&self, sel: &mut [u64], lexicons: u64) {
-        if let ([a, b], Some(rows)) = (&mut *sel, self.lex_pairs.first_chunk::<64>()) {
-            let (mut x, mut y) = (*a, *b);
-            for_bits(lexicons, |l| {
-                let [p, q] = rows[l % 64];
-                (x, y) = (x | p, y | q);
-            });
-            (*a, *b) = (x, y);
-            return;
+    fn add_lexicons(&self, sel: &mut [u64], lexicons: u64) {
+        if !wide!(&self.fast, w => w.add_lexicons(sel, lexicons), None => false) {
+            self.add_lexicon_rows(sel, lexicons);
         }
-        self.add_lexicon_rows(sel, lexicons);
     }
 
     /// [`Index::add_lexicons`] by each lexicon's row number.
@@ -457,24 +471,25 @@ impl Index {
         for_bits(lexicons, |l| self.add_row(sel, self.lex_rows[l]));
     }
 
-    /// Adds an entity labelled `l` to the selection.
+    /// Adds entities labelled `labels` to the selection.
     #[inline]
-    pub(crate) fn add_label(&self, sel: &mut [u64], l: u16) {
-        self.add_row(sel, self.label_rows.get(l as usize).copied().unwrap_or(0));
+    pub(crate) fn add_labels(&self, sel: &mut [u64], labels: impl Iterator<Item = u16>) {
+        let rows = labels.map(|l| self.label_rows.get(l as usize).copied().unwrap_or(0));
+        match &self.fast {
+            Fast::W1(w) => w.add_rows(sel, rows),
+            Fast::W2(w) => w.add_rows(sel, rows),
+            Fast::W3(w) => w.add_rows(sel, rows),
+            Fast::W4(w) => w.add_rows(sel, rows),
+            Fast::None => rows.for_each(|r| self.add_row(sel, r)),
+        }
     }
 
     /// Adds the shapes with bits `shapes` to the selection.
     #[inline]
-    pub(crate) fn add_shapes(&self, sel: &mut [u64], shapes: u16) {
-        let [lo, hi] = shapes.to_le_bytes().map(usize::from);
-        let bytes = &self.shape_bytes;
-        if let ([a, b], Some(&[p, q]), Some(&[r, t])) =
-            (&mut *sel, bytes.get(lo), bytes.get(256 + hi))
-        {
-            (*a, *b) = (*a | p | r, *b | q | t);
-            return;
+    fn add_shapes(&self, sel: &mut [u64], shapes: u16) {
+        if !wide!(&self.fast, w => w.add_shapes(sel, shapes), None => false) {
+            self.add_shape_rows(sel, shapes);
         }
-        self.add_shape_rows(sel, shapes);
     }
 
     /// [`Index::add_shapes`] a row a shape.
@@ -489,13 +504,13 @@ impl Index {
         sel.iter_mut().zip(&self.always).for_each(|(s, a)| *s |= a);
     }
 
-    /// ORs row `row` into the selection.
+    /// ORs row `row` of [`Index::rows`] into the selection.
     #[inline]
     fn add_row(&self, sel: &mut [u64], row: u32) {
         let k = row as usize * self.row_len;
         match (sel, self.rows.get(k..k + self.row_len)) {
-            // Up to 64 rules and 64 groups (the usual case): two words,
-            // without the setup of a loop over slices.
+            // Up to 64 rules and 64 groups: two words, without the setup
+            // of a loop over slices.
             ([a, b], Some(&[x, y])) => {
                 *a |= x;
                 *b |= y;
@@ -521,18 +536,10 @@ impl Index {
     /// Appends the selected rules whose groups are all met to `out`, in
     /// rule order.
     #[inline]
-    pub(crate) fn select(&self, sel: &[u64], out: &mut Vec<u32>) {
-        let (rules, met) = sel.split_at(self.rule_words.min(sel.len()));
-        if let ([rules], [m], false) = (rules, met, self.needed_by.is_empty()) {
-            let unmet = !m;
-            let mut out_of = 0;
-            for (k, t) in self.needed_by.chunks_exact(256).enumerate() {
-                out_of |= t[(unmet >> (8 * k % 64)) as usize % 256];
-            }
-            for_bits(rules & !out_of, |r| out.push(r as u32));
-            return;
+    fn select(&self, sel: &[u64], out: &mut Vec<u32>) {
+        if !wide!(&self.fast, w => w.select(sel, out), None => false) {
+            self.select_each(sel, out);
         }
-        self.select_each(sel, out);
     }
 
     /// [`Index::select`] testing each selected rule's groups.
@@ -564,37 +571,270 @@ impl Index {
     }
 }
 
-/// The [`Index::needed_by`] of rules needing the groups `needs` (one word
-/// a rule), of `groups` groups.
-fn needed_by(needs: &[u64], groups: usize) -> Vec<u64> {
-    // The rules needing each group.
-    let mut of = [0u64; 64];
-    for (r, &need) in needs.iter().enumerate().take(64) {
-        for_bits(need, |g| of[g % 64] |= 1 << r);
+impl<const R: usize> Wide<R> {
+    /// The tables of the rows `rows` (`R + 1` words each, row 0 first),
+    /// with the rows of the shapes and lexicons by number, and the rules'
+    /// `needs` (one group word a rule) of `groups` groups.
+    fn new(
+        rows: &[u64],
+        shape_rows: &[u32],
+        lex_rows: &[u32],
+        needs: &[u64],
+        groups: usize,
+    ) -> Wide<R> {
+        let rows: Vec<Row<R>> = rows.chunks_exact(R + 1).filter_map(Row::of).collect();
+        let row = |r: u32| rows.get(r as usize).copied().unwrap_or(Row::ZERO);
+        let mut shape_bytes = vec![Row::ZERO; 512];
+        for (k, o) in shape_bytes.iter_mut().enumerate() {
+            // Entry `k`: byte `k / 256` of the shape bits, of value `k % 256`.
+            for_bits((k % 256) as u64, |b| {
+                o.or(&row(shape_rows.get(8 * (k / 256) + b).copied().unwrap_or(0)));
+            });
+        }
+        Wide {
+            shape_bytes,
+            lex_rows: lex_rows.iter().map(|&r| row(r)).collect(),
+            needed_by: needed_by(needs, groups),
+            words: Vec::new(),
+            rows,
+        }
     }
-    let mut out = vec![0u64; 256 * groups.div_ceil(8)];
+
+    /// Approximate heap bytes.
+    fn heap_bytes(&self) -> usize {
+        let row = std::mem::size_of::<Row<R>>();
+        row * (self.rows.capacity() + self.shape_bytes.capacity() + self.lex_rows.capacity())
+            + std::mem::size_of::<WordFacts<R>>() * self.words.capacity()
+            + 8 * R * self.needed_by.capacity()
+    }
+
+    /// [`Index::clear`] for a selection of `R + 1` words; false for
+    /// another length.
+    #[inline]
+    fn clear(&self, sel: &mut [u64]) -> bool {
+        let Some((rules, groups)) = parts::<R>(sel) else { return false };
+        (*rules, *groups) = ([0; R], 0);
+        true
+    }
+
+    /// ORs the rows numbered `rows` into the selection, held in locals;
+    /// nothing for a selection of another length.
+    #[inline]
+    fn add_rows(&self, sel: &mut [u64], rows: impl Iterator<Item = u32>) {
+        let Some((rules, groups)) = parts::<R>(sel) else { return };
+        let mut x = Row { rules: *rules, groups: *groups };
+        for row in rows {
+            if let Some(r) = self.rows.get(row as usize) {
+                x.or(r);
+            }
+        }
+        (*rules, *groups) = (x.rules, x.groups);
+    }
+
+    /// [`Index::add_words`] with the rows of [`Index::word_rows`] and the
+    /// lexicon firsts `firsts`; `None`, with nothing done, for a selection
+    /// of another length.
+    #[inline]
+    fn add_words(
+        &self,
+        sel: &mut [u64],
+        word_rows: &[u32],
+        firsts: &[u64],
+        words: &[u32],
+    ) -> Option<u64> {
+        // The selection in locals, not loaded and stored again for each
+        // token, and row 0 (nothing) ORed in rather than branched around.
+        let (rules, groups) = parts::<R>(sel)?;
+        let mut x = Row { rules: *rules, groups: *groups };
+        let mut lexicons = 0;
+        let rows = &self.rows;
+        // The two tables by word id cut to one length (both have an entry
+        // for every id but with more than 64 lexicons, when there are no
+        // lexicon starts): one bounds test a token for both tables and one
+        // for its row, where there were three with the row's range (−1.0 M
+        // instructions over the benchmark run's two rule sets and three
+        // passes).
+        if let Some(firsts) = firsts.get(..word_rows.len()) {
+            let word_rows = &word_rows[..firsts.len()];
+            for &w in words {
+                // The tables have an entry for the id that stands for
+                // every word no rule has (`matcher::clamp_ids`): the
+                // bounds tests always pass.
+                if let (Some(&row), Some(&first)) =
+                    (word_rows.get(w as usize), firsts.get(w as usize))
+                {
+                    if let Some(r) = rows.get(row as usize) {
+                        x.or(r);
+                    }
+                    lexicons |= first;
+                }
+            }
+        } else {
+            for &w in words {
+                let row = word_rows.get(w as usize).map_or(0, |&r| r as usize);
+                if let Some(r) = rows.get(row) {
+                    x.or(r);
+                }
+                lexicons |= firsts.get(w as usize).copied().unwrap_or(0);
+            }
+        }
+        (*rules, *groups) = (x.rules, x.groups);
+        Some(lexicons)
+    }
+
+    /// Fills [`Wide::words`] (see [`Index::add_word_facts`]) for the words
+    /// of rows `word_rows` and lexicon firsts `firsts`; left empty when
+    /// the two differ in length (more than 64 lexicons).
+    fn add_word_facts(&mut self, word_rows: &[u32], firsts: &[u64], one: &[u64], starts: &[u64]) {
+        self.words.clear();
+        if firsts.len() != word_rows.len() {
+            return;
+        }
+        let rows = &self.rows;
+        let word = |w: usize| WordFacts {
+            row: rows.get(word_rows[w] as usize).copied().unwrap_or(Row::ZERO),
+            firsts: firsts[w],
+            one: one.get(w).copied().unwrap_or(0),
+            starts: starts.get(w).copied().unwrap_or(0),
+        };
+        self.words = (0..word_rows.len()).map(word).collect();
+    }
+
+    /// [`Index::add_words_and_rows`] with these tables.
+    #[inline]
+    fn add_words_and_rows(
+        &self,
+        sel: &mut [u64],
+        words: &[u32],
+        one: &mut Vec<u64>,
+        starts: &mut Vec<u64>,
+    ) -> Option<(u64, u64)> {
+        if self.words.is_empty() {
+            return None;
+        }
+        let (rules, groups) = parts::<R>(sel)?;
+        let table = &self.words;
+        let mut x = Row { rules: *rules, groups: *groups };
+        let (mut lexicons, mut any) = (0, 0);
+        // Every entry is written: grown or cut, not cleared.
+        for out in [&mut *one, &mut *starts] {
+            out.resize(words.len(), 0);
+        }
+        for ((&w, o), s) in words.iter().zip(one.iter_mut()).zip(starts.iter_mut()) {
+            // Every id of `Facts` is inside the table (see
+            // `matcher::clamp_ids`): the test always passes.
+            let Some(e) = table.get(w as usize) else {
+                (*o, *s) = (0, 0);
+                continue;
+            };
+            x.or(&e.row);
+            lexicons |= e.firsts;
+            any |= e.one;
+            (*o, *s) = (e.one, e.starts);
+        }
+        (*rules, *groups) = (x.rules, x.groups);
+        Some((lexicons, any))
+    }
+
+    /// [`Index::add_lexicons`] by [`Wide::lex_rows`]; false, with nothing
+    /// done, for a selection of another length.
+    #[inline]
+    fn add_lexicons(&self, sel: &mut [u64], lexicons: u64) -> bool {
+        let (Some((rules, groups)), Some(rows)) =
+            (parts::<R>(sel), self.lex_rows.first_chunk::<64>())
+        else {
+            return false;
+        };
+        let mut x = Row { rules: *rules, groups: *groups };
+        for_bits(lexicons, |l| x.or(&rows[l % 64]));
+        (*rules, *groups) = (x.rules, x.groups);
+        true
+    }
+
+    /// [`Index::add_shapes`] by [`Wide::shape_bytes`]; false, with nothing
+    /// done, for a selection of another length.
+    #[inline]
+    fn add_shapes(&self, sel: &mut [u64], shapes: u16) -> bool {
+        let [lo, hi] = shapes.to_le_bytes().map(usize::from);
+        let bytes = &self.shape_bytes;
+        let (Some((rules, groups)), Some(p), Some(q)) =
+            (parts::<R>(sel), bytes.get(lo), bytes.get(256 + hi))
+        else {
+            return false;
+        };
+        let mut x = Row { rules: *rules, groups: *groups };
+        x.or(p);
+        x.or(q);
+        (*rules, *groups) = (x.rules, x.groups);
+        true
+    }
+
+    /// [`Index::finish`] with these tables; false, with nothing done, for a
+    /// selection of another length.
+    #[inline]
+    fn finish(&self, sel: &mut [u64], shapes: u16, lexicons: u64, out: &mut Vec<u32>) -> bool {
+        let [lo, hi] = shapes.to_le_bytes().map(usize::from);
+        let bytes = &self.shape_bytes;
+        let (Some((rules, groups)), Some(p), Some(q), Some(lex)) = (
+            parts::<R>(sel),
+            bytes.get(lo),
+            bytes.get(256 + hi),
+            self.lex_rows.first_chunk::<64>(),
+        ) else {
+            return false;
+        };
+        let mut x = Row { rules: *rules, groups: *groups };
+        x.or(p);
+        x.or(q);
+        for_bits(lexicons, |l| x.or(&lex[l % 64]));
+        (*rules, *groups) = (x.rules, x.groups);
+        self.select_row(&x, out);
+        true
+    }
+
+    /// [`Index::select`] by [`Wide::needed_by`]; false, with nothing done,
+    /// for a selection of another length.
+    #[inline]
+    fn select(&self, sel: &[u64], out: &mut Vec<u32>) -> bool {
+        let Some(sel) = Row::<R>::of(sel) else { return false };
+        self.select_row(&sel, out);
+        true
+    }
+
+    /// Appends the rules of the selection `sel` whose groups are all met
+    /// to `out`, in rule order.
+    #[inline]
+    fn select_row(&self, sel: &Row<R>, out: &mut Vec<u32>) {
+        let unmet = !sel.groups;
+        let mut out_of = [0u64; R];
+        for (k, t) in self.needed_by.chunks_exact(256).enumerate() {
+            let rules = &t[(unmet >> (8 * k % 64)) as usize % 256];
+            for j in 0..R {
+                out_of[j] |= rules[j];
+            }
+        }
+        for (j, rules) in sel.rules.into_iter().enumerate() {
+            for_bits(rules & !out_of[j], |r| out.push((64 * j + r) as u32));
+        }
+    }
+}
+
+/// The [`Wide::needed_by`] of rules needing the groups `needs` (one word
+/// a rule, up to `64 * R` rules), of `groups` groups (up to 64).
+fn needed_by<const R: usize>(needs: &[u64], groups: usize) -> Vec<[u64; R]> {
+    // The rules needing each group.
+    let mut of = [[0u64; R]; 64];
+    for (r, &need) in needs.iter().enumerate().take(64 * R) {
+        for_bits(need, |g| of[g % 64][r / 64] |= 1 << (r % 64));
+    }
+    let mut out = vec![[0u64; R]; 256 * groups.min(64).div_ceil(8)];
     for (k, t) in out.chunks_exact_mut(256).enumerate() {
         // A value's rules: those of its lowest bit's group and those of
         // the value without that bit, already there.
         for v in 1..256 {
-            let low = v & (v - 1);
-            t[v] = t[low] | of[(8 * k + (v.trailing_zeros() as usize)) % 64];
+            let (low, g) = (t[v & (v - 1)], of[(8 * k + (v.trailing_zeros() as usize)) % 64]);
+            t[v] = std::array::from_fn(|j| low[j] | g[j]);
         }
-    }
-    out
-}
-
-/// The [`Index::shape_bytes`] of shapes whose rows are `shape_rows` (by
-/// shape bit), rows of `pairs`.
-fn shape_bytes(shape_rows: &[u32], pairs: &[[u64; 2]]) -> Vec<[u64; 2]> {
-    let mut out = vec![[0u64; 2]; 512];
-    for (k, o) in out.iter_mut().enumerate() {
-        // Entry `k`: byte `k / 256` of the shape bits, of value `k % 256`.
-        for_bits((k % 256) as u64, |b| {
-            let row = shape_rows.get(8 * (k / 256) + b).copied().unwrap_or(0);
-            let [p, q] = pairs.get(row as usize).copied().unwrap_or([0, 0]);
-            *o = [o[0] | p, o[1] | q];
-        });
     }
     out
 }
@@ -627,8 +867,9 @@ fn numbered_groups(programs: &[Program]) -> HashMap<Vec<Trig>, usize> {
 /// path that takes two (`pairs`, `needed_by`, `add_words_and_rows`, ...):
 /// one relation rule more, whose groups were the 65th and 66th, cost
 /// +13.0 M instructions over the benchmark run (417.9 to 430.9 M); with
-/// 64 kept, +0.9 M. (With more than 64 rules the rows are three words or
-/// more anyway, and all groups are kept.)
+/// 64 kept, +0.9 M. (Rows of more rule words have fast paths too, see
+/// [`Wide`]; with more than `64 * MAX_RULE_WORDS` rules there are none,
+/// and all groups are kept.)
 ///
 /// The groups dropped are those that filter least: first none that is the
 /// last kept group of a rule, then the fewest rules weighted by how few
@@ -710,21 +951,52 @@ fn lex_firsts(lexicons: &[Lexicon], words: usize) -> Vec<u64> {
 }
 
 #[cfg(test)]
+impl Index {
+    /// The rule words of the fast paths' rows (0 without them) and the
+    /// lengths of their tables: [`Wide::words`], `lex_rows`, `shape_bytes`
+    /// and `needed_by`.
+    fn wide_lens(&self) -> (usize, [usize; 4]) {
+        wide!(&self.fast, w => w.lens(), None => (0, [0; 4]))
+    }
+
+    /// Each entry of [`Wide::words`] as its row's words (rule words first),
+    /// lexicon firsts, one-token bits and lexicon starts.
+    fn word_facts(&self) -> Vec<(Vec<u64>, u64, u64, u64)> {
+        wide!(&self.fast, w => w.word_facts(), None => Vec::new())
+    }
+}
+
+#[cfg(test)]
+impl<const R: usize> Wide<R> {
+    /// See [`Index::wide_lens`].
+    fn lens(&self) -> (usize, [usize; 4]) {
+        (R, [self.words.len(), self.lex_rows.len(), self.shape_bytes.len(), self.needed_by.len()])
+    }
+
+    /// See [`Index::word_facts`].
+    fn word_facts(&self) -> Vec<(Vec<u64>, u64, u64, u64)> {
+        let row = |r: &Row<R>| r.rules.iter().copied().chain([r.groups]).collect();
+        self.words.iter().map(|e| (row(&e.row), e.firsts, e.one, e.starts)).collect()
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use crate::patterns::RuleSetBuilder;
 
     /// `add_words` selects what `add_word` token by token does, and finds
-    /// the same lexicon starts, with rows of two words (its fast path,
-    /// with and without lexicon starts: more than 64 lexicons have none)
-    /// and longer ones, for random runs of ids (unknown ones and `NONE`
-    /// among them); so does `add_words_and_rows` where it applies (rows of
-    /// two words, at most 64 lexicons), whose tokens' lexicon words are
+    /// the same lexicon starts, with rows of one and three rule words (its
+    /// fast path, with and without lexicon starts: more than 64 lexicons
+    /// have none) and more than four (none), for random runs of ids
+    /// (unknown ones and `NONE` among them); so does `add_words_and_rows`
+    /// where it applies (the fast paths, at most 64 lexicons), whose
+    /// tokens' lexicon words are
     /// those of the tables it was made from, whatever the rows held before.
     #[test]
     fn add_words_agrees_with_add_word() {
         let mut next = crate::testing::xorshift(0x0add_5e1f);
         let mut fast = 0;
-        for (rules, lexicons) in [(8, 0), (150, 0), (8, 70)] {
+        for (rules, lexicons) in [(8usize, 0), (150, 0), (300, 0), (8, 70)] {
             let mut src = String::from("lexicon L = w1 | \"w2 w3\" | w9\n");
             let many: Vec<String> = (0..lexicons).map(|l| format!("<M{l}>")).collect();
             for l in 0..lexicons {
@@ -741,7 +1013,10 @@ mod tests {
             b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
             let set = b.build().unwrap_or_else(|e| panic!("{e}"));
             let (index, vocab) = (&set.inner.compiled.index, &set.inner.compiled.vocab);
-            assert_eq!(index.row_len == 2, rules == 8, "{} words a row", index.row_len);
+            // One group word up to 256 rules (`kept_groups`), fast paths.
+            assert_eq!(index.row_len, rules.div_ceil(64) + 1, "{rules} rules");
+            let wide = index.wide_lens().0;
+            assert_eq!(wide, if rules <= 256 { rules.div_ceil(64) } else { 0 }, "{rules} rules");
             assert_eq!(index.lex_firsts.is_empty(), lexicons > 64);
             let known = vocab.lower_len() as u64;
             for _ in 0..300 {
@@ -776,55 +1051,64 @@ mod tests {
                         fast += 1;
                     }
                     None => {
-                        assert!(index.row_len != 2 || lexicons > 64);
+                        assert!(wide == 0 || lexicons > 64);
                         assert_eq!(fused, vec![0; index.row_len]);
                     }
                 }
             }
         }
-        assert_eq!(fast, 300);
+        assert_eq!(fast, 600);
     }
 
-    /// Each entry of [`Index::words`] holds its word's row (the pair of
+    /// Each entry of [`Wide::words`] holds its word's row (the row of
     /// [`Index::word_rows`]' number, the empty row 0 for a word that
     /// triggers nothing), lexicon firsts, one-token bits and lexicon
     /// starts, for every id of a rule set's vocabulary and the id past it
-    /// (`matcher::clamp_ids`); and some entries have a row that is not
-    /// empty, or the test would prove little.
+    /// (`matcher::clamp_ids`), with rows of one and three rule words; and
+    /// some entries have a row that is not empty, or the test would prove
+    /// little.
     #[test]
     fn word_facts_hold_each_words_row() {
-        let mut src = String::from("lexicon L = w1 | \"w2 w3\" | w9\nlexicon E exact = W4\n");
-        for r in 0..20 {
-            src += &format!("entity r{r} X: \"w{}\" (<L> | \"w{}\") <E>\n", r % 7, r + 10);
+        for rules in [20, 150] {
+            let mut src = String::from("lexicon L = w1 | \"w2 w3\" | w9\nlexicon E exact = W4\n");
+            for r in 0..rules {
+                src += &format!("entity r{r} X: \"w{}\" (<L> | \"w{}\") <E>\n", r % 7, r + 10);
+            }
+            let mut b = RuleSetBuilder::new();
+            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let c = &set.inner.compiled;
+            let index = &c.index;
+            let facts = index.word_facts();
+            assert_eq!(facts.len(), index.word_rows.len());
+            assert!(facts.len() > c.vocab.lower_len(), "an entry past the words");
+            let word = |t: &[u64], w: usize| t.get(w).copied().unwrap_or(0);
+            let n = index.row_len;
+            let mut rows = 0;
+            for (w, (row_words, firsts, one, starts)) in facts.iter().enumerate() {
+                let row = index.word_rows[w] as usize;
+                assert_eq!(
+                    row_words[..],
+                    index.rows[row * n..(row + 1) * n],
+                    "word {w}, row {row}"
+                );
+                assert_eq!(*firsts, index.lex_firsts[w], "word {w}");
+                assert_eq!(*one, word(&c.lower_members.one, w), "word {w}");
+                assert_eq!(*starts, word(&c.lex_starts, w), "word {w}");
+                rows += usize::from(row != 0);
+            }
+            assert!(rows >= 20, "{rules} rules: {rows} words with rows");
         }
-        let mut b = RuleSetBuilder::new();
-        b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
-        let c = &set.inner.compiled;
-        let index = &c.index;
-        assert_eq!(index.words.len(), index.word_rows.len());
-        assert!(index.words.len() > c.vocab.lower_len(), "an entry past the words");
-        let word = |t: &[u64], w: usize| t.get(w).copied().unwrap_or(0);
-        let mut rows = 0;
-        for (w, e) in index.words.iter().enumerate() {
-            let row = index.word_rows[w] as usize;
-            assert_eq!(e.pair, index.pairs[row], "word {w}, row {row}");
-            assert_eq!(e.firsts, index.lex_firsts[w], "word {w}");
-            assert_eq!(e.one, word(&c.lower_members.one, w), "word {w}");
-            assert_eq!(e.starts, word(&c.lex_starts, w), "word {w}");
-            rows += usize::from(row != 0);
-        }
-        assert!(rows >= 20, "{rows} words with rows");
     }
 
-    /// `add_lexicons` by [`Index::lex_pairs`] adds what the lexicons' rows
+    /// `add_lexicons` by [`Wide::lex_rows`] adds what the lexicons' rows
     /// one by one do, for random sets of lexicons (the 64 bits, lexicons
     /// past the rules' own among them) over random selections, with rows
-    /// of two words (the table) and longer ones (none).
+    /// of one and three rule words (the table) and more than four (none).
     #[test]
     fn lexicon_pairs_agree_with_a_row_at_a_time() {
         let mut next = crate::testing::xorshift(0x0001_e9a1);
-        for rules in [10, 150] {
+        for rules in [10, 150, 300] {
             let mut src = String::new();
             for l in 0..6 {
                 src += &format!("lexicon L{l} = w{l} | \"w{l} w{}\"\n", l + 10);
@@ -837,7 +1121,7 @@ mod tests {
             b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
             let set = b.build().unwrap_or_else(|e| panic!("{e}"));
             let index = &set.inner.compiled.index;
-            assert_eq!(index.lex_pairs.len(), if rules <= 64 { 64 } else { 0 }, "{rules}");
+            assert_eq!(index.wide_lens().1[1], if rules <= 256 { 64 } else { 0 }, "{rules}");
             let rows = index.lex_rows.iter().filter(|&&r| r != 0).count();
             assert!(rows >= 5, "{rules} rules: {rows} lexicon rows");
             for _ in 0..2000 {
@@ -856,15 +1140,15 @@ mod tests {
         }
     }
 
-    /// `add_shapes` by the two tables of [`Index::shape_bytes`] adds what
+    /// `add_shapes` by the two tables of [`Wide::shape_bytes`] adds what
     /// the shapes' rows one by one do, for every set of shapes, and
-    /// `select` by [`Index::needed_by`] picks the rules testing each
-    /// selected rule's groups does, for random selections: with up to 64
-    /// rules and groups (the tables) and more (no tables).
+    /// `select` by [`Wide::needed_by`] picks the rules testing each
+    /// selected rule's groups does, for random selections: with rows of
+    /// one and three rule words (the tables) and more than four (none).
     #[test]
     fn byte_tables_agree_with_a_row_at_a_time() {
         let mut next = crate::testing::xorshift(0x000b_17e5);
-        for rules in [12, 40, 150] {
+        for rules in [12usize, 40, 150, 300] {
             let mut src = String::from("lexicon L = w1 | \"w2 w3\" | w9\n");
             for r in 0..rules {
                 let (a, b, c) = (next() % 30, next() % 30, next() % 30);
@@ -879,9 +1163,10 @@ mod tests {
             b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
             let set = b.build().unwrap_or_else(|e| panic!("{e}"));
             let index = &set.inner.compiled.index;
-            let small = rules <= 64;
-            assert_eq!(index.shape_bytes.is_empty(), !small, "{rules} rules");
-            assert_eq!(index.needed_by.is_empty(), !small, "{rules} rules");
+            let (wide, [_, _, shape_bytes, needed_by]) = index.wide_lens();
+            assert_eq!(wide, if rules <= 256 { rules.div_ceil(64) } else { 0 }, "{rules} rules");
+            assert_eq!(shape_bytes == 0, wide == 0, "{rules} rules");
+            assert_eq!(needed_by == 0, wide == 0, "{rules} rules");
             assert!(index.shape_mask != 0, "{rules} rules");
             let groups = index.needs.iter().fold(0, |a, n| a | n).count_ones();
             assert!(groups > 8, "{rules} rules, {groups} groups");
@@ -967,7 +1252,8 @@ mod tests {
         }
         assert!(programs.iter().any(|p| keeps(p) < p.check.len()), "nothing dropped");
         assert_eq!(index.row_len, 2);
-        assert!(!index.needed_by.is_empty() && !index.words.is_empty());
+        let (_, [words, _, _, needed_by]) = index.wide_lens();
+        assert!(needed_by > 0 && words > 0);
         let known = c.vocab.lower_len() as u64;
         let (mut picked, mut extra) = (0, 0);
         for _ in 0..3000 {
@@ -997,5 +1283,116 @@ mod tests {
             (picked, extra) = (picked + full.len(), extra + got.len() - full.len());
         }
         assert!(picked > 200 && extra > 20, "{picked} {extra}");
+    }
+
+    /// With 65 to 256 rules (rows of two to four rule words, and one group
+    /// word: `kept_groups` keeps 64 of the more there are), the fast paths
+    /// as `prepare` takes them (`add_words_and_rows`, `add_labels`,
+    /// `finish`) make the selection the rows one at a time do and pick the
+    /// rules `select_each` does, and those are exactly the rules one of
+    /// whose triggers is there and whose kept groups all are, recomputed
+    /// from the programs, for random words, labels, shapes and lexicons;
+    /// so with 40 rules (one rule word) and 300 (no fast paths, all
+    /// groups kept).
+    #[test]
+    fn wide_rows_select_the_rules_the_rows_one_at_a_time_do() {
+        use super::Trig;
+        let mut next = crate::testing::xorshift(0x0077_1de5);
+        for rules in [40usize, 65, 100, 130, 200, 256, 300] {
+            let mut src = String::from("lexicon L0 = w1 | \"w2 w3\"\nlexicon L1 = w4 | w5\n");
+            for r in 0..rules {
+                let (a, b, c, l) = (next() % 60, next() % 60, next() % 60, next() % 2);
+                src += &match r % 5 {
+                    0 => format!("entity r{r} X: \"w{a}\" (<L{l}> | \"w{b}\") Cap\n"),
+                    1 => format!("entity r{r} X: Ordinal (\"w{a}\" | Year) (\"w{b}\" | Roman)\n"),
+                    2 => format!("entity r{r} X: ({{PER}} | IsoDate) Cap (\"w{c}\" | {{ORG}})\n"),
+                    3 => format!(
+                        "entity r{r} X: (\"w{a}\" | \"w{b}\") ... (\"w{c}\" | <L{l}>) \"x{r}\"\n"
+                    ),
+                    _ => format!("entity r{r} X: {{LOC}} \"w{a}\" (\"y{r}\" | {{PER}})\n"),
+                };
+            }
+            let mut b = RuleSetBuilder::new();
+            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let c = &set.inner.compiled;
+            let (programs, index) = (&c.programs, &c.index);
+            let all = super::numbered_groups(programs);
+            assert!(all.len() > 64 || rules < 100, "{rules} rules: {} groups", all.len());
+            let kept = match rules <= 256 {
+                true => super::kept_groups(programs, all.clone(), 64),
+                false => all.clone(),
+            };
+            let wide = index.wide_lens().0;
+            assert_eq!(wide, if rules <= 256 { rules.div_ceil(64) } else { 0 }, "{rules} rules");
+            assert_eq!(index.row_len, rules.div_ceil(64) + kept.len().div_ceil(64));
+            let labels: Vec<u16> = programs
+                .iter()
+                .flat_map(|p| p.triggers.iter().flatten())
+                .filter_map(|t| match *t {
+                    Trig::Label(l) => Some(l),
+                    _ => None,
+                })
+                .collect();
+            assert!(!labels.is_empty(), "{rules} rules");
+            let known = c.vocab.lower_len() as u64;
+            let (mut picked, mut left) = (0, 0);
+            for _ in 0..1000 {
+                let words: Vec<u32> =
+                    (0..next() % 30).map(|_| (next() % (known + 1)) as u32).collect();
+                let ls: Vec<u16> = (0..next() % 4)
+                    .map(|_| match next() % 4 {
+                        0 => (next() % 20) as u16,
+                        _ => labels[(next() % labels.len() as u64) as usize],
+                    })
+                    .collect();
+                let (shapes, lexicons) = ((next() & next()) as u16, next() % 4);
+                // The fast paths, as `prepare` takes them.
+                let (mut sel, mut got, mut one, mut starts) = (vec![], vec![], vec![], vec![]);
+                index.clear(&mut sel);
+                if index.add_words_and_rows(&mut sel, &words, &mut one, &mut starts).is_none() {
+                    assert!(wide == 0, "{rules} rules");
+                    index.add_words(&mut sel, &words);
+                }
+                index.add_labels(&mut sel, ls.iter().copied());
+                index.add_always(&mut sel);
+                index.finish(&mut sel, shapes, lexicons, &mut got);
+                // The rows one at a time, from `rows`.
+                let (mut rows, mut want) = (Vec::new(), Vec::new());
+                index.clear(&mut rows);
+                words.iter().for_each(|&w| _ = index.add_word(&mut rows, w));
+                for &l in &ls {
+                    index
+                        .add_row(&mut rows, index.label_rows.get(l as usize).copied().unwrap_or(0));
+                }
+                index.add_always(&mut rows);
+                index.add_shape_rows(&mut rows, shapes);
+                index.add_lexicon_rows(&mut rows, lexicons);
+                index.select_each(&rows, &mut want);
+                let case = format!("{rules} rules: {words:?} {ls:?} {shapes:#x} {lexicons}");
+                assert_eq!((&sel, &got), (&rows, &want), "{case}");
+                // From the programs.
+                let present = |t: &Trig| match *t {
+                    Trig::Word(w) => words.contains(&w),
+                    Trig::Label(l) => ls.contains(&l),
+                    Trig::Shape(s) => shapes >> s & 1 == 1,
+                    Trig::Lex(l) => lexicons >> l & 1 == 1,
+                };
+                let from_programs: Vec<u32> = (0..programs.len() as u32)
+                    .filter(|&r| {
+                        let p = &programs[r as usize];
+                        let tried = |t: &Trig| matches!(t, Trig::Lex(_)) || present(t);
+                        let mut groups =
+                            p.check.iter().filter(|g| kept.contains_key(&super::sorted(g)));
+                        p.triggers.as_ref().is_none_or(|t| t.iter().any(tried))
+                            && groups.all(|g| g.iter().any(present))
+                    })
+                    .collect();
+                assert_eq!(got, from_programs, "{case}");
+                let selected = sel[..index.rule_words].iter().map(|w| w.count_ones()).sum::<u32>();
+                (picked, left) = (picked + got.len(), left + selected as usize - got.len());
+            }
+            assert!(picked > 1000 && left > 1000, "{rules} rules: {picked} picked, {left} left");
+        }
     }
 }

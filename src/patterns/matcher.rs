@@ -1486,7 +1486,6 @@ fn prepare(
             None => super::shape::shapes_into(text, toks, &mut facts.shapes),
         }
         facts.any_shapes = facts.shapes.iter().fold(0, |a, &b| a | b);
-        index.add_shapes(sel, facts.any_shapes);
         let has_exact = compiled.vocab.has_exact();
         // Before the selection, which needs them too (see
         // `confirm_lexicons`); nearly every sentence that gets here has
@@ -1511,8 +1510,8 @@ fn prepare(
             }
             (facts.any_lower, facts.any_exact) = (!0, !0);
         }
-        index.add_lexicons(sel, confirm_lexicons(compiled, facts, lexicons));
-        index.select(sel, &mut sc.cands);
+        let lexicons = confirm_lexicons(compiled, facts, lexicons);
+        index.finish(sel, facts.any_shapes, lexicons, &mut sc.cands);
     }
     s0..e0
 }
@@ -1549,9 +1548,7 @@ fn sentence_entities(
     // The rows and the order in passes of their own, each with few live
     // values. Entities come sorted by start, mostly in this order too (the
     // relation rules' are resolved): sorted only when not.
-    for e in ents.iter() {
-        index.add_label(sel, e.label);
-    }
+    index.add_labels(sel, ents.iter().map(|e| e.label));
     if !ents.is_sorted_by_key(Ent::order) {
         sort_ents(ents);
     }
@@ -2697,8 +2694,9 @@ mod tests {
         assert!(picked > 100, "{picked} candidates");
     }
 
-    /// More than 64 rules and more than 64 distinct groups: the index's
-    /// rows of bits are several words long.
+    /// More than 256 rules (past the index's fast paths, which keep 64
+    /// groups) and more than 64 distinct groups, all kept: the index's
+    /// rows of bits are several words long, of rules and of groups.
     #[test]
     fn selection_of_many_rules_and_groups_agrees_with_direct_checks() {
         let words: Vec<String> = (0..24).map(|k| format!("w{k}")).collect();
@@ -2708,7 +2706,7 @@ mod tests {
             words[(seed >> 33) as usize % words.len()].clone()
         };
         let mut rules = String::from("lexicon L = w1 | \"w2 w3\" | x1 | \"w5 w6 w7\"\n");
-        for r in 0..100 {
+        for r in 0..300 {
             let (a, b, c, d) = (pick(), pick(), pick(), pick());
             let tail = ["{PER}", "Num", "<L>", "Cap"][r % 4];
             rules += &format!("entity r{r} X: \"{a}\" (\"{b}\" | \"{c}\") {tail} \"{d}\"?\n");
@@ -2725,7 +2723,7 @@ mod tests {
                 g
             })
             .collect();
-        assert!(compiled.programs.len() > 64 && groups.len() > 64, "{} groups", groups.len());
+        assert!(compiled.programs.len() > 256 && groups.len() > 64, "{} groups", groups.len());
         let mut pool: Vec<&str> = words.iter().map(String::as_str).collect();
         pool.extend(["2024", "Smith", "x1", "The", ","]);
         let picked = assert_selection(compiled, &pool, 17);
