@@ -801,3 +801,28 @@ fn a_force_that_grounds_upgrades_or_flies_a_weapon_operates_it() {
         assert!(has(t, "OPERATES", unit, weapon), "{t}: {:?}", rels(t));
     }
 }
+
+#[test]
+fn a_buyer_supplied_with_a_weapon_acquires_it() {
+    let t = "North Korea has supplied Russia with KN-23 ballistic missiles, officials said.";
+    assert!(has(t, "ACQUIRES", "Russia", "Hwasong-11"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "North Korea", "Hwasong-11"), "{:?}", rels(t));
+    assert!(!has(t, "ACQUIRES", "North Korea", "Hwasong-11"), "{:?}", rels(t));
+    let t = "Canada equipped the Latvian Army with Javelin missiles.";
+    assert!(has(t, "ACQUIRES", "Latvian Army", "FGM-148 Javelin"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "Canada", "FGM-148 Javelin"), "{:?}", rels(t));
+    // Supplied with something that is no weapon: nothing bought.
+    let t = "Britain supplied Ukraine with training and fuel.";
+    assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_contract_signed_for_a_weapon_is_a_purchase_by_the_signer() {
+    let t = "Lithuania signed a contract for 18 Caesar howitzers in December.";
+    assert!(has(t, "ACQUIRES", "Lithuania", "CAESAR"), "{:?}", rels(t));
+    let t = "The Hellenic Navy has placed an order worth $1.6 billion for three FDI frigates.";
+    assert!(rels(t).iter().any(|r| r.0 == "ACQUIRES" && r.1 == "Hellenic Navy"), "{:?}", rels(t));
+    // The weapon's own maker signing for it sells it.
+    let t = "Dassault Aviation signed a contract for 26 Rafale jets.";
+    assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
+}

@@ -10,7 +10,9 @@
 //!   Poland for K9 howitzers") has the parties swapped
 //!   ([`swap_makers_as_buyers`]);
 //! - a party named as both the seller and a buyer of one weapon keeps the
-//!   sale only ([`drop_sellers_as_buyers`]).
+//!   sale only ([`drop_sellers_as_buyers`]);
+//! - a weapon's own manufacturer is never its buyer ("Lockheed Martin
+//!   signed a contract for 24 F-16 jets": [`drop_makers_as_buyers`]).
 
 use crate::document::{Entity, Relation};
 
@@ -86,4 +88,23 @@ pub(crate) fn drop_sellers_as_buyers(relations: &mut Vec<Relation>) {
     relations.retain(|r| {
         !is(r, "ACQUIRES") || sellers.binary_search(&(r.head, r.tail, r.sentence.start)).is_err()
     });
+}
+
+/// The gazetteer's `manufacturer` of a weapon's entry (the default
+/// gazetteer's column `meta.manufacturer`).
+const MADE_BY: &str = "manufacturer";
+
+/// Removes an `ACQUIRES` whose head is the weapon's own manufacturer: the
+/// head's canonical name is the weapon entry's `manufacturer`. "Lockheed
+/// Martin signed a contract for 24 F-16 jets" is read by the deal rules'
+/// word order as Lockheed buying; the maker of a weapon sells it. Without
+/// gazetteer entries on both sides nothing is removed.
+pub(crate) fn drop_makers_as_buyers(relations: &mut Vec<Relation>, entities: &[Entity]) {
+    let own = |r: &Relation| {
+        let maker = entities.get(r.tail).and_then(|w| w.entry.as_ref()?.get_meta(MADE_BY));
+        maker.is_some_and(|m| {
+            entities.get(r.head).is_some_and(|h| h.entry.is_some() && h.canonical() == m)
+        })
+    };
+    relations.retain(|r| &*r.label != "ACQUIRES" || !own(r));
 }
