@@ -76,6 +76,12 @@ fn forces_weapons_and_organisations() {
             "{w:?}"
         );
     }
+    assert!(has(
+        "44 Lynx infantry fighting vehicles",
+        "Lynx infantry fighting vehicle",
+        "WEAPON_SYSTEM",
+        "Lynx KF41"
+    ));
     // A patriot is not a Patriot.
     assert!(found("a patriotic patriot").is_empty());
     assert!(found("Patriot batteries")

@@ -117,6 +117,8 @@ fn weapons_by_designator_next_to_a_class_word() {
         ("A Type 997 corvette surfaced.", "Type 997"),
         ("three Sejong-class destroyers", "Sejong-class"),
         ("a Miguel Malvar-class frigate", "Miguel Malvar-class"),
+        ("delivered Tigris infantry fighting vehicles", "Tigris"),
+        ("ordered Veles loitering munitions", "Veles"),
         ("two Admiral Levchenko-class frigates", "Admiral Levchenko-class"),
         ("the frigate HMS Iron Duke", "HMS Iron Duke"),
     ] {
