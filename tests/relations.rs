@@ -826,3 +826,20 @@ fn a_contract_signed_for_a_weapon_is_a_purchase_by_the_signer() {
     let t = "Dassault Aviation signed a contract for 26 Rafale jets.";
     assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_clause_between_commas_does_not_hide_a_fight() {
+    let t = "Nigerian troops, supported by Chadian soldiers, fought Boko Haram near Lake Chad.";
+    assert!(
+        rels(t).iter().any(|r| r.0 == "FIGHTING_AGAINST" && r.2 == "Boko Haram"),
+        "{:?}",
+        rels(t)
+    );
+    // A list of parties is not a clause: nobody in it fought a list-mate.
+    let t = "Hamas, Hezbollah and the Houthis attacked Israel.";
+    assert!(
+        !rels(t).iter().any(|r| r.0 == "FIGHTING_AGAINST" && r.2 == "Hezbollah"),
+        "{:?}",
+        rels(t)
+    );
+}
