@@ -843,3 +843,22 @@ fn a_clause_between_commas_does_not_hide_a_fight() {
         rels(t)
     );
 }
+
+#[test]
+fn an_invasion_or_a_possessive_attack_is_fighting() {
+    for (t, a, b) in [
+        ("Iraq invaded Kuwait in August 1990.", "Iraq", "Kuwait"),
+        (
+            "Since Azerbaijan's full-scale attack on Armenia, talks have stalled.",
+            "Azerbaijan",
+            "Armenia",
+        ),
+        (
+            "Argentine forces invaded the Falkland Islands in 1982.",
+            "Argentine forces",
+            "Falkland Islands",
+        ),
+    ] {
+        assert!(has(t, "FIGHTING_AGAINST", a, b), "{t}: {:?}", rels(t));
+    }
+}
