@@ -597,8 +597,16 @@ impl StartSets {
         let starts = |m: &Membership, ids: &[u32]| {
             ids.get(pos).and_then(|&id| m.start.get(id as usize)).copied().unwrap_or(0)
         };
+        // A lower-case lexicon's bits in the token's row of lexicon starts
+        // are its start bits exactly (see `lower_rows`): one load where the
+        // word's start bits took a second, dependent one with its bounds
+        // test (−0.07 M instructions over the benchmark run's extraction).
+        // The rows are made for every token or for none (more than 64
+        // lexicons, when `u.lower` is 0 anyway).
+        let lower = || f.lex_starts.get(pos).copied();
         f.has_shape(pos, u.shapes)
-            || (u.lower != 0 && starts(&c.lower_members, &f.words) & u.lower != 0)
+            || (u.lower != 0
+                && lower().unwrap_or_else(|| starts(&c.lower_members, &f.words)) & u.lower != 0)
             || (u.exact != 0 && starts(&c.exact_members, &f.exact) & u.exact != 0)
             || (u.start && pos == 0)
             || u.eager.iter().any(|&p| self.bit(p as usize, pos))
@@ -3223,6 +3231,55 @@ mod tests {
             }
         });
         assert!(started > 300 && rows_read > 500, "{started} {rows_read}");
+    }
+
+    /// A sentence's rows of lexicon starts (`Facts::lex_starts`) are made
+    /// for every token or for none, even with one scratch shared by rule
+    /// sets with and without rows (at most 64 lexicons, and 71): the
+    /// union test at one position reads a token's row whenever there is
+    /// one ([`StartSets::union_passes`]), and the rules' unions with
+    /// lower-case lexicon parts pass exactly where one of their parts does.
+    #[test]
+    fn lexicon_rows_are_whole_for_the_union_tests() {
+        let unions = "entity u1 X: (<A> | <C> | Num) Any\nentity u2 X: said (<C> | <B> | {PER})\n";
+        let extra: String =
+            (0..66).map(|k| format!("lexicon P{k} = \"new york\" | army\n")).collect();
+        let narrow = rule_set(&format!("{LEXICON_RULES}{unions}"));
+        let wide = rule_set(&format!("{extra}{LEXICON_RULES}{unions}"));
+        let pool: Vec<&str> = LEXICON_POOL.split(' ').collect();
+        let tk = Tokenizer::new();
+        let mut sc = Scratch::default();
+        let (mut seed, mut rows, mut passed, mut checked) = (0x5eed_1e55, 0, 0, 0);
+        for (i, &len) in [1, 2, 5, 17, 40, 64, 70].repeat(30).iter().enumerate() {
+            let c = &if i % 3 == 0 { &wide } else { &narrow }.inner.compiled;
+            let text = sentence(&mut seed, &pool, len);
+            let tokens = tk.tokenize(&text);
+            let ents = entities(&mut seed, tokens.len(), 3, 2, &["PER", "ORG"]);
+            let all = whole(&text, &tokens);
+            let range = prepare(c, &text, &tokens, &all, &ents, &mut sc);
+            let Scratch { facts, starts, .. } = &mut sc;
+            let cx = Cx::new(c, &text, &tokens, range, facts);
+            let n = cx.facts.lex_starts.len();
+            assert!(n == 0 || n == cx.facts.words.len(), "{n} rows, {text:?}");
+            rows += usize::from(n != 0);
+            starts.reset_without_eager(&cx);
+            for (k, check) in c.starts.iter().enumerate() {
+                let StartCheck::OneOf(parts) = check else { continue };
+                let u = &c.unions[k];
+                assert!(u.lower == 0 || c.lexicons.len() <= 64, "{u:?}");
+                for p in 0..cx.tokens.len() {
+                    let want = parts.iter().any(|&q| check_at(&cx, &c.starts[q as usize], p));
+                    assert_eq!(
+                        starts.passes(&cx, k as u32, p),
+                        want,
+                        "{check:?} at {p} of {text:?}"
+                    );
+                    passed += usize::from(want);
+                    checked += usize::from(u.lower != 0);
+                }
+            }
+        }
+        assert!(rows > 50 && passed > 300 && checked > 1000, "{rows} {passed} {checked}");
     }
 
     /// `Compiled::lex_starts` holds, for the lower-case id of every token,
