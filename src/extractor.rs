@@ -29,6 +29,9 @@ pub const SEGMENT_BYTES: usize = 1 << 20;
 struct Buffers {
     tokens: Vec<Token>,
     sentences: Vec<Sentence>,
+    /// The sentence scan's stops, recorded by the tokenizer (see
+    /// `Tokenizer::tokenize_and_split_into`).
+    stops: Vec<usize>,
     gaz_scratch: Scratch,
     matches: Vec<GazMatch>,
     pattern_scratch: PatternScratch,
@@ -330,6 +333,7 @@ impl Extractor {
         let Buffers {
             tokens,
             sentences,
+            stops,
             gaz_scratch,
             matches,
             pattern_scratch,
@@ -342,8 +346,7 @@ impl Extractor {
             relations: rs,
         } = buf;
         let tk = &self.inner.tokenizer;
-        tk.tokenize_into(text, tokens);
-        tk.sentences_into(text, tokens, sentences);
+        tk.tokenize_and_split_into(text, tokens, sentences, stops);
         matches.clear();
         let gaz = &self.inner.gazetteer;
         let rules = &self.inner.rules;

@@ -337,6 +337,9 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                 // What `Merger::push` does with whitespace and nothing
                 // pending.
                 m.gap = m.gap.max(level);
+                if level >= 2 {
+                    m.record_break();
+                }
             } else {
                 m.push(Piece { start, end: i, kind: PieceKind::Space, info: level });
             }
@@ -363,7 +366,7 @@ fn pieces<const FAST: bool>(text: &str, m: &mut Merger<'_>) {
                         // `emit_now`, with the next token's gap (one space)
                         // set as this one's is taken.
                         let gap = std::mem::replace(&mut m.gap, 1);
-                        m.emit(start, i, alnum_kind(info), gap);
+                        m.emit_word(start, i, alnum_kind(info), gap);
                         i += 1;
                         continue;
                     }
@@ -781,7 +784,26 @@ impl Tokenizer {
     /// Tokenizes `text` into `out`, which is cleared first, so a caller can
     /// reuse one buffer for many texts.
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
-        tokenize_impl::<true>(text, out);
+        tokenize_impl::<true>(text, out, None);
+    }
+
+    /// [`Tokenizer::tokenize_into`] then [`Tokenizer::sentences_into`],
+    /// with `stops` as scratch: while tokenizing, the tokenizer records
+    /// there, in order, the tokens the sentence scan must stop at (those
+    /// that may end a sentence with no line break after them, and those
+    /// with a line break after them), so the scan jumps from one to the
+    /// next rather than testing every token (about 9 instructions a
+    /// token). Extraction over the benchmark run, 226.99 M → 225.58 M
+    /// instructions (the tokenizer +0.5 M, the scan −1.9 M).
+    pub(crate) fn tokenize_and_split_into(
+        &self,
+        text: &str,
+        tokens: &mut Vec<Token>,
+        sentences: &mut Vec<Sentence>,
+        stops: &mut Vec<usize>,
+    ) {
+        tokenize_impl::<true>(text, tokens, Some(stops));
+        sentences_impl::<true>(text, tokens, Some(stops), sentences);
     }
 
     /// [`Tokenizer::tokenize`] without the fast paths: every piece goes
@@ -789,7 +811,7 @@ impl Tokenizer {
     #[cfg(test)]
     fn tokenize_general(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::new();
-        tokenize_impl::<false>(text, &mut out);
+        tokenize_impl::<false>(text, &mut out, None);
         out
     }
 
@@ -826,50 +848,73 @@ impl Tokenizer {
 
     /// Like [`Tokenizer::sentences`], writing into `out` (cleared first).
     pub fn sentences_into(&self, text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
-        sentences_impl::<true>(text, tokens, out);
+        sentences_impl::<true>(text, tokens, None, out);
     }
 }
 
 /// [`Tokenizer::tokenize_into`]; without `FAST`, every piece goes through
 /// the merger (see [`pieces`]).
-fn tokenize_impl<const FAST: bool>(text: &str, out: &mut Vec<Token>) {
+/// With `stops`, also records there the stops of the sentence scan (see
+/// [`Tokenizer::tokenize_and_split_into`]).
+fn tokenize_impl<const FAST: bool>(
+    text: &str,
+    out: &mut Vec<Token>,
+    mut stops: Option<&mut Vec<usize>>,
+) {
     out.clear();
-    let mut m = Merger { text, out, gap: 0, window: [None; 6], len: 0 };
+    if let Some(stops) = stops.as_deref_mut() {
+        stops.clear();
+    }
+    let mut m = Merger { text, out, stops, gap: 0, window: [None; 6], len: 0 };
     pieces::<FAST>(text, &mut m);
     m.finish();
 }
 
 /// [`Tokenizer::sentences_into`]; without `FAST`, every token goes through
 /// all the checks (the reference the tests compare the fast path with).
-fn sentences_impl<const FAST: bool>(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
+/// With `stops` (from the tokenizer, see
+/// [`Tokenizer::tokenize_and_split_into`]), the fast path takes its stops
+/// from there rather than scanning the tokens for them.
+fn sentences_impl<const FAST: bool>(
+    text: &str,
+    tokens: &[Token],
+    stops: Option<&[usize]>,
+    out: &mut Vec<Sentence>,
+) {
     out.clear();
     let mut start = 0;
     let mut i = 0;
+    // The next of `stops` to look at.
+    let mut next_stop = 0;
     while i < tokens.len() {
         // Most tokens end nothing: a word, number or the like (only
         // punctuation and abbreviations can end a sentence) with no
         // line break after it (nor can a paragraph or a headline
         // break come after it). Skip them without the checks below.
         if FAST {
-            // The kinds as bits: one test rather than two comparisons.
-            const ENDS: u32 = 1 << TokenKind::Punct as u32 | 1 << TokenKind::Abbreviation as u32;
             let bytes = text.as_bytes();
             // Nor does other punctuation (a comma, a quote, a bracket, a
             // dash) end a sentence: with no line break after it, it is
             // skipped too, in the same scan rather than by leaving the
             // scan and starting it again after each comma. It is told by
             // its last byte (see `ENDER_LAST_BYTES`).
-            let ends = |t: &Token| {
-                t.kind != TokenKind::Punct
-                    || bytes
-                        .get(t.span.end.wrapping_sub(1))
-                        .is_none_or(|&b| ENDER_LAST_BYTES >> (b & 63) & 1 != 0)
-            };
-            let stops = |pair: &[Token]| {
+            let ends = |t: &Token| t.kind != TokenKind::Punct || ender_last_byte(bytes, t.span.end);
+            let stops_at = |pair: &[Token]| {
                 ENDS >> pair[0].kind as u32 & 1 != 0 && ends(&pair[0]) || pair[1].newline_before()
             };
             // Stop at the last token if none stops before it.
-            i += tokens[i..].windows(2).position(stops).unwrap_or(tokens.len() - 1 - i);
+            let last = tokens.len() - 1;
+            i = match stops {
+                // The first stop recorded at `i` or after it (the stops
+                // are in order, and `i` only grows).
+                Some(stops) => {
+                    while stops.get(next_stop).is_some_and(|&s| s < i) {
+                        next_stop += 1;
+                    }
+                    stops.get(next_stop).map_or(last, |&s| s.min(last))
+                }
+                None => i + tokens[i..].windows(2).position(stops_at).unwrap_or(last - i),
+            };
             // Most stops are a text's last token, which ends its sentence
             // whatever it is (the push after the loop), or a plain
             // sentence end: both without the general checks.
@@ -916,6 +961,17 @@ fn sentences_impl<const FAST: bool>(text: &str, tokens: &[Token], out: &mut Vec<
     if start < tokens.len() {
         push_sentence(tokens, start..tokens.len(), out);
     }
+}
+
+/// The kinds of token that may end a sentence with no line break after
+/// them, as bits: one test rather than two comparisons.
+const ENDS: u32 = 1 << TokenKind::Punct as u32 | 1 << TokenKind::Abbreviation as u32;
+
+/// True when the byte before `end` passes the filter of sentence enders
+/// ([`ENDER_LAST_BYTES`]), or there is none.
+#[inline]
+fn ender_last_byte(bytes: &[u8], end: usize) -> bool {
+    bytes.get(end.wrapping_sub(1)).is_none_or(|&b| ENDER_LAST_BYTES >> (b & 63) & 1 != 0)
 }
 
 /// The punctuation that may end a sentence (see `ends_sentence`).
@@ -1123,6 +1179,9 @@ fn is_headline_break(text: &str, tokens: &[Token], i: usize) -> bool {
 struct Merger<'a> {
     text: &'a str,
     out: &'a mut Vec<Token>,
+    /// Where to record the stops of the sentence scan, if anywhere (see
+    /// [`Tokenizer::tokenize_and_split_into`]).
+    stops: Option<&'a mut Vec<usize>>,
     /// Gap level before the next piece.
     gap: u8,
     window: [Option<(Piece, u8)>; 6],
@@ -1135,6 +1194,9 @@ impl Merger<'_> {
             self.gap = self.gap.max(p.info);
             // Whitespace ends every pending pattern.
             self.flush();
+            if p.info >= 2 {
+                self.record_break();
+            }
             return;
         }
         let gap = std::mem::take(&mut self.gap);
@@ -1487,6 +1549,34 @@ impl Merger<'_> {
 
     fn emit(&mut self, start: usize, end: usize, kind: TokenKind, gap: u8) {
         self.out.push(Token { span: Span::new(start, end), kind, gap });
+        if ENDS >> kind as u32 & 1 != 0
+            && (kind != TokenKind::Punct || ender_last_byte(self.text.as_bytes(), end))
+        {
+            if let Some(stops) = self.stops.as_deref_mut() {
+                stops.push(self.out.len() - 1);
+            }
+        }
+    }
+
+    /// [`Merger::emit`] for a word, number or designator: no stop to
+    /// record. For the most common token (a word with one space after
+    /// it), which then skips the kind test.
+    #[inline]
+    fn emit_word(&mut self, start: usize, end: usize, kind: TokenKind, gap: u8) {
+        debug_assert!(ENDS >> kind as u32 & 1 == 0);
+        self.out.push(Token { span: Span::new(start, end), kind, gap });
+    }
+
+    /// Records a stop before a line break: the last token emitted (if
+    /// any), which the next token, with the break before it, follows.
+    /// Called after the whitespace is taken and everything pending before
+    /// it emitted.
+    fn record_break(&mut self) {
+        if let (Some(stops), Some(last)) =
+            (self.stops.as_deref_mut(), self.out.len().checked_sub(1))
+        {
+            stops.push(last);
+        }
     }
 }
 
@@ -1688,8 +1778,56 @@ mod tests {
         ]
     }
 
+    /// Checks the stops the tokenizer records for the sentence scan
+    /// against the tokens: in order, and, below the last token, exactly
+    /// the tokens that may end a sentence (an abbreviation, punctuation
+    /// passing the ender filter) or have a line break after them. Then
+    /// the sentences split with them against the general checks.
+    fn check_recorded_stops(text: &str) {
+        let (mut tokens, mut stops) = (Vec::new(), Vec::new());
+        tokenize_impl::<true>(text, &mut tokens, Some(&mut stops));
+        assert_eq!(tokens, Tokenizer::new().tokenize(text), "{text:?}");
+        assert!(stops.is_sorted(), "{text:?}: {stops:?}");
+        let mut recorded = stops.clone();
+        recorded.dedup();
+        recorded.retain(|&j| j + 1 < tokens.len());
+        let expected: Vec<usize> = (0..tokens.len().saturating_sub(1))
+            .filter(|&j| {
+                let t = &tokens[j];
+                t.kind == TokenKind::Abbreviation
+                    || t.kind == TokenKind::Punct && ender_last_byte(text.as_bytes(), t.span.end)
+                    || tokens[j + 1].newline_before()
+            })
+            .collect();
+        assert_eq!(recorded, expected, "{text:?}");
+        let (mut split, mut general) = (Vec::new(), Vec::new());
+        Tokenizer::new().tokenize_and_split_into(text, &mut tokens, &mut split, &mut stops);
+        sentences_impl::<false>(text, &tokens, None, &mut general);
+        assert_eq!(split, general, "{text:?}");
+    }
+
+    #[test]
+    fn recorded_stops() {
+        for text in [
+            "",
+            "\n\n",
+            "He met Gen. Li. They\ntalked.\n",
+            "a \u{2028} b\u{85}c",
+            "Su-35 U.S.\n\nx,\n\u{2026}",
+        ] {
+            check_recorded_stops(text);
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The stops the tokenizer records for the sentence scan are the
+        /// ones the scan would find (see `check_recorded_stops`).
+        #[test]
+        fn recorded_stops_are_the_scanned_ones(text in tricky_text()) {
+            check_recorded_stops(&text);
+        }
 
         /// The fast paths (gaps, words with a mark after them, the SWAR
         /// word scan, the sentence skip) give exactly what the merger and
@@ -1700,7 +1838,7 @@ mod tests {
             let fast = tk.tokenize(&text);
             prop_assert_eq!(&fast, &tk.tokenize_general(&text));
             let mut general = Vec::new();
-            sentences_impl::<false>(&text, &fast, &mut general);
+            sentences_impl::<false>(&text, &fast, None, &mut general);
             prop_assert_eq!(tk.sentences(&text, &fast), general);
         }
     }
@@ -2164,8 +2302,9 @@ mod tests {
                 text.push_str(PIECES[r as usize % PIECES.len()]);
             }
             tk.tokenize_into(&text, &mut tokens);
-            sentences_impl::<false>(&text, &tokens, &mut general);
+            sentences_impl::<false>(&text, &tokens, None, &mut general);
             assert_eq!(tk.sentences(&text, &tokens), general, "{text:?}");
+            check_recorded_stops(&text);
         }
     }
 

@@ -63,7 +63,7 @@ use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
-use trie::{KeyRec, Trie, NONE};
+use trie::{KeyRec, Trie, NONE, ROOT_KEY};
 
 /// Collects entries, then compiles them into a [`Gazetteer`].
 ///
@@ -641,8 +641,9 @@ impl Gazetteer {
     /// # Ok::<(), recon::Error>(())
     /// ```
     pub fn find_all(&self, text: &str) -> Vec<GazMatch> {
-        // Tokens, sentences, matching scratch and matches.
-        type Buffers = (Vec<Token>, Vec<Sentence>, Scratch, Vec<GazMatch>);
+        // Tokens, sentences, the sentence scan's stops, matching scratch
+        // and matches.
+        type Buffers = (Vec<Token>, Vec<Sentence>, Vec<usize>, Scratch, Vec<GazMatch>);
         thread_local! {
             // Buffers reused across calls on one thread: tokenizing and
             // matching allocate nothing once they have grown.
@@ -651,10 +652,9 @@ impl Gazetteer {
         crate::reuse::with_reused(
             &BUFFERS,
             |_| true,
-            |(tokens, sentences, scratch, found)| {
+            |(tokens, sentences, stops, scratch, found)| {
                 let tk = self.inner.tokenizer;
-                tk.tokenize_into(text, tokens);
-                tk.sentences_into(text, tokens, sentences);
+                tk.tokenize_and_split_into(text, tokens, sentences, stops);
                 found.clear();
                 self.find_into(text, tokens, sentences, scratch, found);
                 // One allocation of the right size for the result.
@@ -726,17 +726,16 @@ impl Gazetteer {
         miss: u32,
     ) -> Option<GazMatch> {
         let trie = &self.inner.trie;
-        let mut node = trie.root_child(first);
-        if node == NONE {
+        let root = trie.root_entry(first);
+        if root == NONE {
             return None;
         }
-        // Walk as far as the trie goes; the longest key found wins.
-        let mut longest = None;
+        // Walk as far as the trie goes; the longest key found wins. Whether
+        // one ends at the root's child comes with it.
+        let mut node = root & !ROOT_KEY;
         let mut end = i + 1;
+        let mut longest = (root & ROOT_KEY != 0).then_some((node, end));
         loop {
-            if trie.is_key(node) {
-                longest = Some((node, end));
-            }
             // A token in no key has no edge: no need to search for it.
             let next = match seg.get(end) {
                 Some(&id) if id != miss => trie.child(node, id),
@@ -747,6 +746,9 @@ impl Gazetteer {
             }
             node = next;
             end += 1;
+            if trie.is_key(node) {
+                longest = Some((node, end));
+            }
         }
         let (node, end) = longest?;
         let cands = trie.cands(node);
