@@ -926,8 +926,11 @@ fn kept_groups(
     let renumber: Vec<usize> = alive
         .iter()
         .scan(0, |next, &a| {
+            // A dropped group's number is never read; counting before the
+            // increment keeps it from underflowing when it comes first.
+            let n = *next;
             *next += usize::from(a);
-            Some(*next - 1)
+            Some(n)
         })
         .collect();
     groups.into_iter().filter(|(_, k)| alive[*k]).map(|(g, k)| (g, renumber[k])).collect()
