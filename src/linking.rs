@@ -1154,16 +1154,12 @@ fn cover_from(n: usize, entities: &[Entity], from: usize, cov: &mut [Option<usiz
 /// The entries [`coverage_into`] writes at once for an entity.
 const COVER_BLOCK: usize = 4;
 
-/// [`coverage_into`] for any entities, each written over its tokens in turn.
+/// [`coverage_into`] for any entities, each written over its tokens in turn
+/// ([`cover_from`] from the first entity on).
 fn coverage_general(n: usize, entities: &[Entity], cov: &mut Vec<Option<usize>>) {
     cov.clear();
     cov.resize(n, None);
-    for (k, e) in entities.iter().enumerate() {
-        let end = e.tokens.end.min(n);
-        if let Some(c) = cov.get_mut(e.tokens.start..end) {
-            c.fill(Some(k));
-        }
-    }
+    cover_from(n, entities, 0, cov);
 }
 
 /// The words of a person's name that can identify them, appended to
