@@ -244,10 +244,16 @@ fn own_attributes(
     }
 }
 
+/// The gazetteer's metadata `key` of an entity's entry (`None` without an
+/// entry or that key).
+fn meta<'e>(e: &'e Entity, key: &str) -> Option<&'e str> {
+    e.entry.as_ref().and_then(|en| en.get_meta(key))
+}
+
 /// The gazetteer's `kind` of an entity's entry (`None` without an entry
 /// or a kind).
 fn kind(e: &Entity) -> Option<&str> {
-    e.entry.as_ref().and_then(|en| en.get_meta("kind"))
+    meta(e, "kind")
 }
 
 /// Organisation kinds (the gazetteer's `kind`) that do not make weapons.

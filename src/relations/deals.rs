@@ -101,7 +101,7 @@ const MADE_BY: &str = "manufacturer";
 /// gazetteer entries on both sides nothing is removed.
 pub(crate) fn drop_makers_as_buyers(relations: &mut Vec<Relation>, entities: &[Entity]) {
     let own = |r: &Relation| {
-        let maker = entities.get(r.tail).and_then(|w| w.entry.as_ref()?.get_meta(MADE_BY));
+        let maker = entities.get(r.tail).and_then(|w| super::meta(w, MADE_BY));
         maker.is_some_and(|m| {
             entities.get(r.head).is_some_and(|h| h.entry.is_some() && h.canonical() == m)
         })
