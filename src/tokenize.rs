@@ -898,9 +898,8 @@ fn sentences_impl<const FAST: bool>(
             // skipped too, in the same scan rather than by leaving the
             // scan and starting it again after each comma. It is told by
             // its last byte (see `ENDER_LAST_BYTES`).
-            let ends = |t: &Token| t.kind != TokenKind::Punct || ender_last_byte(bytes, t.span.end);
             let stops_at = |pair: &[Token]| {
-                ENDS >> pair[0].kind as u32 & 1 != 0 && ends(&pair[0]) || pair[1].newline_before()
+                may_end(bytes, pair[0].kind, pair[0].span.end) || pair[1].newline_before()
             };
             // Stop at the last token if none stops before it.
             let last = tokens.len() - 1;
@@ -972,6 +971,15 @@ const ENDS: u32 = 1 << TokenKind::Punct as u32 | 1 << TokenKind::Abbreviation as
 #[inline]
 fn ender_last_byte(bytes: &[u8], end: usize) -> bool {
     bytes.get(end.wrapping_sub(1)).is_none_or(|&b| ENDER_LAST_BYTES >> (b & 63) & 1 != 0)
+}
+
+/// True when a token of `kind` ending at `end` may end a sentence with no
+/// line break after it: an abbreviation, or punctuation whose last byte
+/// passes [`ender_last_byte`]. What the sentence scan stops at, and what
+/// the tokenizer records for it.
+#[inline]
+fn may_end(bytes: &[u8], kind: TokenKind, end: usize) -> bool {
+    ENDS >> kind as u32 & 1 != 0 && (kind != TokenKind::Punct || ender_last_byte(bytes, end))
 }
 
 /// The punctuation that may end a sentence (see `ends_sentence`).
@@ -1549,9 +1557,7 @@ impl Merger<'_> {
 
     fn emit(&mut self, start: usize, end: usize, kind: TokenKind, gap: u8) {
         self.out.push(Token { span: Span::new(start, end), kind, gap });
-        if ENDS >> kind as u32 & 1 != 0
-            && (kind != TokenKind::Punct || ender_last_byte(self.text.as_bytes(), end))
-        {
+        if may_end(self.text.as_bytes(), kind, end) {
             if let Some(stops) = self.stops.as_deref_mut() {
                 stops.push(self.out.len() - 1);
             }
