@@ -316,17 +316,9 @@ impl WordCache {
         &mut [[u64; 3]; WordCache::LONG_SLOTS],
         &mut [[u64; 2]; WordCache::OTHER_SLOTS],
     ) {
-        let slots = self.slots.get_or_insert_with(|| {
-            vec![Self::EMPTY; Self::SLOTS].into_boxed_slice().try_into().expect("SLOTS long")
-        });
-        let long = self.long.get_or_insert_with(|| {
-            let v = vec![Self::EMPTY_LONG; Self::LONG_SLOTS];
-            v.into_boxed_slice().try_into().expect("LONG_SLOTS long")
-        });
-        let others = self.others.get_or_insert_with(|| {
-            let v = vec![Self::EMPTY; Self::OTHER_SLOTS];
-            v.into_boxed_slice().try_into().expect("OTHER_SLOTS long")
-        });
+        let slots = table(&mut self.slots, Self::EMPTY);
+        let long = table(&mut self.long, Self::EMPTY_LONG);
+        let others = table(&mut self.others, Self::EMPTY);
         if self.stamp != vocab.stamp() {
             self.stamp = vocab.stamp();
             slots.fill(Self::EMPTY);
@@ -335,6 +327,15 @@ impl WordCache {
         }
         (slots, long, others)
     }
+}
+
+/// The table in `t`, made of `N` entries `empty` the first time it is
+/// asked for (on the heap: the tables are kilobytes).
+fn table<T: Copy + std::fmt::Debug, const N: usize>(
+    t: &mut Option<Box<[T; N]>>,
+    empty: T,
+) -> &mut [T; N] {
+    t.get_or_insert_with(|| vec![empty; N].into_boxed_slice().try_into().expect("N entries"))
 }
 
 /// The ids of the one-byte punctuation marks of a text, by byte, each
