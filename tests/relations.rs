@@ -862,3 +862,28 @@ fn an_invasion_or_a_possessive_attack_is_fighting() {
         assert!(has(t, "FIGHTING_AGAINST", a, b), "{t}: {:?}", rels(t));
     }
 }
+
+#[test]
+fn a_post_named_first_then_the_person_between_commas() {
+    for (t, person, body, role) in [
+        (
+            "Poland's deputy defence minister, Pawel Bejda, said the tanks would arrive in spring.",
+            "Pawel Bejda",
+            "Poland",
+            "deputy defence minister",
+        ),
+        (
+            "France's chief of the defence staff, General Thierry Burkhard, warned of a long war.",
+            "Thierry Burkhard",
+            "France",
+            "chief of the defence staff",
+        ),
+        ("NATO's secretary general, Mark Rutte, visited Ankara.", "Mark Rutte", "NATO", "secretary general"),
+    ] {
+        assert!(has(t, "HOLDS_POSITION", person, body), "{t}: {:?}", rels(t));
+        assert_eq!(role_of(t, person).as_deref(), Some(role), "{t}");
+    }
+    // A list, not an apposition: the name is not closed by a comma.
+    let t = "Spain's defence ministry, Indra and Airbus Spain signed the deal.";
+    assert!(none_with(t, "HOLDS_POSITION"), "{:?}", rels(t));
+}
