@@ -887,3 +887,18 @@ fn a_post_named_first_then_the_person_between_commas() {
     let t = "Spain's defence ministry, Indra and Airbus Spain signed the deal.";
     assert!(none_with(t, "HOLDS_POSITION"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_weapon_named_with_its_origin_or_a_contract_yet_to_be_signed_is_bought() {
+    // The weapon's nationality between the verb and the weapon.
+    let t = "Algeria bought Russian Su-35 fighters in 2021.";
+    assert!(has(t, "ACQUIRES", "Algeria", "Su-35"), "{:?}", rels(t));
+    // A contract to be signed: planned.
+    for (t, buyer, weapon) in [
+        ("Greece will sign a contract for 20 F-35 jets next year.", "Greece", "F-35 Lightning II"),
+        ("Croatia is set to sign an agreement for six Caesar howitzers.", "Croatia", "CAESAR"),
+    ] {
+        assert!(has(t, "ACQUIRES", buyer, weapon), "{t}: {:?}", rels(t));
+        assert_eq!(modality(t, "ACQUIRES"), Some(Modality::Planned), "{t}");
+    }
+}
