@@ -902,3 +902,25 @@ fn a_weapon_named_with_its_origin_or_a_contract_yet_to_be_signed_is_bought() {
         assert_eq!(modality(t, "ACQUIRES"), Some(Modality::Planned), "{t}");
     }
 }
+
+#[test]
+fn a_maker_described_or_named_by_its_product_makes_it() {
+    for (t, maker, weapon) in [
+        (
+            "The Type 26 frigate, designed by British defence firm BAE Systems, was ordered by Norway.",
+            "BAE Systems",
+            "Type 26 frigate",
+        ),
+        (
+            "Diehl Defence, the German maker of the IRIS-T system, is expanding production.",
+            "Diehl Defence",
+            "IRIS-T SLM",
+        ),
+        ("HIMARS maker Lockheed Martin raised its forecast.", "Lockheed Martin", "HIMARS"),
+    ] {
+        assert!(has(t, "MANUFACTURES", maker, weapon), "{t}: {:?}", rels(t));
+    }
+    // A company described, not as the weapon's maker.
+    let t = "Saab, the Swedish supplier of the Carl-Gustaf, is a major employer.";
+    assert!(none_with(t, "MANUFACTURES"), "{:?}", rels(t));
+}
