@@ -924,3 +924,11 @@ fn a_maker_described_or_named_by_its_product_makes_it() {
     let t = "Saab, the Swedish supplier of the Carl-Gustaf, is a major employer.";
     assert!(none_with(t, "MANUFACTURES"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_unit_that_is_part_of_another() {
+    let t = "The 3rd Infantry Division is now part of XVIII Airborne Corps.";
+    assert!(has(t, "PART_OF", "3rd Infantry Division", "XVIII Airborne Corps"), "{:?}", rels(t));
+    let t = "The 101st Airborne Division was part of the XVIII Airborne Corps in 2003.";
+    assert!(has(t, "PART_OF", "101st Airborne Division", "XVIII Airborne Corps"), "{:?}", rels(t));
+}
