@@ -124,7 +124,10 @@ pub(crate) fn relations_from(
         pairs.clear();
         for &hd in heads.iter() {
             for &tl in tails.iter() {
-                if arguments_fit(label, entities, hd, tl, &mut countries, rejected) {
+                if arguments_fit(label, entities, hd, tl, &mut countries, rejected)
+                    && !(&**label == "FIGHTING_AGAINST"
+                        && placed_by_preposition(text, tokens, &entities[hd]))
+                {
                     pairs.push((hd, tl));
                 }
             }
@@ -262,6 +265,25 @@ const NOT_MAKERS: &[&str] = &["alliance", "government", "ministry", "media", "th
 /// Place kinds (the gazetteer's `kind`) that are waters, never a party to
 /// fighting.
 const WATERS: &[&str] = &["sea", "strait"];
+
+/// Words that make the place after them where something happens, not who
+/// does it: in "the Wagner Group withdrew from Bakhmut after months of
+/// fighting with Ukrainian forces" Bakhmut is no party to the fighting.
+/// Only the first party is read so: a target may follow "at" ("fired
+/// missiles at Israel"), and the rules keep a place of fighting out of the
+/// second (`WHERE_PREP`).
+const PLACE_PREPOSITIONS: &[&str] =
+    &["in", "near", "from", "around", "outside", "inside", "at", "across", "throughout", "off"];
+
+/// Whether the place `e` follows one of [`PLACE_PREPOSITIONS`] in `tokens`.
+fn placed_by_preposition(text: &str, tokens: &[Token], e: &Entity) -> bool {
+    &*e.label == "LOCATION"
+        && e.tokens.start > 0
+        && tokens.get(e.tokens.start - 1).is_some_and(|t| {
+            let w = t.as_str(text);
+            PLACE_PREPOSITIONS.iter().any(|p| p.eq_ignore_ascii_case(w))
+        })
+}
 
 /// Place kinds (the gazetteer's `kind`) that may be a party to an alliance:
 /// countries and territories, not cities, regions, bases or seas.

@@ -878,7 +878,12 @@ fn a_post_named_first_then_the_person_between_commas() {
             "France",
             "chief of the defence staff",
         ),
-        ("NATO's secretary general, Mark Rutte, visited Ankara.", "Mark Rutte", "NATO", "secretary general"),
+        (
+            "NATO's secretary general, Mark Rutte, visited Ankara.",
+            "Mark Rutte",
+            "NATO",
+            "secretary general",
+        ),
     ] {
         assert!(has(t, "HOLDS_POSITION", person, body), "{t}: {:?}", rels(t));
         assert_eq!(role_of(t, person).as_deref(), Some(role), "{t}");
@@ -931,4 +936,17 @@ fn a_unit_that_is_part_of_another() {
     assert!(has(t, "PART_OF", "3rd Infantry Division", "XVIII Airborne Corps"), "{:?}", rels(t));
     let t = "The 101st Airborne Division was part of the XVIII Airborne Corps in 2003.";
     assert!(has(t, "PART_OF", "101st Airborne Division", "XVIII Airborne Corps"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_place_after_a_preposition_is_no_party_to_fighting() {
+    let t = "Ukrainian troops retreated from Avdiivka after weeks of heavy fighting with Russian forces.";
+    assert!(
+        !rels(t).iter().any(|r| r.0 == "FIGHTING_AGAINST" && r.1 == "Avdiivka"),
+        "{:?}",
+        rels(t)
+    );
+    // The place named as a party still is one.
+    let t = "Azerbaijan attacked Armenia in September 2022.";
+    assert!(has(t, "FIGHTING_AGAINST", "Azerbaijan", "Armenia"), "{:?}", rels(t));
 }
