@@ -344,3 +344,18 @@ fn a_count_in_words_before_a_weapon_is_a_quantity() {
         assert_eq!(labelled(t, "QUANTITY"), [q], "{t}: {:?}", ents(t));
     }
 }
+
+#[test]
+fn a_range_of_days_is_one_date() {
+    for (text, date) in [
+        ("The drills will run from 4 to 15 April near the border.", "4 to 15 April"),
+        ("Inspections took place between 2 and 9 November 2024.", "2 and 9 November 2024"),
+        ("The summit is set for July 8 to 10, 2026, in Vilnius.", "July 8 to 10, 2026"),
+        ("Talks are due 21–23 January in Geneva.", "21–23 January"),
+    ] {
+        assert_eq!(labelled(text, "DATE"), [date], "{text}");
+    }
+    // Counts, not days.
+    let t = "Between 400 and 600 soldiers will arrive.";
+    assert!(labelled(t, "DATE").is_empty(), "{:?}", ents(t));
+}
