@@ -102,11 +102,17 @@ fn link_with(
     // Acronyms defined in parentheses right after an entity.
     let mut acronyms: Map<&str, (Arc<str>, Arc<str>)> = Map::default();
     let mut acronym_sieve = Sieve::default();
+    let bytes = text.as_bytes();
     for e in entities.iter() {
         let i = e.tokens.end;
-        let (Some(open), Some(acr), Some(close)) =
-            (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2))
-        else {
+        // Nearly no entity has a bracket after it: the token's first byte
+        // tells, before three tokens are read and sliced (`link_with`
+        // 13.32 M → 12.90 M instructions on the benchmark run).
+        let Some(open) = tokens.get(i) else { continue };
+        if bytes.get(open.span.start) != Some(&b'(') {
+            continue;
+        }
+        let (Some(acr), Some(close)) = (tokens.get(i + 1), tokens.get(i + 2)) else {
             continue;
         };
         // Compared as bytes: slicing `text` checks char boundaries. The
