@@ -54,6 +54,11 @@ pub(crate) struct Index {
     shape_rows: [u32; SHAPE_COUNT],
     /// Row of each lexicon (only the first 64 make triggers).
     lex_rows: [u32; 64],
+    /// The lexicons (as bits) whose row is not empty: those of the check
+    /// groups kept. Only these need to be confirmed in a sentence
+    /// (`matcher::confirm_lexicons`): the others add nothing to a
+    /// selection whether they are there or not.
+    lex_live: u64,
     /// For each lower-case word id, the lexicons (as bits) one of whose
     /// entries starts with that word in lower case, exact lexicons
     /// included; empty when there are more than 64 lexicons. A sentence
@@ -342,6 +347,11 @@ impl Index {
             word_rows,
             label_rows,
             shape_rows: shape_rows.try_into().unwrap_or([0; SHAPE_COUNT]),
+            lex_live: lex_rows
+                .iter()
+                .take(64)
+                .enumerate()
+                .fold(0, |a, (l, &r)| a | u64::from(r != 0) << l),
             lex_rows: lex_rows.try_into().unwrap_or([0; 64]),
             lex_firsts: lex_firsts(lexicons, words),
             shape_mask,
@@ -469,6 +479,13 @@ impl Index {
     /// [`Index::add_lexicons`] by each lexicon's row number.
     fn add_lexicon_rows(&self, sel: &mut [u64], lexicons: u64) {
         for_bits(lexicons, |l| self.add_row(sel, self.lex_rows[l]));
+    }
+
+    /// The lexicons whose presence can change a selection (see
+    /// [`Index::lex_live`]).
+    #[inline]
+    pub(crate) fn live_lexicons(&self) -> u64 {
+        self.lex_live
     }
 
     /// Adds entities labelled `labels` to the selection.
@@ -1140,6 +1157,58 @@ mod tests {
                 index.add_lexicons(&mut got, lexicons);
                 assert_eq!(got, want, "{rules} rules, lexicons {lexicons:#x}");
             }
+        }
+    }
+
+    /// [`Index::live_lexicons`] holds exactly the lexicons whose rows add
+    /// something to a selection, by the rows (`add_lexicon_rows`) and by
+    /// the fast path's table (`add_lexicons`), with rows of one and three
+    /// rule words (the table) and more than four (none): a lexicon read
+    /// only where it may be skipped (`<D>?`, `(<D> | Cap)*`) has no check
+    /// group and so no row, one a rule needs has one, and no lexicon past
+    /// the rules' own is live.
+    #[test]
+    fn live_lexicons_are_those_with_rows() {
+        let mut next = crate::testing::xorshift(0x0001_1fe5);
+        for rules in [20, 150, 300] {
+            let mut src = String::new();
+            for l in 0..6 {
+                src += &format!("lexicon L{l} = w{l} | \"w{l} w{}\"\n", l + 10);
+                src += &format!("lexicon D{l} = v{l} | \"v{l} w{}\"\n", l + 10);
+            }
+            for r in 0..rules {
+                let (a, l, m) = (next() % 30, next() % 6, next() % 6);
+                src += &format!("entity r{r} X: \"w{a}\" <D{l}>? (<D{m}> | Cap)* <L{m}>\n");
+            }
+            let mut b = RuleSetBuilder::new();
+            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let c = &set.inner.compiled;
+            let index = &c.index;
+            let live = index.live_lexicons();
+            // The needed lexicons are those whose entries start with a `w`.
+            let w: Vec<u32> = (0..6).filter_map(|l| c.vocab.get_lower(&format!("w{l}"))).collect();
+            assert_eq!(w.len(), 6);
+            let mut names = 0;
+            for l in 0..64 {
+                let (mut rows, mut table) = (Vec::new(), Vec::new());
+                index.clear(&mut rows);
+                index.clear(&mut table);
+                index.add_lexicon_rows(&mut rows, 1 << l);
+                index.add_lexicons(&mut table, 1 << l);
+                let adds = rows.iter().any(|&w| w != 0);
+                assert_eq!(table, rows, "{rules} rules, lexicon {l}");
+                assert_eq!(live >> l & 1 == 1, adds, "{rules} rules, lexicon {l}");
+                if let Some(lex) = c.lexicons.get(l) {
+                    // Only an `L` lexicon (entries starting with a `w`) can
+                    // be live.
+                    let needed = lex.first_lower.iter().any(|id| w.contains(id));
+                    assert!(needed || !adds, "{rules} rules, lexicon {l}");
+                    names += 1;
+                }
+            }
+            assert_eq!(names, 12, "{rules} rules");
+            assert!(live.count_ones() >= 4, "{rules} rules: {live:#x}");
         }
     }
 

@@ -1669,7 +1669,12 @@ fn confirm_lexicons(compiled: &Compiled, facts: &Facts, seen: u64) -> u64 {
     // `any_lower`, `any_exact`: the tokens' one-token memberships (from
     // rows filled for at most 64 lexicons).
     let mine = compiled.lower_lexicons;
-    let mut pending = seen & (mine & !facts.any_lower | !mine & !facts.any_exact);
+    // Only the lexicons whose rows add to a selection (`Index::live_lexicons`):
+    // the others select nothing either way. Over the benchmark run's
+    // extraction, the starts looked at went 73.8k → 57.5k (−0.89 M
+    // instructions).
+    let live = compiled.index.live_lexicons();
+    let mut pending = seen & live & (mine & !facts.any_lower | !mine & !facts.any_exact);
     let (words, exacts) = (&facts.words, &facts.exact);
     // Each token's starts as `prepare` listed them (see
     // `Index::add_words_and_rows`), not looked up again by its id.
