@@ -950,3 +950,21 @@ fn a_place_after_a_preposition_is_no_party_to_fighting() {
     let t = "Azerbaijan attacked Armenia in September 2022.";
     assert!(has(t, "FIGHTING_AGAINST", "Azerbaijan", "Armenia"), "{:?}", rels(t));
 }
+
+#[test]
+fn an_invasion_of_a_country_or_a_counteroffensive_is_fighting() {
+    for (t, a, b) in [
+        (
+            "Since the Soviet invasion of Afghanistan, the region has been unstable.",
+            "Soviet Union",
+            "Afghanistan",
+        ),
+        (
+            "Morocco's counteroffensive against the Polisario Front stalled.",
+            "Morocco",
+            "Polisario Front",
+        ),
+    ] {
+        assert!(has(t, "FIGHTING_AGAINST", a, b), "{t}: {:?}", rels(t));
+    }
+}
