@@ -151,8 +151,6 @@ fn resolve_with(
     let kept_count = by_pos.iter().filter(|c| c.kept).count();
     kept.reserve(kept_count);
     rejected.reserve(by_pos.len() - kept_count);
-    // Each candidate is in one of the two lists, once: every entity is
-    // taken once, and the candidates are all empty at the end.
     let mut push = |kept_it: bool, e: Entity| if kept_it { kept.push(e) } else { rejected.push(e) };
     // Each candidate is in one of the two lists, once: every entity is
     // taken once, and the candidates are all empty at the end.
