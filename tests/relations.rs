@@ -968,3 +968,26 @@ fn an_invasion_of_a_country_or_a_counteroffensive_is_fighting() {
         assert!(has(t, "FIGHTING_AGAINST", a, b), "{t}: {:?}", rels(t));
     }
 }
+
+#[test]
+fn a_state_that_approves_a_sale_sells() {
+    let t = "Sweden approved the sale of 14 Gripen jets to Thailand.";
+    assert!(has(t, "SUPPLIES", "Sweden", "JAS 39 Gripen"), "{:?}", rels(t));
+    assert!(has(t, "ACQUIRES", "Thailand", "JAS 39 Gripen"), "{:?}", rels(t));
+    // Approving something else is no sale.
+    let t = "Japan approved a budget for the Type 12 missile upgrade.";
+    assert!(none_with(t, "SUPPLIES"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_state_that_uses_a_weapon_operates_it() {
+    for (t, state, weapon) in [
+        ("Israel used F-35 jets in the strikes on Iran.", "Israel", "F-35 Lightning II"),
+        ("Russia is using Iranian Shahed-136 drones against power plants.", "Russia", "Shahed-136"),
+    ] {
+        assert!(has(t, "OPERATES", state, weapon), "{t}: {:?}", rels(t));
+    }
+    // "used to" is no use of a weapon.
+    let t = "Ukraine used to fly the Tu-160 bomber.";
+    assert!(none_with(t, "OPERATES"), "{:?}", rels(t));
+}
