@@ -991,3 +991,15 @@ fn a_state_that_uses_a_weapon_operates_it() {
     let t = "Ukraine used to fly the Tu-160 bomber.";
     assert!(none_with(t, "OPERATES"), "{:?}", rels(t));
 }
+
+#[test]
+fn an_apposition_names_a_backer_and_does_not_hide_fire() {
+    let t = "Kataib Hezbollah, an Iranian-backed militia, fired drones at a US base in Jordan.";
+    let r = rels(t);
+    assert!(r.iter().any(|r| r.0 == "ALLIED_WITH" && r.1 == "Iran"), "{r:?}");
+    assert!(r.iter().any(|r| r.0 == "FIGHTING_AGAINST" && r.1 == "Kataib Hezbollah"), "{r:?}");
+    // An apposition that names no backer.
+    let t = "Hamas, a Palestinian group, launched rockets at Israel.";
+    assert!(none_with(t, "ALLIED_WITH"), "{:?}", rels(t));
+    assert!(has(t, "FIGHTING_AGAINST", "Hamas", "Israel"), "{:?}", rels(t));
+}
