@@ -359,26 +359,3 @@ fn a_range_of_days_is_one_date() {
     let t = "Between 400 and 600 soldiers will arrive.";
     assert!(labelled(t, "DATE").is_empty(), "{:?}", ents(t));
 }
-
-#[test]
-fn a_battalion_named_with_its_regiment_is_one_unit() {
-    for (text, unit) in [
-        (
-            "Marines of the 3rd Battalion, 4th Marines trained in Okinawa.",
-            "3rd Battalion, 4th Marines",
-        ),
-        (
-            "The 2nd Battalion, 75th Ranger Regiment returned home.",
-            "2nd Battalion, 75th Ranger Regiment",
-        ),
-        (
-            "The 3rd Squadron, 2nd Cavalry Regiment crossed into Romania.",
-            "3rd Squadron, 2nd Cavalry Regiment",
-        ),
-    ] {
-        assert!(has(text, unit, "MILITARY_UNIT"), "{text}: {:?}", ents(text));
-    }
-    // Two units in two clauses stay two.
-    let t = "The 1st Battalion left, and 7th Marines stayed behind.";
-    assert!(!ents(t).iter().any(|(m, ..)| m.contains(',')), "{:?}", ents(t));
-}
