@@ -358,4 +358,7 @@ fn a_range_of_days_is_one_date() {
     // Counts, not days.
     let t = "Between 400 and 600 soldiers will arrive.";
     assert!(labelled(t, "DATE").is_empty(), "{:?}", ents(t));
+    // A number past a month's days ends no range.
+    let t = "Sorties rose from Nov. 2 to 840.";
+    assert_eq!(labelled(t, "DATE"), ["Nov. 2"], "{:?}", ents(t));
 }
