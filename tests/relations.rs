@@ -1003,3 +1003,20 @@ fn an_apposition_names_a_backer_and_does_not_hide_fire() {
     assert!(none_with(t, "ALLIED_WITH"), "{:?}", rels(t));
     assert!(has(t, "FIGHTING_AGAINST", "Hamas", "Israel"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_weapon_bought_by_a_buyer_named_after_it() {
+    for (t, buyer, weapon) in [
+        (
+            "The HIMARS launchers, ordered by Estonia in 2022, arrived in Tallinn.",
+            "Estonia",
+            "HIMARS",
+        ),
+        ("Forty K2 tanks have been purchased by Poland.", "Poland", "K2 Black Panther"),
+    ] {
+        assert!(has(t, "ACQUIRES", buyer, weapon), "{t}: {:?}", rels(t));
+    }
+    // Used by, not bought by.
+    let t = "The F-35 jets will be flown by the Royal Air Force.";
+    assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
+}
