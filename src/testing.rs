@@ -11,6 +11,14 @@ pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
     }
 }
 
+/// The rule set compiled from `rules` (named "t.rules" in errors); a
+/// parse or build error fails the test with its message.
+pub(crate) fn rule_set(rules: &str) -> crate::patterns::RuleSet {
+    let mut b = crate::patterns::RuleSetBuilder::new();
+    b.add_str(rules, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
+    b.build().unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// `n` words of `words` joined by spaces, each chosen by `pick`, which is
 /// given the pool's size and returns an index below it: the unit tests'
 /// random sentences.

@@ -1002,7 +1002,7 @@ impl<const R: usize> Wide<R> {
 
 #[cfg(test)]
 mod tests {
-    use crate::patterns::RuleSetBuilder;
+    use crate::testing::rule_set;
 
     /// `add_words` selects what `add_word` token by token does, and finds
     /// the same lexicon starts, with rows of one and three rule words (its
@@ -1029,9 +1029,7 @@ mod tests {
                 let (a, b) = (next() % 20, next() % 20);
                 src += &format!("entity r{r} X: \"w{a}\" (<L> | \"w{b}\") Cap\n");
             }
-            let mut b = RuleSetBuilder::new();
-            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let set = rule_set(&src);
             let (index, vocab) = (&set.inner.compiled.index, &set.inner.compiled.vocab);
             // One group word up to 256 rules (`kept_groups`), fast paths.
             assert_eq!(index.row_len, rules.div_ceil(64) + 1, "{rules} rules");
@@ -1094,9 +1092,7 @@ mod tests {
             for r in 0..rules {
                 src += &format!("entity r{r} X: \"w{}\" (<L> | \"w{}\") <E>\n", r % 7, r + 10);
             }
-            let mut b = RuleSetBuilder::new();
-            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let set = rule_set(&src);
             let c = &set.inner.compiled;
             let index = &c.index;
             let facts = index.word_facts();
@@ -1137,9 +1133,7 @@ mod tests {
                 let (a, l, m) = (next() % 30, next() % 6, next() % 6);
                 src += &format!("entity r{r} X: \"w{a}\" (<L{l}> | \"w{}\") <L{m}>\n", a + 1);
             }
-            let mut b = RuleSetBuilder::new();
-            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let set = rule_set(&src);
             let index = &set.inner.compiled.index;
             assert_eq!(index.wide_lens().1[1], if rules <= 256 { 64 } else { 0 }, "{rules}");
             let rows = index.lex_rows.iter().filter(|&&r| r != 0).count();
@@ -1180,9 +1174,7 @@ mod tests {
                 let (a, l, m) = (next() % 30, next() % 6, next() % 6);
                 src += &format!("entity r{r} X: \"w{a}\" <D{l}>? (<D{m}> | Cap)* <L{m}>\n");
             }
-            let mut b = RuleSetBuilder::new();
-            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let set = rule_set(&src);
             let c = &set.inner.compiled;
             let index = &c.index;
             let live = index.live_lexicons();
@@ -1231,9 +1223,7 @@ mod tests {
                     _ => format!("entity r{r} X: (\"w{a}\" | \"w{b}\") ... (\"w{c}\" | <L>)\n"),
                 };
             }
-            let mut b = RuleSetBuilder::new();
-            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let set = rule_set(&src);
             let index = &set.inner.compiled.index;
             let (wide, [_, _, shape_bytes, needed_by]) = index.wide_lens();
             assert_eq!(wide, if rules <= 256 { rules.div_ceil(64) } else { 0 }, "{rules} rules");
@@ -1300,9 +1290,7 @@ mod tests {
                 ),
             };
         }
-        let mut b = RuleSetBuilder::new();
-        b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+        let set = rule_set(&src);
         let c = &set.inner.compiled;
         let (programs, index) = (&c.programs, &c.index);
         let all = super::numbered_groups(programs);
@@ -1384,9 +1372,7 @@ mod tests {
                     _ => format!("entity r{r} X: {{LOC}} \"w{a}\" (\"y{r}\" | {{PER}})\n"),
                 };
             }
-            let mut b = RuleSetBuilder::new();
-            b.add_str(&src, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-            let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+            let set = rule_set(&src);
             let c = &set.inner.compiled;
             let (programs, index) = (&c.programs, &c.index);
             let all = super::numbered_groups(programs);

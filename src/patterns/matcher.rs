@@ -2393,6 +2393,7 @@ mod tests {
     use crate::patterns::shape::shape_bits;
     use crate::patterns::EntityRef;
     use crate::patterns::RuleSetBuilder;
+    use crate::testing::rule_set;
     use crate::tokenize::Tokenizer;
 
     /// A sentence of `len` words drawn from `pool` by a fixed generator.
@@ -2638,13 +2639,6 @@ mod tests {
             starts.reset_eager(&cx);
             f(&cx, starts, &format!("{text:?} {ents:?}"));
         }
-    }
-
-    /// The rule set of `rules`.
-    fn rule_set(rules: &str) -> crate::patterns::RuleSet {
-        let mut b = RuleSetBuilder::new();
-        b.add_str(rules, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-        b.build().unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Checks the candidates of sentences drawn from `pool` (with random

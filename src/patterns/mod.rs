@@ -699,13 +699,8 @@ impl RuleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::rule_set;
     use crate::tokenize::Tokenizer;
-
-    fn build(rules: &str) -> RuleSet {
-        let mut b = RuleSetBuilder::new();
-        b.add_str(rules, Some("t.rules")).unwrap_or_else(|e| panic!("{e}"));
-        b.build().unwrap_or_else(|e| panic!("{e}"))
-    }
 
     fn build_err(rules: &str) -> String {
         let mut b = RuleSetBuilder::new();
@@ -821,14 +816,14 @@ mod tests {
         assert_send_sync::<RuleSet>();
         assert_send_sync::<RuleSetBuilder>();
         assert_send_sync::<PatternMatch>();
-        let set = build("entity a X: Cap");
+        let set = rule_set("entity a X: Cap");
         let copy = set.clone();
         assert!(Arc::ptr_eq(&set.inner, &copy.inner));
     }
 
     #[test]
     fn literals_are_case_insensitive_and_quoted_ones_multi_token() {
-        let set = build("entity flew X = d: \"flew to\" d:Cap\nentity ap X: =AP said");
+        let set = rule_set("entity flew X = d: \"flew to\" d:Cap\nentity ap X: =AP said");
         assert_eq!(
             run(&set, "He FLEW TO Paris. She flew Paris.", &[]),
             ["flew: FLEW TO Paris [d=Paris]"]
@@ -841,7 +836,7 @@ mod tests {
         // Rules whose first element is one token are tried only where the
         // next token can continue them; a start that fails that check
         // must not hide a match starting one token later.
-        let set = build(
+        let set = rule_set(
             "entity said X: Cap (said | told)\n\
              entity jets X: (the | a) Cap? jets\n\
              entity pair X: Cap Cap Cap",
@@ -864,7 +859,7 @@ mod tests {
     fn second_element_after_an_entity_is_checked_at_each_entity_end() {
         // Two entities start at "New"; each rule needs the one whose end
         // is followed by its next element.
-        let set = build(
+        let set = rule_set(
             "entity said X: {GPE|ORG} reported\nentity times X: {GPE} Times\n\
              entity either X: ({GPE} | Cap) (York | Times)",
         );
@@ -891,7 +886,7 @@ mod tests {
              entity big X: Cap <BIG> said\nentity head X: Cap <HEAD>",
             words.join(" | ")
         );
-        let set = build(&rules);
+        let set = rule_set(&rules);
         assert_eq!(
             run(
                 &set,
@@ -910,13 +905,13 @@ mod tests {
 
     #[test]
     fn exact_multi_token_literal() {
-        let set = build("entity t X: =\"Lt. Gen.\" Cap");
+        let set = rule_set("entity t X: =\"Lt. Gen.\" Cap");
         assert_eq!(run(&set, "Lt. Gen. Smith and LT. GEN. Jones", &[]), ["t: Lt. Gen. Smith"]);
     }
 
     #[test]
     fn designators_match_in_normal_form() {
-        let set = build("entity su X: \"Su-35\" jets");
+        let set = rule_set("entity su X: \"Su-35\" jets");
         assert_eq!(
             run(&set, "two SU-35 jets and Su35 jets, not Su 35 jets", &[]),
             ["su: SU-35 jets", "su: Su35 jets"]
@@ -925,7 +920,7 @@ mod tests {
 
     #[test]
     fn title_person_with_multi_token_lexicon_longest_entry() {
-        let set = build(
+        let set = rule_set(
             "lexicon RANK = \"Gen.\" | \"Lt. Gen.\" | \"Maj. Gen.\" | Adm. | \"Air Chief Marshal\" | Air Chief\n\
              lexicon ORGWORD = Times | Ministry | Post\n\
              entity title_person PERSON = name:\n    r:<RANK> name:(Cap & !<ORGWORD>){1,3}\n",
@@ -948,7 +943,7 @@ mod tests {
 
     #[test]
     fn global_times_is_not_a_person() {
-        let set = build(
+        let set = rule_set(
             "lexicon ORGWORD = Times | Ministry\nlexicon SPEECH = said | says | told | added\n\
              entity said_person PERSON = n: n:(Cap & !<ORGWORD>){2,3} <SPEECH>",
         );
@@ -961,7 +956,7 @@ mod tests {
 
     #[test]
     fn exact_lexicon() {
-        let set = build("lexicon C exact = US | UK\nentity c X: <C> forces");
+        let set = rule_set("lexicon C exact = US | UK\nentity c X: <C> forces");
         assert_eq!(
             run(&set, "US forces and us forces and UK forces", &[]),
             ["c: US forces", "c: UK forces"]
@@ -983,7 +978,7 @@ mod tests {
 
     #[test]
     fn entity_slots_consume_multi_token_entities() {
-        let set = build(
+        let set = rule_set(
             "relation visited VISITED head=p tail=loc role=\"visitor\" verb=v:\n    p:{PERSON} v:(arrived in | visited | \"flew to\") ...{0,4} loc:{LOCATION|GPE}\n",
         );
         let text = "John Smith flew to the city of New York.";
@@ -1016,7 +1011,7 @@ mod tests {
 
     #[test]
     fn entity_slot_backtracks_over_entities_starting_together() {
-        let set = build("entity o X = who: who:{ORG} said");
+        let set = rule_set("entity o X = who: who:{ORG} said");
         let out = run(&set, "Global Times said so", &[("Global Times", "ORG"), ("Global", "ORG")]);
         assert_eq!(out, ["o: Global Times said [who=Global Times]"]);
         let out = run(&set, "Global said so", &[("Global said so", "ORG"), ("Global", "ORG")]);
@@ -1024,7 +1019,7 @@ mod tests {
     }
 
     fn shape_hits(shape: &str, text: &str) -> Vec<String> {
-        let set = build(&format!("entity s X: {shape}"));
+        let set = rule_set(&format!("entity s X: {shape}"));
         run(&set, text, &[]).into_iter().map(|l| l.trim_start_matches("s: ").to_owned()).collect()
     }
 
@@ -1038,14 +1033,14 @@ mod tests {
         rules.push_str("entity a A: (Lower & !<L69> & !<L3>) <L66>\n");
         rules.push_str("entity b B: (<L68> & Lower) x\n");
         rules.push_str("entity c C: (Lower & !<L2>) (Lower & !<L67>) end\n");
-        let set = build(&rules);
+        let set = rule_set(&rules);
         let text = "w69 w66 . w3 w66 . w5 w66 . w68 x . w67 w1 end . w1 w67 end";
         assert_eq!(run(&set, text, &[]), ["a: w5 w66", "b: w68 x", "c: w67 w1 end"]);
     }
 
     #[test]
     fn alternations_of_words_and_phrases() {
-        let set = build(
+        let set = rule_set(
             "entity a A: (buys | orders | \"takes delivery of\" | \"signed for\" | acquires) Cap\n\
              entity b B: (to | at)",
         );
@@ -1103,7 +1098,7 @@ mod tests {
 
     #[test]
     fn quantifiers() {
-        let set = build("entity q X: the big? red* Cap+ (\",\" Cap){0,2} Num{2}");
+        let set = rule_set("entity q X: the big? red* Cap+ (\",\" Cap){0,2} Num{2}");
         let text = "the Tank 1 2 . the big red red Tank Gun , Ship , Sub 3 4 . \
                     the big red Tank , A , B , C 5 6 . the small Tank 1 2 . the Tank 1";
         assert_eq!(
@@ -1114,14 +1109,14 @@ mod tests {
 
     #[test]
     fn bounded_repetition_exact_counts() {
-        let set = build("entity q X: x:Cap{2,3} said");
+        let set = rule_set("entity q X: x:Cap{2,3} said");
         assert_eq!(run(&set, "A B C D said", &[]), ["q: B C D said [x=B C D]"]);
         assert!(run(&set, "A said", &[]).is_empty());
     }
 
     #[test]
     fn gaps() {
-        let set = build("relation m MET head=a tail=b: a:{P} met ...{1,2} b:{P}");
+        let set = rule_set("relation m MET head=a tail=b: a:{P} met ...{1,2} b:{P}");
         let ents = [("Ann", "P"), ("Bob", "P")];
         assert!(run(&set, "Ann met Bob", &ents).is_empty());
         assert_eq!(run(&set, "Ann met with Bob", &ents), ["m: Ann met with Bob [a=Ann] [b=Bob]"]);
@@ -1131,7 +1126,7 @@ mod tests {
 
     #[test]
     fn anchors() {
-        let set = build("entity first X: ^ Cap\nentity last X: Cap \".\" $");
+        let set = rule_set("entity first X: ^ Cap\nentity last X: Cap \".\" $");
         assert_eq!(
             run(&set, "Smith met Jones. Then Brown left Kyiv.", &[]),
             ["first: Smith", "last: Jones.", "first: Then", "last: Kyiv."]
@@ -1140,7 +1135,7 @@ mod tests {
 
     #[test]
     fn alternation_takes_the_longest_not_the_first() {
-        let set = build("entity a X: Cap | Cap Cap | Cap Cap Cap");
+        let set = rule_set("entity a X: Cap | Cap Cap | Cap Cap Cap");
         assert_eq!(run(&set, "the John Paul Jones said", &[]), ["a: John Paul Jones"]);
     }
 
@@ -1149,17 +1144,17 @@ mod tests {
     /// (DESIGN.md, Alternations).
     #[test]
     fn branches_break_ties_in_written_order() {
-        let set = build("entity a X: (k:(Cap) | \"smith\" | \"jones\")");
+        let set = rule_set("entity a X: (k:(Cap) | \"smith\" | \"jones\")");
         assert_eq!(run(&set, "Smith", &[]), ["a: Smith [k=Smith]"]);
-        let set = build("entity a X: (\"smith\" | \"jones\" | k:(Cap))");
+        let set = rule_set("entity a X: (\"smith\" | \"jones\" | k:(Cap))");
         assert_eq!(run(&set, "Smith", &[]), ["a: Smith"]);
-        let set = build("entity a X: (\"smith\" | k:(Cap) | \"jones\")");
+        let set = rule_set("entity a X: (\"smith\" | k:(Cap) | \"jones\")");
         assert_eq!(run(&set, "Smith Jones", &[]), ["a: Smith", "a: Jones [k=Jones]"]);
     }
 
     #[test]
     fn greedy_then_backtracks() {
-        let set = build("entity a X = n: n:Cap* Cap said");
+        let set = rule_set("entity a X = n: n:Cap* Cap said");
         assert_eq!(
             run(&set, "John Paul Jones said", &[]),
             ["a: John Paul Jones said [n=John Paul]"]
@@ -1168,7 +1163,7 @@ mod tests {
 
     #[test]
     fn matches_do_not_overlap_within_a_rule_but_do_across_rules() {
-        let set = build("entity two X: Cap Cap\nentity one X: Cap");
+        let set = rule_set("entity two X: Cap Cap\nentity one X: Cap");
         assert_eq!(
             run(&set, "Ann Bob Cid Dan Eve", &[]),
             [
@@ -1185,7 +1180,7 @@ mod tests {
 
     #[test]
     fn optional_capture_that_matched_nothing_is_absent() {
-        let set = build("entity a X = n: r:Abbr? n:Cap");
+        let set = rule_set("entity a X = n: r:Abbr? n:Cap");
         let (tokens, s) = one_sentence("Smith");
         let mut out = Vec::new();
         set.find_in_sentence("Smith", &tokens, &s, &[], &mut out);
@@ -1197,7 +1192,7 @@ mod tests {
 
     #[test]
     fn units_weapons_and_dates() {
-        let set = build(
+        let set = rule_set(
             "lexicon UNIT_MOD = Airborne | Infantry | Armored | Mechanized\n\
              lexicon UNIT_NOUN = Division | Brigade | Corps | Regiment\n\
              lexicon WEAPON_NOUN = missile | missiles | jet | drone\n\
@@ -1219,13 +1214,13 @@ mod tests {
 
     #[test]
     fn matches_sorted_by_start_then_rule() {
-        let set = build("entity b X: Num\nentity a X: Cap");
+        let set = rule_set("entity b X: Num\nentity a X: Cap");
         assert_eq!(run(&set, "5 Ann 6", &[]), ["b: 5", "a: Ann", "b: 6"]);
     }
 
     #[test]
     fn index_skips_rules_without_their_trigger() {
-        let set = build(
+        let set = rule_set(
             "lexicon SPEECH = said | told\n\
              entity said X: Cap <SPEECH>\n\
              entity visited X: Cap visited Cap\n\
@@ -1360,7 +1355,8 @@ mod tests {
 
     #[test]
     fn bad_input_never_panics() {
-        let set = build("relation r R head=a tail=b: a:{P} ...{0,20} b:{P}\nentity e X: Cap+ =é");
+        let set =
+            rule_set("relation r R head=a tail=b: a:{P} ...{0,20} b:{P}\nentity e X: Cap+ =é");
         let text = "Ann met Bob and é";
         let tokens = Tokenizer::new().tokenize(text);
         let mut out = Vec::new();
@@ -1384,7 +1380,7 @@ mod tests {
     fn work_is_bounded_on_pathological_patterns() {
         // Nested loops over a long sentence that never matches at the end.
         // No trigger, so it is tried; no capital, so it never matches.
-        let set = build("entity p X: ((Any | Any Any)* (Lower | Word)*)* Cap");
+        let set = rule_set("entity p X: ((Any | Any Any)* (Lower | Word)*)* Cap");
         assert_eq!(
             set.candidates("a a", &Tokenizer::new().tokenize("a a"), &one_sentence("a a").1, &[]),
             [0]
@@ -1397,7 +1393,7 @@ mod tests {
         assert!(out.is_empty());
         assert!(t.elapsed() < std::time::Duration::from_secs(5));
         // Long matches stop at the match-length limit.
-        let set = build("entity p X: Word+");
+        let set = rule_set("entity p X: Word+");
         set.find_in_sentence(&text, &tokens, &s, &[], &mut out);
         assert_eq!(out[0].tokens, 0..limits::MAX_MATCH_TOKENS);
         assert_eq!(out.len(), 5000usize.div_ceil(limits::MAX_MATCH_TOKENS));
@@ -1484,7 +1480,7 @@ mod tests {
 
     #[test]
     fn caller_scratch_gives_the_same_matches() {
-        let set = build("entity a X: Cap said");
+        let set = rule_set("entity a X: Cap said");
         let text = "Smith said. Jones said.";
         let tk = Tokenizer::new();
         let tokens = tk.tokenize(text);
