@@ -23,7 +23,12 @@
 //!   E-3"); an `ALLIED_WITH` party that is a place rather than a country,
 //!   organisation or unit ("near Jēkabpils together with Latvian
 //!   engineers"), or a country allied with its own government or forces
-//!   ("Australia ... together with the Australian government").
+//!   ("Australia ... together with the Australian government"); a
+//!   `FIGHTING_AGAINST` party that is a sea or strait ("fired into the
+//!   Sea of Japan"). Beside them, a `FIGHTING_AGAINST` whose first party is
+//!   a place after "in", "from", "near" ... is dropped
+//!   ([`placed_by_preposition`], which reads the tokens: "withdrew from
+//!   Bakhmut after months of fighting with Ukrainian forces").
 //!
 //! [`Extractor::explain`]: crate::Extractor::explain
 
