@@ -61,6 +61,12 @@ pub(crate) struct Flat {
 }
 
 impl Flat {
+    /// Every shape bit the test reads (all, none and any): the shape
+    /// columns a sentence needs made for it.
+    pub(super) fn shapes_read(&self) -> u16 {
+        self.shapes_all | self.shapes_none | self.shapes_any.iter().fold(0, |a, &g| a | g)
+    }
+
     /// The flat form of `tests` (all of which must pass), or `None` when
     /// one of them is not a simple test.
     pub(super) fn of(tests: &[Test], lexicons: &[Lexicon]) -> Option<Flat> {
@@ -802,8 +808,7 @@ impl ColumnBits {
             if let Some(StartCheck::Test(Test::Flat(t))) = checks.get(k as usize) {
                 c.made_for[k as usize] = true;
                 let first = |m: &[u64]| m.first().copied().unwrap_or(0);
-                c.shapes |= t.shapes_all | t.shapes_none;
-                c.shapes |= t.shapes_any.iter().fold(0, |a, &g| a | g);
+                c.shapes |= t.shapes_read();
                 c.lower |= first(&t.lower_all) | first(&t.lower_none);
                 c.exact |= first(&t.exact_all) | first(&t.exact_none);
             }

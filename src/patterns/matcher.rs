@@ -386,14 +386,14 @@ impl Columns {
     /// run's extraction).
     #[inline(never)]
     fn flat_one_set(&mut self, f: &Facts, t: &Flat, n: usize) -> u64 {
-        self.gather(t.shapes_all | t.shapes_none | t.shapes_any.iter().fold(0, |a, &g| a | g));
+        self.gather(t.shapes_read());
         self.flat_one_word(f, t, n)
     }
 
     /// The positions among the first `n` where `t` passes, into `out`
     /// (the shape columns it reads made first).
     fn flat(&mut self, f: &Facts, t: &Flat, n: usize, out: &mut [u64]) {
-        self.gather(t.shapes_all | t.shapes_none | t.shapes_any.iter().fold(0, |a, &g| a | g));
+        self.gather(t.shapes_read());
         // One word (nearly every sentence) with its constants in: each of
         // the test's fields read once, where it is used, rather than all
         // of them kept (spilled) across a loop over the words.
