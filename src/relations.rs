@@ -127,12 +127,14 @@ pub(crate) fn relations_from(
         }
         let label = rule.shared_label();
         pairs.clear();
+        let fighting = &**label == "FIGHTING_AGAINST";
         for &hd in heads.iter() {
+            // A place of the fighting is no party to it, with any tail.
+            if fighting && placed_by_preposition(text, tokens, &entities[hd]) {
+                continue;
+            }
             for &tl in tails.iter() {
-                if arguments_fit(label, entities, hd, tl, &mut countries, rejected)
-                    && !(&**label == "FIGHTING_AGAINST"
-                        && placed_by_preposition(text, tokens, &entities[hd]))
-                {
+                if arguments_fit(label, entities, hd, tl, &mut countries, rejected) {
                     pairs.push((hd, tl));
                 }
             }
