@@ -1020,3 +1020,68 @@ fn a_weapon_bought_by_a_buyer_named_after_it() {
     let t = "The F-35 jets will be flown by the Royal Air Force.";
     assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_person_then_a_post_of_a_body_named_by_its_title() {
+    for (t, person, body) in [
+        (
+            "General Christopher Cavoli, NATO's Supreme Allied Commander Europe, briefed allies.",
+            "Christopher Cavoli",
+            "NATO",
+        ),
+        (
+            "Admiral Tony Radakin, Britain's Chief of the Defence Staff, visited the fleet.",
+            "Tony Radakin",
+            "United Kingdom",
+        ),
+    ] {
+        assert!(has(t, "HOLDS_POSITION", person, body), "{t}: {:?}", rels(t));
+    }
+}
+
+#[test]
+fn a_company_described_by_its_country_is_based_there() {
+    for (t, company, place) in [
+        (
+            "Hanwha Aerospace, South Korea's biggest arms maker, posted record sales.",
+            "Hanwha Aerospace",
+            "South Korea",
+        ),
+        ("Thales, the French electronics group, won the tender.", "Thales", "France"),
+        (
+            "Rafael, Israel's state-owned defence firm, tested a laser.",
+            "Rafael Advanced Defense Systems",
+            "Israel",
+        ),
+        ("German arms maker Rheinmetall opened a plant.", "Rheinmetall", "Germany"),
+        (
+            "The Indian state-owned company Bharat Electronics won an order.",
+            "Bharat Electronics",
+            "India",
+        ),
+        ("Turkey's state-run Aselsan unveiled a radar.", "Aselsan", "Turkey"),
+    ] {
+        assert!(has(t, "BASED_IN", company, place), "{t}: {:?}", rels(t));
+    }
+    // A group is a company's only with its trade before it.
+    let t = "Hamas, the Palestinian militant group, fired rockets.";
+    assert!(none_with(t, "BASED_IN"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_weapon_selected_or_chosen_is_bought() {
+    for (t, buyer, weapon) in [
+        (
+            "Switzerland selected the F-35A to replace its Hornets.",
+            "Switzerland",
+            "F-35 Lightning II",
+        ),
+        ("Romania chose the K9 howitzer from Hanwha Aerospace.", "Romania", "K9 Thunder"),
+        ("Canada has opted for the P-8A Poseidon.", "Canada", "P-8 Poseidon"),
+    ] {
+        assert!(has(t, "ACQUIRES", buyer, weapon), "{t}: {:?}", rels(t));
+    }
+    // A person selected for a post buys nothing.
+    let t = "General Smith was selected to command the 1st Armored Division.";
+    assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
+}
