@@ -25,7 +25,9 @@
 //!   engineers"), or a country allied with its own government or forces
 //!   ("Australia ... together with the Australian government"); a
 //!   `FIGHTING_AGAINST` party that is a sea or strait ("fired into the
-//!   Sea of Japan"). Beside them, a `FIGHTING_AGAINST` whose first party is
+//!   Sea of Japan"); a buyer or seller that is a region, sea, strait,
+//!   island or base ("send Patriot batteries to the Middle
+//!   East"). Beside them, a `FIGHTING_AGAINST` whose first party is
 //!   a place after "in", "from", "near" ... is dropped
 //!   ([`placed_by_preposition`], which reads the tokens: "withdrew from
 //!   Bakhmut after months of fighting with Ukrainian forces").
@@ -292,6 +294,14 @@ fn placed_by_preposition(text: &str, tokens: &[Token], e: &Entity) -> bool {
         })
 }
 
+/// Place kinds (the gazetteer's `kind`) that never buy or sell a weapon:
+/// "send additional Patriot batteries to the Middle East" moves them to a
+/// region, where no one buys them. Countries, territories and cities
+/// may: a capital stands for its government ("Warsaw has also ordered 96
+/// AH-64E Apache helicopters"), and the gazetteer files most capitals as
+/// cities.
+const NOT_DEALERS: &[&str] = &["region", "sea", "strait", "island", "base"];
+
 /// Place kinds (the gazetteer's `kind`) that may be a party to an alliance:
 /// countries and territories, not cities, regions, bases or seas.
 const STATE_KINDS: &[&str] = &["country", "territory", "historical"];
@@ -312,6 +322,9 @@ fn arguments_fit<'e>(
     }
     match label {
         "MANUFACTURES" => !kind(h).is_some_and(|k| NOT_MAKERS.contains(&k)),
+        "ACQUIRES" | "SUPPLIES" => {
+            !(&*h.label == "LOCATION" && kind(h).is_some_and(|k| NOT_DEALERS.contains(&k)))
+        }
         // Fire "into the Sea of Japan" is not fighting the sea.
         "FIGHTING_AGAINST" => ![h, t]
             .iter()

@@ -1085,3 +1085,27 @@ fn a_weapon_selected_or_chosen_is_bought() {
     let t = "General Smith was selected to command the 1st Armored Division.";
     assert!(none_with(t, "ACQUIRES"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_maker_in_a_deal_with_forces_sells_to_them_and_operates_nothing() {
+    let t = "Boeing signed a contract with the US Air Force for 15 KC-46 tankers.";
+    assert!(has(t, "ACQUIRES", "United States Air Force", "KC-46 Pegasus"), "{:?}", rels(t));
+    assert!(has(t, "SUPPLIES", "Boeing", "KC-46 Pegasus"), "{:?}", rels(t));
+    assert!(!has(t, "ACQUIRES", "Boeing", "KC-46 Pegasus"), "{:?}", rels(t));
+    // A maker's possessive names its product, not its operator.
+    let t = "Saab's Gripen fighter lost the competition.";
+    assert!(has(t, "MANUFACTURES", "Saab", "JAS 39 Gripen"), "{:?}", rels(t));
+    assert!(none_with(t, "OPERATES"), "{:?}", rels(t));
+    // Forces' possessive still names the operator.
+    let t = "The Royal Air Force's Typhoon jets scrambled.";
+    assert!(has(t, "OPERATES", "Royal Air Force", "Eurofighter Typhoon"), "{:?}", rels(t));
+}
+
+#[test]
+fn a_region_neither_buys_nor_sells() {
+    let t = "The Pentagon will send more Patriot batteries to the Middle East.";
+    assert!(!has(t, "ACQUIRES", "Middle East", "MIM-104 Patriot"), "{:?}", rels(t));
+    // A capital, filed as a city, stands for its government.
+    let t = "Warsaw has also ordered 96 AH-64E Apache helicopters.";
+    assert!(has(t, "ACQUIRES", "Warsaw", "AH-64 Apache"), "{:?}", rels(t));
+}

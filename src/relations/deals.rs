@@ -12,7 +12,8 @@
 //! - a party named as both the seller and a buyer of one weapon keeps the
 //!   sale only ([`drop_sellers_as_buyers`]);
 //! - a weapon's own manufacturer is never its buyer ("Lockheed Martin
-//!   signed a contract for 24 F-16 jets": [`drop_makers_as_buyers`]).
+//!   signed a contract for 24 F-16 jets": [`drop_makers_as_buyers`]),
+//!   and a manufacturer is never an operator ("Saab's Gripen").
 
 use crate::document::{Entity, Relation};
 
@@ -99,6 +100,11 @@ const MADE_BY: &str = "manufacturer";
 /// Martin signed a contract for 24 F-16 jets" is read by the deal rules'
 /// word order as Lockheed buying; the maker of a weapon sells it. Without
 /// gazetteer entries on both sides nothing is removed.
+///
+/// Removes too an `OPERATES` whose head is that manufacturer or any
+/// company the gazetteer calls a manufacturer: "Saab's Gripen" is the
+/// possessive of a product (`MANUFACTURES`, which stays), not of forces
+/// that fly it.
 pub(crate) fn drop_makers_as_buyers(relations: &mut Vec<Relation>, entities: &[Entity]) {
     let own = |r: &Relation| {
         let maker = entities.get(r.tail).and_then(|w| super::meta(w, MADE_BY));
@@ -106,5 +112,10 @@ pub(crate) fn drop_makers_as_buyers(relations: &mut Vec<Relation>, entities: &[E
             entities.get(r.head).is_some_and(|h| h.entry.is_some() && h.canonical() == m)
         })
     };
-    relations.retain(|r| &*r.label != "ACQUIRES" || !own(r));
+    let maker = |k: usize| entities.get(k).is_some_and(is_maker);
+    relations.retain(|r| match &*r.label {
+        "ACQUIRES" => !own(r),
+        "OPERATES" => !own(r) && !maker(r.head),
+        _ => true,
+    });
 }
