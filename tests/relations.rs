@@ -1109,3 +1109,22 @@ fn a_region_neither_buys_nor_sells() {
     let t = "Warsaw has also ordered 96 AH-64E Apache helicopters.";
     assert!(has(t, "ACQUIRES", "Warsaw", "AH-64 Apache"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_person_described_between_commas_or_a_listener_with_a_title_is_spoken_to() {
+    for (t, person, listener) in [
+        (
+            "Gen. Charles Flynn, commander of U.S. Army Pacific, told Reuters the drills would grow.",
+            "Charles Flynn",
+            "Reuters",
+        ),
+        (
+            "Russian President Vladimir Putin spoke to Turkish President Recep Tayyip Erdogan on Friday.",
+            "Vladimir Putin",
+            "Recep Tayyip Erdogan",
+        ),
+        ("Rutte told Britain's BBC that allies must spend more.", "Mark Rutte", "BBC"),
+    ] {
+        assert!(has(t, "SPOKE_TO", person, listener), "{t}: {:?}", rels(t));
+    }
+}
