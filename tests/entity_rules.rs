@@ -362,3 +362,17 @@ fn a_range_of_days_is_one_date() {
     let t = "Sorties rose from Nov. 2 to 840.";
     assert_eq!(labelled(t, "DATE"), ["Nov. 2"], "{:?}", ents(t));
 }
+
+#[test]
+fn initials_after_a_title_are_a_name_even_when_they_spell_an_agency() {
+    // "AP" is also the Associated Press; after a rank it is initials.
+    for (text, name) in [
+        ("Air Chief Marshal AP Singh reviewed the squadron.", "AP Singh"),
+        ("Lt Gen AP Sharma took over the corps.", "AP Sharma"),
+    ] {
+        assert!(has(text, name, "PERSON"), "{text}: {:?}", ents(text));
+    }
+    // Alone, the agency stays an organisation.
+    let t = "The strike was first reported by AP on Monday.";
+    assert!(has(t, "AP", "ORGANIZATION"), "{:?}", ents(t));
+}
