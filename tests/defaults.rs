@@ -151,3 +151,22 @@ fn states_and_provinces_are_not_their_country() {
     let t = "The submarines will be based at HMAS Stirling in Western Australia.";
     assert!(!has(t, "Australia", "LOCATION", "Australia"), "{:?}", found(t));
 }
+
+#[test]
+fn a_combatant_commands_service_components_are_one_unit_each() {
+    for (text, mention, canonical) in [
+        (
+            "US Naval Forces Central Command said the drone was downed.",
+            "US Naval Forces Central Command",
+            "U.S. Naval Forces Central Command",
+        ),
+        ("AFCENT said its jets flew over Syria.", "AFCENT", "U.S. Air Forces Central"),
+        (
+            "Marines of Marine Corps Forces Pacific trained in Darwin.",
+            "Marine Corps Forces Pacific",
+            "U.S. Marine Corps Forces Pacific",
+        ),
+    ] {
+        assert!(has(text, mention, "MILITARY_UNIT", canonical), "{text}: {:?}", found(text));
+    }
+}
