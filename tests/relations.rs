@@ -1128,3 +1128,27 @@ fn a_person_described_between_commas_or_a_listener_with_a_title_is_spoken_to() {
         assert!(has(t, "SPOKE_TO", person, listener), "{t}: {:?}", rels(t));
     }
 }
+
+#[test]
+fn a_visit_paid_made_or_under_way_is_a_visit() {
+    for (t, person, place) in [
+        ("Stoltenberg paid a surprise visit to Kyiv on Thursday.", "Jens Stoltenberg", "Kyiv"),
+        ("Narendra Modi made a two-day trip to Moscow in July.", "Narendra Modi", "Moscow"),
+        (
+            "Erdogan, on an official visit to Baghdad, signed a water deal.",
+            "Recep Tayyip Erdogan",
+            "Baghdad",
+        ),
+        ("Emmanuel Macron, who is visiting Hanoi, met the president.", "Emmanuel Macron", "Hanoi"),
+        ("Xi Jinping's three-day state visit to Paris ended.", "Xi Jinping", "Paris"),
+    ] {
+        assert!(has(t, "VISITED", person, place), "{t}: {:?}", rels(t));
+    }
+    // Paying or making something else is no visit.
+    for t in [
+        "Keir Starmer paid tribute to soldiers who died in Basra.",
+        "Olaf Scholz made a statement on Ukraine.",
+    ] {
+        assert!(none_with(t, "VISITED"), "{t}: {:?}", rels(t));
+    }
+}
