@@ -266,6 +266,18 @@ fn link_with(
             let span = Span::new(t.span.start, tokens[end - 1].span.end);
             let at = i;
             i = end;
+            // A word that an entity has is renamed only when that entity is
+            // a person written as this key alone (below): the words of full
+            // names (most keys met) and of other entities change nothing,
+            // and with the shortcuts are not looked up (`link_with` 12.45 M
+            // → 11.94 M instructions on the benchmark run).
+            if let (true, Some(k)) = (shortcuts, covered[at]) {
+                let mention =
+                    entities.get(k).is_some_and(|e| &*e.label == "PERSON" && e.span == span);
+                if !mention {
+                    continue;
+                }
+            }
             let Some(found) = keys.get(&text[span]) else { continue };
             // "Emil Varga" again, after "Emil Varga said": the whole name,
             // when no entity has any of its words. Its second word is a
@@ -348,12 +360,24 @@ fn share_entries(text: &str, entities: &mut [Entity]) {
             && text.get(e.span.start..e.span.end) != Some(&*e.canonical)
     };
     let name_of = |e: &Entity| Arc::as_ptr(&e.canonical) as *const u8 as usize;
-    let count = entities.iter().filter(|e| renamed(e)).take(FEW_RENAMED + 1).count();
-    if count <= FEW_RENAMED {
-        for k in 0..entities.len() {
-            if !renamed(&entities[k]) {
-                continue;
-            }
+    // The renamed mentions, by number, found in one pass: up to
+    // `FEW_RENAMED` of them are kept and visited again, rather than every
+    // entity tested twice, once to count them and once to visit them
+    // (`share_entries` 0.72 M → 0.52 M instructions on the benchmark run).
+    let mut few = [0usize; FEW_RENAMED];
+    let mut count = 0;
+    for (k, e) in entities.iter().enumerate() {
+        if renamed(e) {
+            let Some(slot) = few.get_mut(count) else {
+                count += 1;
+                break;
+            };
+            *slot = k;
+            count += 1;
+        }
+    }
+    if let Some(few) = few.get(..count) {
+        for &k in few {
             let name = name_of(&entities[k]);
             let found = entities.iter().find(|o| o.entry.is_some() && name_of(o) == name);
             entities[k].entry = found.and_then(|o| o.entry.clone());
@@ -764,17 +788,23 @@ fn fullest_names_few(
     words: &[&str],
 ) -> Vec<(usize, Arc<str>)> {
     let mut canon: Vec<(usize, Arc<str>)> = Vec::new();
-    for (k, range) in persons {
-        let kwords = &words[range.clone()];
+    // Each person's name words, length and canonical, read once rather
+    // than once for every other person (their words sliced and their
+    // entity indexed again for each pair: 0.78 M → 0.37 M instructions on
+    // the benchmark run).
+    let names: Vec<(&[&str], usize, &Arc<str>)> = persons
+        .iter()
+        .map(|(q, qrange)| {
+            let q = &entities[*q];
+            (&words[qrange.clone()], q.span.len(), &q.canonical)
+        })
+        .collect();
+    for (&(k, _), &(kwords, len, _)) in persons.iter().zip(&names) {
         if kwords.is_empty() {
             continue;
         }
-        let others = persons.iter().map(|(q, qrange)| {
-            let q = &entities[*q];
-            (&words[qrange.clone()], q.span.len(), &q.canonical)
-        });
-        if let Some(c) = fullest_of(kwords, entities[*k].span.len(), others) {
-            canon.push((*k, c.clone()));
+        if let Some(c) = fullest_of(kwords, len, names.iter().copied()) {
+            canon.push((k, c.clone()));
         }
     }
     canon
@@ -1830,6 +1860,41 @@ mod tests {
             shared += got.iter().flatten().count();
         }
         assert!(shared > 1000, "{shared}");
+    }
+
+    #[test]
+    fn a_key_renames_a_mention_of_it_alone() {
+        // "Brown" alone is named by the key scan after the first person
+        // with the key, "Chas Brown" (whose entry's canonical is "Charles
+        // Brown"), not after the fullest name ("Charles Brown" written so,
+        // no entry), which has the same canonical in another `Arc`: so it
+        // takes that entry. The shortcut that looks up no word of an entity
+        // but such a mention must still look this one up.
+        use crate::gazetteer::Entry;
+        let text = "Chas Brown met Charles Brown . Brown said";
+        let tokens = crate::tokenize::Tokenizer::new().tokenize(text);
+        let entry = Arc::new(Entry::new("Charles Brown".to_string(), "PERSON"));
+        for shortcuts in [true, false] {
+            let person = |at: Range<usize>, canonical: &str| {
+                let span = crate::rules::token_span(&tokens, at.clone());
+                Entity::from_rule(
+                    span,
+                    at,
+                    Arc::from("PERSON"),
+                    Arc::from(canonical),
+                    Arc::from("r"),
+                )
+            };
+            let mut chas = person(0..2, "Charles Brown");
+            chas.entry = Some(entry.clone());
+            let mut entities = vec![chas, person(3..5, "Charles Brown"), person(6..7, "Brown")];
+            let mut covered = Vec::new();
+            link_own(text, &tokens, &mut entities, &mut covered, (&[], 0, 0), shortcuts);
+            let brown = &entities[2];
+            assert_eq!(&text[brown.span], "Brown");
+            assert!(Arc::ptr_eq(&brown.canonical, &entities[0].canonical), "{shortcuts}");
+            assert!(brown.entry.as_ref().is_some_and(|e| Arc::ptr_eq(e, &entry)), "{shortcuts}");
+        }
     }
 
     #[test]
