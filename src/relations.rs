@@ -835,6 +835,93 @@ fn is_clause_start(w: &[u8]) -> bool {
     CLAUSE_STARTS.iter().any(|c| c.as_bytes() == w)
 }
 
+/// Words after which a bare "reported" still attributes what it follows:
+/// "Reuters reported that ...", "as reported by", "reported on Monday",
+/// "reported the deal was signed" ("that" left out), "reported two
+/// drones were downed". Another lower-case word after it is its object:
+/// "Saab, the Swedish defence group, reported higher profits" reports a
+/// figure, and does not make "Saab, the Swedish defence group" a claim.
+const REPORTED_THEN: &[&str] = &[
+    "that",
+    "by",
+    "on",
+    "in",
+    "at",
+    "from",
+    "to",
+    "the",
+    "a",
+    "an",
+    "it",
+    "they",
+    "he",
+    "she",
+    "we",
+    "there",
+    "this",
+    "last",
+    "earlier",
+    "late",
+    "early",
+    "yesterday",
+    "today",
+    "tonight",
+    "overnight",
+    "citing",
+    "quoting",
+    "first",
+    "separately",
+    "previously",
+    "recently",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "several",
+    "some",
+    "many",
+    "dozens",
+    "hundreds",
+    "thousands",
+];
+
+/// Marks a cue slot (see [`SentenceCues::at`]) as a bare "reported" with
+/// an object after it ([`takes_an_object`]): it counts for a match after
+/// it, never for one before it.
+const OBJECT_FLAG: u8 = 0x80;
+
+/// Whether the word `next` after a bare "reported" is its object: a word
+/// of lower-case ASCII letters that is none of [`REPORTED_THEN`]. A
+/// capitalised word, a number, punctuation or the sentence's end leave
+/// "reported" attributing ("..., Reuters reported.", "reported Russia
+/// had ...").
+fn takes_an_object(next: Option<&[u8]>) -> bool {
+    next.is_some_and(|w| {
+        !w.is_empty()
+            && w.iter().all(u8::is_ascii_lowercase)
+            && !REPORTED_THEN.iter().any(|t| t.as_bytes() == w)
+    })
+}
+
+/// The slot value of a phrase of `cue` of `parts` at a word followed by
+/// `next`: its length, with [`OBJECT_FLAG`] for a bare "reported" that
+/// [`takes_an_object`].
+fn slot_value(cue: Cue, parts: &[&str], next: Option<&[u8]>) -> u8 {
+    let len = parts.len().min(127) as u8;
+    let bare_report = matches!(cue, Cue::Reported) && parts == ["reported"];
+    if bare_report && takes_an_object(next) {
+        len | OBJECT_FLAG
+    } else {
+        len
+    }
+}
+
 /// The modality of a relation read from the tokens `match_start..match_end`
 /// of the sentence `tokens`. Negation, speculation and plans count from
 /// the start of the clause the match starts in to the end of the match;
@@ -1013,6 +1100,9 @@ static CUES: std::sync::LazyLock<CueTable> = std::sync::LazyLock::new(|| {
 /// and the quotations.
 #[derive(Debug, Default)]
 struct SentenceCues {
+    /// `at[i][c]`: the length of the shortest phrase of category `c`
+    /// starting at word `i` (0: none), with [`OBJECT_FLAG`] on a bare
+    /// "reported" that has an object after it.
     at: Vec<[u8; 4]>,
     /// Bit `c` set when some word starts a phrase of category `c`: most
     /// sentences have none of most categories, and need no search.
@@ -1104,8 +1194,9 @@ fn fill_phrases_at(
             })
         });
         let slot = &mut at[i][*cue as usize];
-        if fits && (*slot == 0 || usize::from(*slot) > parts.len()) {
-            *slot = parts.len().min(255) as u8;
+        if fits && (*slot == 0 || usize::from(*slot & !OBJECT_FLAG) > parts.len()) {
+            let next = tokens.get(i + 1).map(|t| &bytes[t.span.start..t.span.end]);
+            *slot = slot_value(*cue, parts, next);
             found |= 1 << *cue as u8;
         }
     }
@@ -1250,8 +1341,9 @@ impl SentenceCues {
                     .get(i..i + parts.len())
                     .is_some_and(|ws| ws.iter().zip(parts).all(|(a, b)| a == b));
                 let slot = &mut at[i][*cue as usize];
-                if fits && (*slot == 0 || usize::from(*slot) > parts.len()) {
-                    *slot = parts.len().min(255) as u8;
+                if fits && (*slot == 0 || usize::from(*slot & !OBJECT_FLAG) > parts.len()) {
+                    let next = words.get(i + 1).map(|w| w.as_bytes());
+                    *slot = slot_value(*cue, parts, next);
                     self.present |= 1 << *cue as u8;
                 }
             }
@@ -1312,8 +1404,11 @@ impl SentenceCues {
             return false;
         }
         for i in from..end {
-            let len = usize::from(self.at[i][cue as usize]);
-            if len > 0 && i + len <= end {
+            let slot = self.at[i][cue as usize];
+            let len = usize::from(slot & !OBJECT_FLAG);
+            // "reported" with an object says nothing of a match before it.
+            let before_it = slot & OBJECT_FLAG != 0 && m.end <= i;
+            if len > 0 && i + len <= end && !before_it {
                 if !self.quoted {
                     return true;
                 }
@@ -1458,6 +1553,33 @@ mod tests {
             modality("Germany has no plans to sell tanks, while Poland bought Korean K2 tanks"),
             Modality::Asserted
         );
+    }
+
+    /// The modality of the match over the first `n` tokens of `s`.
+    fn modality_of_first(s: &str, n: usize) -> Modality {
+        let tokens = Tokenizer::new().tokenize(s);
+        cue_modality(s, &tokens, 0, n)
+    }
+
+    #[test]
+    fn a_report_with_an_object_covers_only_what_follows_it() {
+        // "Saab, the Swedish defence group" before a report of profits.
+        let s = "Saab, the Swedish defence group, reported higher profits";
+        assert_eq!(modality_of_first(s, 6), Modality::Asserted);
+        // What follows the report is reported.
+        assert_eq!(modality("Kongsberg reported record orders from Poland"), Modality::Reported);
+        // A report closing the sentence, or followed by a clause, an
+        // agent, a time or a capitalised subject, covers what comes before.
+        for s in [
+            "India bought Rafales, Reuters reported",
+            "India bought Rafales, Reuters reported on Monday",
+            "India bought Rafales, as reported by AFP",
+            "India bought Rafales, the paper reported earlier",
+        ] {
+            assert_eq!(modality_of_first(s, 3), Modality::Reported, "{s}");
+        }
+        assert_eq!(modality("Reuters reported India bought Rafales"), Modality::Reported);
+        assert_eq!(modality("Reuters reported the sale of Rafales to India"), Modality::Reported);
     }
 
     #[test]
