@@ -820,6 +820,8 @@ const PLANNED: &[&str] = &[
     "aims to",
     "going to",
     "due to",
+    "due in",
+    "expected in",
     "scheduled to",
     "'ll",
     "would",

@@ -1152,3 +1152,14 @@ fn a_visit_paid_made_or_under_way_is_a_visit() {
         assert!(none_with(t, "VISITED"), "{t}: {:?}", rels(t));
     }
 }
+
+#[test]
+fn a_visitor_due_or_expected_somewhere_plans_a_visit() {
+    for (t, person, place) in [
+        ("Antony Blinken is due in Riyadh on Monday.", "Antony Blinken", "Riyadh"),
+        ("Narendra Modi is expected in Canberra next week.", "Narendra Modi", "Canberra"),
+    ] {
+        assert!(has(t, "VISITED", person, place), "{t}: {:?}", rels(t));
+        assert_eq!(modality(t, "VISITED"), Some(Modality::Planned), "{t}");
+    }
+}
