@@ -2547,6 +2547,26 @@ mod tests {
     /// sorted by start only, several at a start in any order, or already
     /// in order (the check that skips the sort), over sentences of a
     /// document with entities on both sides.
+    /// Up to two entities starting at each of `n` tokens, 1 to 3 tokens
+    /// long, of the `labels`, in start order.
+    fn random_entities<'l>(
+        next: &mut impl FnMut() -> u64,
+        n: usize,
+        labels: &[&'l str],
+    ) -> Vec<EntityRef<'l>> {
+        let mut ents = Vec::new();
+        for k in 0..n {
+            for _ in 0..next() % 3 {
+                let end = k + 1 + next() as usize % 3;
+                ents.push(EntityRef {
+                    tokens: k..end,
+                    label: labels[next() as usize % labels.len()],
+                });
+            }
+        }
+        ents
+    }
+
     #[test]
     fn prepared_entities_are_in_order_however_they_come() {
         let compiled =
@@ -2560,13 +2580,7 @@ mod tests {
             let n = 1 + next() as usize % 40;
             let text = vec!["w"; n].join(" ");
             let tokens = tk.tokenize(&text);
-            let mut ents = Vec::new();
-            for k in 0..n {
-                for _ in 0..next() % 3 {
-                    let end = k + 1 + next() as usize % 3;
-                    ents.push(EntityRef { tokens: k..end, label: labels[next() as usize % 4] });
-                }
-            }
+            let mut ents = random_entities(&mut next, n, &labels);
             // Sorted by start, as callers give them; in full order at times.
             if next() % 3 == 0 {
                 ents.sort_by_key(|e| (e.tokens.start, usize::MAX - e.tokens.end, e.label));
@@ -2617,13 +2631,7 @@ mod tests {
             let n = 2 + next() as usize % 40;
             let text = vec!["w"; n].join(" ");
             let tokens = tk.tokenize(&text);
-            let mut ents = Vec::new();
-            for k in 0..n {
-                for _ in 0..next() % 3 {
-                    let end = k + 1 + next() as usize % 3;
-                    ents.push(EntityRef { tokens: k..end, label: labels[next() as usize % 4] });
-                }
-            }
+            let mut ents = random_entities(&mut next, n, &labels);
             ents.sort_by_key(|e| e.tokens.start);
             let s0 = next() as usize % n;
             let e0 = s0 + 1 + next() as usize % (n - s0);
