@@ -1564,7 +1564,11 @@ fn prepare(
             }
             (facts.any_lower, facts.any_exact) = (!0, !0);
         }
-        let lexicons = confirm_lexicons(compiled, facts, lexicons);
+        // The lexicons one of whose one-token entries is a token here are
+        // confirmed, and the fused pass has already ORed their rows in
+        // (see `Index::add_words_and_rows`): not ORed again.
+        let folded = fused.map_or(0, |(_, any)| any);
+        let lexicons = confirm_lexicons(compiled, facts, lexicons) & !folded;
         index.finish(sel, facts.any_shapes, lexicons, &mut sc.cands);
     }
     s0..e0
