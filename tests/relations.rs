@@ -1163,3 +1163,16 @@ fn a_visitor_due_or_expected_somewhere_plans_a_visit() {
         assert_eq!(modality(t, "VISITED"), Some(Modality::Planned), "{t}");
     }
 }
+
+#[test]
+fn fighting_alongside_a_party_is_no_fight_with_it() {
+    for t in [
+        "North Korean troops are fighting alongside Russian forces in Kursk.",
+        "Belarusian volunteers fought beside the Ukrainian Army near Bakhmut.",
+        "Wagner fighters fought together with the Malian army.",
+    ] {
+        assert!(none_with(t, "FIGHTING_AGAINST"), "{t}: {:?}", rels(t));
+    }
+    let t = "Russian forces are fighting Ukrainian troops near Pokrovsk.";
+    assert!(!none_with(t, "FIGHTING_AGAINST"), "{:?}", rels(t));
+}
