@@ -1176,3 +1176,25 @@ fn fighting_alongside_a_party_is_no_fight_with_it() {
     let t = "Russian forces are fighting Ukrainian troops near Pokrovsk.";
     assert!(!none_with(t, "FIGHTING_AGAINST"), "{:?}", rels(t));
 }
+
+#[test]
+fn a_body_led_headed_or_commanded_by_a_person_is_his_post() {
+    for (t, person, body) in [
+        ("Hezbollah, led by Hassan Nasrallah, fired rockets.", "Hassan Nasrallah", "Hezbollah"),
+        (
+            "The Defence Acquisition Council, chaired by Defence Minister Rajnath Singh, approved the deal.",
+            "Rajnath Singh",
+            "Defence Acquisition Council",
+        ),
+        (
+            "The 47th Mechanized Brigade, commanded by Col. Oleksandr Sak, held the line.",
+            "Oleksandr Sak",
+            "47th Mechanized Brigade",
+        ),
+    ] {
+        assert!(has(t, "HOLDS_POSITION", person, body), "{t}: {:?}", rels(t));
+    }
+    // A coalition led by a country names no post.
+    let t = "The coalition, led by the United States, struck targets in Yemen.";
+    assert!(none_with(t, "HOLDS_POSITION"), "{:?}", rels(t));
+}
