@@ -461,7 +461,7 @@ impl Extractor {
         relations::swap_makers_as_buyers(&mut relations, &entities);
         relations::dedup(&mut relations);
         relations::drop_sellers_as_buyers(&mut relations);
-        relations::drop_makers_as_buyers(&mut relations, &entities);
+        relations::drop_makers_as_buyers_or_operators(&mut relations, &entities);
         // Shift the segment's results to document offsets.
         let base = doc.entities.len();
         if offset != 0 || base != 0 {

@@ -36,7 +36,9 @@
 
 mod deals;
 
-pub(crate) use deals::{drop_makers_as_buyers, drop_sellers_as_buyers, swap_makers_as_buyers};
+pub(crate) use deals::{
+    drop_makers_as_buyers_or_operators, drop_sellers_as_buyers, swap_makers_as_buyers,
+};
 
 use crate::document::{Entity, Modality, Relation, RelationCaptures};
 use crate::hash::FastBuildHasher;

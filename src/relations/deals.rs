@@ -12,8 +12,8 @@
 //! - a party named as both the seller and a buyer of one weapon keeps the
 //!   sale only ([`drop_sellers_as_buyers`]);
 //! - a weapon's own manufacturer is never its buyer ("Lockheed Martin
-//!   signed a contract for 24 F-16 jets": [`drop_makers_as_buyers`]),
-//!   and a manufacturer is never an operator ("Saab's Gripen").
+//!   signed a contract for 24 F-16 jets"), and a manufacturer is never an
+//!   operator ("Saab's Gripen"): [`drop_makers_as_buyers_or_operators`].
 
 use crate::document::{Entity, Relation};
 
@@ -105,7 +105,10 @@ const MADE_BY: &str = "manufacturer";
 /// company the gazetteer calls a manufacturer: "Saab's Gripen" is the
 /// possessive of a product (`MANUFACTURES`, which stays), not of forces
 /// that fly it.
-pub(crate) fn drop_makers_as_buyers(relations: &mut Vec<Relation>, entities: &[Entity]) {
+pub(crate) fn drop_makers_as_buyers_or_operators(
+    relations: &mut Vec<Relation>,
+    entities: &[Entity],
+) {
     let own = |r: &Relation| {
         let maker = entities.get(r.tail).and_then(|w| super::meta(w, MADE_BY));
         maker.is_some_and(|m| {
